@@ -1,0 +1,71 @@
+namespace BorderGate.Actors;
+
+/// <summary>A grain call did not complete before its deadline. The grain may still finish the work.</summary>
+public sealed class GrainCallTimeoutException : TimeoutException
+{
+    public GrainCallTimeoutException(string message) : base(message) { }
+
+    public GrainCallTimeoutException() { }
+
+    public GrainCallTimeoutException(string message, Exception inner) : base(message, inner) { }
+}
+
+/// <summary>No grain class implements the grain interface, or more than one does.</summary>
+public sealed class GrainImplementationNotFoundException : InvalidOperationException
+{
+    public GrainImplementationNotFoundException(string message) : base(message) { }
+
+    public GrainImplementationNotFoundException() { }
+
+    public GrainImplementationNotFoundException(string message, Exception inner) : base(message, inner) { }
+}
+
+/// <summary>A state write or clear lost an optimistic-concurrency race: the stored ETag was not the expected one. Nothing was overwritten.</summary>
+public sealed class InconsistentStateException : InvalidOperationException
+{
+    public InconsistentStateException(string message, string? storedETag, string? expectedETag) : base(message)
+    {
+        StoredETag = storedETag;
+        ExpectedETag = expectedETag;
+    }
+
+    public InconsistentStateException() { }
+
+    public InconsistentStateException(string message) : base(message) { }
+
+    public InconsistentStateException(string message, Exception inner) : base(message, inner) { }
+
+    public string? StoredETag { get; }
+
+    public string? ExpectedETag { get; }
+}
+
+/// <summary>A storage provider could not be reached or failed. Nothing was half-written.</summary>
+public sealed class GrainStorageException : Exception
+{
+    public GrainStorageException(string message) : base(message) { }
+
+    public GrainStorageException() { }
+
+    public GrainStorageException(string message, Exception inner) : base(message, inner) { }
+}
+
+/// <summary>A grain's state could not be turned into JSON or back.</summary>
+public sealed class GrainStateSerializationException : Exception
+{
+    public GrainStateSerializationException(string message) : base(message) { }
+
+    public GrainStateSerializationException() { }
+
+    public GrainStateSerializationException(string message, Exception inner) : base(message, inner) { }
+}
+
+/// <summary>An activation could not be created or its OnActivateAsync failed.</summary>
+public sealed class GrainActivationException : Exception
+{
+    public GrainActivationException(string message) : base(message) { }
+
+    public GrainActivationException() { }
+
+    public GrainActivationException(string message, Exception inner) : base(message, inner) { }
+}
