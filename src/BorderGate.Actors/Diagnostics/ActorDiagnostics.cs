@@ -1,0 +1,50 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
+namespace BorderGate.Actors.Diagnostics;
+
+/// <summary>
+/// The OpenTelemetry names of the grain runtime, in one place: subscribe to <see cref="ActivitySourceName"/>
+/// and <see cref="MeterName"/> to export its traces and metrics.
+/// </summary>
+public static class ActorDiagnostics
+{
+    public const string ActivitySourceName = "BorderGate.Actors";
+    public const string MeterName = "BorderGate.Actors";
+
+    public const string CallsInstrument = "bordergate.actors.calls";
+    public const string CallDurationInstrument = "bordergate.actors.call.duration";
+    public const string CallFailuresInstrument = "bordergate.actors.call.failures";
+    public const string CallTimeoutsInstrument = "bordergate.actors.call.timeouts";
+    public const string ActivationsInstrument = "bordergate.actors.activations";
+    public const string ActivationsCreatedInstrument = "bordergate.actors.activations.created";
+    public const string MailboxDepthInstrument = "bordergate.actors.mailbox.depth";
+    public const string StorageDurationInstrument = "bordergate.actors.storage.duration";
+    public const string StreamEventsInstrument = "bordergate.actors.stream.events";
+    public const string RemindersFiredInstrument = "bordergate.actors.reminders.fired";
+
+    public const string GrainIdTag = "bordergate.grain.id";
+    public const string GrainTypeTag = "bordergate.grain.type";
+    public const string GrainInterfaceTag = "bordergate.grain.interface";
+    public const string GrainMethodTag = "bordergate.grain.method";
+    public const string StorageOperationTag = "bordergate.storage.operation";
+    public const string StorageProviderTag = "bordergate.storage.provider";
+    public const string StreamTag = "bordergate.stream";
+    public const string OutcomeTag = "outcome";
+
+    internal static readonly ActivitySource ActivitySource = new(ActivitySourceName);
+    internal static readonly Meter Meter = new(MeterName);
+
+    internal static readonly Counter<long> Calls = Meter.CreateCounter<long>(CallsInstrument, "{call}", "Grain calls delivered to activations.");
+    internal static readonly Counter<long> CallFailures = Meter.CreateCounter<long>(CallFailuresInstrument, "{call}", "Grain calls that ended with an exception.");
+    internal static readonly Counter<long> CallTimeouts = Meter.CreateCounter<long>(CallTimeoutsInstrument, "{call}", "Grain calls that missed their deadline.");
+    internal static readonly Histogram<double> CallDuration = Meter.CreateHistogram<double>(
+        CallDurationInstrument, "ms", "Time from a call's arrival at the activation to its completion.",
+        advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.01, 0.05, 0.1, 0.5, 1, 5, 10, 50, 100, 500, 1000, 5000, 30000] });
+    internal static readonly Counter<long> ActivationsCreated = Meter.CreateCounter<long>(ActivationsCreatedInstrument, "{activation}", "Activations created.");
+    internal static readonly Histogram<double> StorageDuration = Meter.CreateHistogram<double>(
+        StorageDurationInstrument, "ms", "Grain state storage operations.",
+        advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.1, 0.5, 1, 2, 5, 10, 25, 50, 100, 250, 1000, 5000] });
+    internal static readonly Counter<long> StreamEvents = Meter.CreateCounter<long>(StreamEventsInstrument, "{event}", "Stream events published.");
+    internal static readonly Counter<long> RemindersFired = Meter.CreateCounter<long>(RemindersFiredInstrument, "{tick}", "Reminder ticks delivered.");
+}

@@ -1,0 +1,76 @@
+using BorderGate.Actors.Invocation;
+using BorderGate.Actors.Hosting;
+
+namespace BorderGate.Actors.Runtime;
+
+/// <summary>Delivers calls from grain references to activations on this silo.</summary>
+internal sealed partial class LocalGrainCallInvoker : IGrainCallInvoker
+{
+    private readonly ActorRuntime _runtime;
+
+    public LocalGrainCallInvoker(ActorRuntime runtime) => _runtime = runtime;
+
+    public IGrainFactory GrainFactory => _runtime.GrainFactory;
+
+    internal IOutgoingGrainCallFilter[] OutgoingFilters => _runtime.OutgoingFilters;
+
+    public ValueTask<TResult> InvokeAsync<TRequest, TResult>(GrainReference target, TRequest request)
+        where TRequest : struct, IGrainRequest<TResult>
+    {
+        if (_runtime.OutgoingFilters.Length != 0)
+        {
+            return BorderGate.Actors.Filters.OutgoingCallContext<TRequest, TResult>.InvokeAsync(this, target, request);
+        }
+
+        return InvokeDirect<TRequest, TResult>(target, request);
+    }
+
+    internal ValueTask<TResult> InvokeDirect<TRequest, TResult>(GrainReference target, in TRequest request)
+        where TRequest : struct, IGrainRequest<TResult>
+    {
+        var activation = target.RuntimeTarget as ActivationData;
+        while (true)
+        {
+            if (activation is null || activation.IsInvalid)
+            {
+                _runtime.ThrowIfStopped();
+                activation = _runtime.Catalog.GetOrCreate(target.GrainId);
+                target.RuntimeTarget = activation;
+            }
+
+            if (activation.TryInvoke<TRequest, TResult>(request, out var result))
+            {
+                return result;
+            }
+
+            activation = null;
+        }
+    }
+
+    public void InvokeOneWay<TRequest>(GrainReference target, TRequest request)
+        where TRequest : struct, IGrainRequest<VoidResult>
+    {
+        var call = InvokeAsync<TRequest, VoidResult>(target, request);
+        if (call.IsCompletedSuccessfully)
+        {
+            return;
+        }
+
+        _ = ObserveOneWayAsync(call, target.GrainId, request.Method);
+    }
+
+    private async Task ObserveOneWayAsync(ValueTask<VoidResult> call, GrainId grainId, GrainMethodInfo method)
+    {
+        try
+        {
+            await call.ConfigureAwait(false);
+        }
+        catch (Exception exception)
+        {
+            LogOneWayFailed(_runtime.Logger, method.ActivityName, grainId, exception);
+        }
+    }
+
+    [Microsoft.Extensions.Logging.LoggerMessage(1101, Microsoft.Extensions.Logging.LogLevel.Warning, "One-way call {Method} to grain {GrainId} failed")]
+    private static partial void LogOneWayFailed(Microsoft.Extensions.Logging.ILogger logger, string method, GrainId grainId, Exception exception);
+}

@@ -1,0 +1,31 @@
+namespace BorderGate.Actors.Runtime;
+
+/// <summary>
+/// One running turn of an activation. It is the <see cref="SynchronizationContext"/> while grain code runs,
+/// so that every await continuation of the turn is posted back to the activation's queue and never runs
+/// beside another turn; and it carries the call chain, for call-chain reentrancy.
+/// </summary>
+internal sealed class TurnContext : SynchronizationContext
+{
+    public TurnContext(ActivationData activation) => Activation = activation;
+
+    public ActivationData Activation { get; }
+
+    /// <summary>The call chain this turn belongs to: calls it makes carry it, and calls back into this activation on the same chain are admitted.</summary>
+    public long ChainId { get; set; }
+
+    public bool IsReadOnly { get; set; }
+
+    /// <summary>The next active turn of the same activation (intrusive list, no allocation).</summary>
+    public TurnContext? NextActive { get; set; }
+
+    /// <summary>The turn the current thread is running grain code for, if any.</summary>
+    public static new TurnContext? Current => SynchronizationContext.Current as TurnContext;
+
+    public override void Post(SendOrPostCallback d, object? state) => Activation.EnqueueContinuation(this, d, state);
+
+    public override void Send(SendOrPostCallback d, object? state) =>
+        throw new NotSupportedException("Grain code cannot block on its own activation; await instead.");
+
+    public override SynchronizationContext CreateCopy() => this;
+}

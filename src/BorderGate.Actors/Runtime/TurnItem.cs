@@ -1,0 +1,33 @@
+namespace BorderGate.Actors.Runtime;
+
+/// <summary>Work that starts a turn: a grain call waiting in the activation's queue, or a runtime turn (activation, timer tick, reminder).</summary>
+internal abstract class TurnItem
+{
+    public TurnItem? Next { get; set; }
+
+    public long ChainId { get; protected set; }
+
+    public TurnKind Kind { get; protected set; }
+
+    /// <summary>Runs the turn's first part on the activation's thread; must end with <see cref="ActivationData.CompleteTurn"/>.</summary>
+    public abstract void Start(ActivationData activation, TurnContext turn);
+
+    /// <summary>The activation went away before the turn started: send the work elsewhere or fail it.</summary>
+    public abstract void Abandon(ActivationData activation, Exception? failure);
+
+    /// <summary>Whether the turn counts as use of the activation for idle collection.</summary>
+    public virtual bool KeepsAlive => true;
+}
+
+/// <summary>How a turn may interleave with the activation's other turns.</summary>
+[Flags]
+internal enum TurnKind
+{
+    /// <summary>Runs alone, unless the grain is reentrant or the call is on the chain of a running turn.</summary>
+    Exclusive = 0,
+    ReadOnly = 1,
+    AlwaysInterleave = 2,
+
+    /// <summary>The activation's own lifecycle (activate, deactivate): runs alone and before anything else.</summary>
+    Lifecycle = 4,
+}
