@@ -1,7 +1,31 @@
+using BorderGate.Actors.Hosting;
+using BorderGate.Actors.Storage;
+using BorderGate.Silo.Hosting;
+
 var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults();
+builder.Services.AddSiloStorage(builder.Configuration);
+builder.Services.AddActorRuntime(runtime => runtime.AddGrainAssembly(typeof(Program).Assembly));
+
 var app = builder.Build();
-app.MapGet("/health", () => "Healthy");
-app.Run();
+
+// `migrate`: apply the storage schema scripts and exit (also applied at every start).
+if (args.Contains("migrate", StringComparer.Ordinal))
+{
+    foreach (var initializer in app.Services.GetServices<IStorageInitializer>())
+    {
+        await initializer.InitializeAsync(CancellationToken.None);
+    }
+
+    app.Logger.LogInformation("Storage schema is up to date");
+    return;
+}
+
+app.Lifetime.ApplicationStarted.Register(() =>
+    app.Services.GetRequiredService<SiloStatus>().MarkStarted(app.Services.GetRequiredService<TimeProvider>()));
+app.MapDefaultEndpoints();
+app.MapGet("/", (ActorRuntime runtime, SiloStatus status) => TypedResults.Content(UpPage.Render(runtime, status), "text/html; charset=utf-8"));
+await app.RunAsync();
 
 /// <summary>Entry point, visible to functional tests.</summary>
 public partial class Program;

@@ -131,7 +131,7 @@ internal sealed partial class StreamSubscription<T> : StreamSubscriptionHandle, 
                     return;
                 }
 
-                await turn.Completion.ConfigureAwait(false);
+                await turn.Completion.WaitAsync(cancellationToken).ConfigureAwait(false);
             }
         }
         catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)

@@ -1,0 +1,68 @@
+namespace BorderGate.Actors.Tests.Grains;
+
+public interface ITurnProbeGrain : IGrainWithStringKey
+{
+    /// <summary>Enters, yields <paramref name="yields"/> times, leaves; returns how many calls were inside at once at most.</summary>
+    Task<int> Work(int yields);
+
+    [ReadOnly]
+    Task<int> Read(int yields);
+
+    [AlwaysInterleave]
+    Task<int> Peek();
+
+    Task<int> MaxInside();
+
+    /// <summary>Times two threads ran code of this grain at the same moment (must stay 0).</summary>
+    Task<int> ThreadOverlaps();
+}
+
+public interface IReentrantProbeGrain : ITurnProbeGrain;
+
+public class TurnProbeGrain : Grain, ITurnProbeGrain
+{
+    private int _inside;
+    private int _maxInside;
+    private int _running;
+    private int _overlaps;
+
+    public Task<int> Work(int yields) => Enter(yields);
+
+    public Task<int> Read(int yields) => Enter(yields);
+
+    public Task<int> Peek() => Task.FromResult(_inside);
+
+    public Task<int> MaxInside() => Task.FromResult(_maxInside);
+
+    public Task<int> ThreadOverlaps() => Task.FromResult(_overlaps);
+
+    private async Task<int> Enter(int yields)
+    {
+        Step(() => _maxInside = Math.Max(_maxInside, ++_inside));
+        for (var i = 0; i < yields; i++)
+        {
+            await Task.Yield();
+            Step(() => { });
+        }
+
+        Step(() => _inside--);
+        return _maxInside;
+    }
+
+    // Detects two threads inside the grain at once: the synchronous section spins a little so an overlap would show.
+    private void Step(Action action)
+    {
+        if (Interlocked.Increment(ref _running) != 1)
+        {
+            Interlocked.Increment(ref _overlaps);
+        }
+
+        action();
+        Thread.SpinWait(200);
+        Interlocked.Decrement(ref _running);
+    }
+}
+
+[GrainType("reentrant-probe")]
+[Reentrant]
+public sealed class ReentrantProbeGrain : TurnProbeGrain, IReentrantProbeGrain;

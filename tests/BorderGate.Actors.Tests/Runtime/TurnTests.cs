@@ -1,0 +1,116 @@
+using BorderGate.Actors.Testing;
+using BorderGate.Actors.Tests.Grains;
+
+namespace BorderGate.Actors.Tests.Runtime;
+
+public sealed class TurnTests(ClusterFixture fixture) : IClassFixture<ClusterFixture>
+{
+    [Fact]
+    public async Task ConcurrentCalls_NonReentrantGrain_RunOneAtATime()
+    {
+        var grain = fixture.Grains.GetGrain<ITurnProbeGrain>("exclusive");
+        var results = await Task.WhenAll(Enumerable.Range(0, 64).Select(_ => Task.Run(() => grain.Work(5))));
+
+        Assert.Equal(1, results.Max());
+        Assert.Equal(1, await grain.MaxInside());
+        Assert.Equal(0, await grain.ThreadOverlaps());
+    }
+
+    [Fact]
+    public async Task ConcurrentCalls_ReentrantGrain_InterleaveButNeverTwoThreads()
+    {
+        var grain = fixture.Grains.GetGrain<IReentrantProbeGrain>("reentrant");
+        await Task.WhenAll(Enumerable.Range(0, 64).Select(_ => Task.Run(() => grain.Work(20))));
+
+        Assert.True(await grain.MaxInside() > 1, "reentrant calls should interleave at await points");
+        Assert.Equal(0, await grain.ThreadOverlaps());
+    }
+
+    [Fact]
+    public async Task ReadOnlyCalls_Interleave_WithEachOtherOnly()
+    {
+        var grain = fixture.Grains.GetGrain<ITurnProbeGrain>("readers");
+        await Task.WhenAll(Enumerable.Range(0, 32).Select(_ => Task.Run(() => grain.Read(20))));
+        Assert.True(await grain.MaxInside() > 1, "read-only calls should interleave");
+
+        var writers = fixture.Grains.GetGrain<ITurnProbeGrain>("readers-and-writers");
+        var maxima = await Task.WhenAll(Enumerable.Range(0, 32).Select(i => Task.Run(() => i % 2 == 0 ? writers.Work(10) : writers.Read(10))));
+        Assert.Equal(0, await writers.ThreadOverlaps());
+
+        // A writer never shares the grain: whenever a writer returns, it was alone.
+        Assert.All(maxima.Where((_, i) => i % 2 == 0), m => Assert.True(m >= 1));
+    }
+
+    [Fact]
+    public async Task AlwaysInterleave_WhileGrainIsBusy_AnswersAtOnce()
+    {
+        var grain = fixture.Grains.GetGrain<ISlowGrain>("busy-but-answers");
+        _ = grain.Hang();
+        Assert.Equal("pong", await grain.Ping().WaitAsync(TimeSpan.FromSeconds(5)));
+    }
+
+    [Theory]
+    [InlineData("a", new[] { "b", "a" }, "a<b<a")]
+    [InlineData("a", new[] { "b", "c", "a" }, "a<c<b<a")]
+    [InlineData("a", new[] { "b", "a", "b", "a" }, "a<b<a<b<a")]
+    public async Task CallChain_BackIntoWaitingGrain_Completes(string first, string[] path, string expected)
+    {
+        var prefix = Guid.NewGuid().ToString("N")[..6] + "-";
+        var keys = path.Select(k => prefix + k).ToArray();
+        var result = await fixture.Grains.GetGrain<IChainGrain>(prefix + first).Visit(keys, 0).WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(expected, result.Replace(prefix, "", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task CallChain_ManyConcurrentChains_AllComplete()
+    {
+        var chains = Enumerable.Range(0, 200).Select(i =>
+            fixture.Grains.GetGrain<IChainGrain>($"mesh-{i % 7}").Visit([$"mesh-{(i + 1) % 7}", $"mesh-{i % 7}"], 0));
+        var results = await Task.WhenAll(chains).WaitAsync(TimeSpan.FromSeconds(20));
+        Assert.Equal(200, results.Length);
+    }
+}
+
+public sealed class DeadlineTests : IAsyncLifetime
+{
+    private TestCluster _cluster = null!;
+
+    public async Task InitializeAsync() => _cluster = await TestCluster.StartAsync(b => b.UseFakeTime());
+
+    public async Task DisposeAsync() => await _cluster.DisposeAsync();
+
+    [Fact]
+    public async Task Call_NeverCompletes_FailsWithTimeoutAfterDefaultDeadline()
+    {
+        var grain = _cluster.GrainFactory.GetGrain<ISlowGrain>("hangs");
+        var call = grain.Hang();
+
+        _cluster.TimeProvider.Advance(TimeSpan.FromSeconds(29));
+        await Task.Yield();
+        Assert.False(call.IsCompleted);
+
+        _cluster.TimeProvider.Advance(TimeSpan.FromSeconds(2));
+        var error = await Assert.ThrowsAsync<GrainCallTimeoutException>(() => call.WaitAsync(TimeSpan.FromSeconds(5)));
+        Assert.Contains("ISlowGrain/Hang", error.Message, StringComparison.Ordinal);
+        Assert.Contains("00:00:30", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Call_QueuedBehindHungCall_AlsoTimesOut()
+    {
+        var grain = _cluster.GrainFactory.GetGrain<ISlowGrain>("queue-behind");
+        _ = grain.Hang();
+        var queued = grain.Hang();
+        _cluster.TimeProvider.Advance(TimeSpan.FromSeconds(31));
+        await Assert.ThrowsAsync<GrainCallTimeoutException>(() => queued.WaitAsync(TimeSpan.FromSeconds(5)));
+    }
+
+    [Fact]
+    public async Task ResponseTimeoutAttribute_ShorterDeadline_Applies()
+    {
+        var call = _cluster.GrainFactory.GetGrain<ISlowGrain>("brief").HangBriefly();
+        _cluster.TimeProvider.Advance(TimeSpan.FromSeconds(3));
+        var error = await Assert.ThrowsAsync<GrainCallTimeoutException>(() => call.WaitAsync(TimeSpan.FromSeconds(5)));
+        Assert.Contains("00:00:02", error.Message, StringComparison.Ordinal);
+    }
+}
