@@ -1,1 +1,13 @@
-Console.WriteLine("benchmarks: not yet");
+using BenchmarkDotNet.Running;
+using BorderGate.Benchmarks;
+
+// Quick modes print `name: value` lines for the figures the issues name; anything else goes to BenchmarkDotNet.
+switch (args.FirstOrDefault())
+{
+    case "runtime":
+        await RuntimeQuickBenchmark.RunAsync(Console.Out);
+        break;
+    default:
+        BenchmarkSwitcher.FromAssembly(typeof(RuntimeQuickBenchmark).Assembly).Run(args);
+        break;
+}

@@ -1,0 +1,177 @@
+using System.Diagnostics;
+using BorderGate.Actors.Hosting;
+using BorderGate.Actors.Memory;
+using BorderGate.Actors.Postgres;
+using BorderGate.Actors.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace BorderGate.Benchmarks;
+
+/// <summary>
+/// The quick mode `-- runtime`: the five figures of the grain runtime issue, one `name: value` line each.
+/// </summary>
+internal static class RuntimeQuickBenchmark
+{
+    public static async Task RunAsync(TextWriter output)
+    {
+        output.WriteLine($"# machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}");
+        await using (var runtime = await StartAsync(s => s.AddMemoryActorProviders()))
+        {
+            output.WriteLine($"local_calls_per_s: {await LocalCallsPerSecondAsync(runtime):F0}");
+            output.WriteLine($"call_p99_us: {await CallP99MicrosecondsAsync(runtime):F2}");
+        }
+
+        await using (var runtime = await StartAsync(s => s.AddMemoryActorProviders()))
+        {
+            output.WriteLine($"activation_bytes: {await ActivationBytesAsync(runtime):F0}");
+        }
+
+        var dataDirectory = Directory.CreateTempSubdirectory("bordergate-bench-");
+        try
+        {
+            await using var runtime = await StartAsync(s => s.AddSqliteActorProviders(o => o.DataDirectory = dataDirectory.FullName));
+            output.WriteLine($"sqlite_writes_per_s: {await DurableWritesPerSecondAsync(runtime, "sqlite"):F0}");
+        }
+        finally
+        {
+            dataDirectory.Delete(recursive: true);
+        }
+
+        await using var postgres = await PostgresForBenchmark.StartAsync(output);
+        if (postgres is null)
+        {
+            output.WriteLine("postgres_writes_per_s: unavailable (no PostgreSQL binaries and BORDERGATE_BENCH_POSTGRES not set)");
+            return;
+        }
+
+        await using (var runtime = await StartAsync(s => s.AddPostgresActorProviders(o => o.ConnectionString = postgres.ConnectionString)))
+        {
+            output.WriteLine($"postgres_writes_per_s: {await DurableWritesPerSecondAsync(runtime, "postgres"):F0}");
+        }
+    }
+
+    private static async Task<ActorRuntime> StartAsync(Action<IServiceCollection> storage)
+    {
+        var services = new ServiceCollection();
+        storage(services);
+        services.AddActorRuntime(r => r.AddGrainAssembly(typeof(PingGrain).Assembly));
+        var provider = services.BuildServiceProvider();
+        var runtime = provider.GetRequiredService<ActorRuntime>();
+        await runtime.StartAsync(CancellationToken.None);
+        return runtime;
+    }
+
+    /// <summary>Awaited calls per second from 64 concurrent callers over 10,000 grains.</summary>
+    private static async Task<double> LocalCallsPerSecondAsync(ActorRuntime runtime)
+    {
+        const int grainCount = 10_000;
+        const int callers = 64;
+        var grains = Enumerable.Range(0, grainCount).Select(i => runtime.GrainFactory.GetGrain<IPingGrain>($"ping-{i}")).ToArray();
+        foreach (var grain in grains)
+        {
+            await grain.Ping(0);
+        }
+
+        await RunCallersAsync(grains, callers, TimeSpan.FromSeconds(1));
+        return await RunCallersAsync(grains, callers, TimeSpan.FromSeconds(4));
+    }
+
+    private static async Task<double> RunCallersAsync(IPingGrain[] grains, int callers, TimeSpan duration)
+    {
+        var stop = false;
+        var counts = new long[callers];
+        var started = Stopwatch.GetTimestamp();
+        var tasks = Enumerable.Range(0, callers).Select(c => Task.Run(async () =>
+        {
+            var random = new Random(c);
+            long calls = 0;
+            while (!Volatile.Read(ref stop))
+            {
+                for (var i = 0; i < 256; i++)
+                {
+                    await grains[random.Next(grains.Length)].Ping(i);
+                }
+
+                calls += 256;
+
+                // Let the other callers in: many callers, not one per core.
+                await Task.Yield();
+            }
+
+            counts[c] = calls;
+        })).ToArray();
+        await Task.Delay(duration);
+        Volatile.Write(ref stop, true);
+        await Task.WhenAll(tasks);
+        return counts.Sum() / Stopwatch.GetElapsedTime(started).TotalSeconds;
+    }
+
+    /// <summary>p99 of one caller's awaited calls to an idle, activated grain.</summary>
+    private static async Task<double> CallP99MicrosecondsAsync(ActorRuntime runtime)
+    {
+        var grain = runtime.GrainFactory.GetGrain<IPingGrain>("latency");
+        for (var i = 0; i < 100_000; i++)
+        {
+            await grain.Ping(i);
+        }
+
+        var samples = new double[200_000];
+        for (var i = 0; i < samples.Length; i++)
+        {
+            var start = Stopwatch.GetTimestamp();
+            await grain.Ping(i);
+            samples[i] = Stopwatch.GetElapsedTime(start).TotalMicroseconds;
+        }
+
+        Array.Sort(samples);
+        return samples[(int)(samples.Length * 0.99)];
+    }
+
+    /// <summary>Managed heap growth per idle activation (with a small persistent state) over 100,000 activations.</summary>
+    private static async Task<double> ActivationBytesAsync(ActorRuntime runtime)
+    {
+        const int count = 100_000;
+        var warm = runtime.GrainFactory.GetGrain<IStatefulGrain>("warm-up");
+        await warm.Read();
+        var before = GC.GetTotalMemory(forceFullCollection: true);
+        for (var i = 0; i < count; i++)
+        {
+            await runtime.GrainFactory.GetGrain<IStatefulGrain>($"idle-{i}").Read();
+        }
+
+        var after = GC.GetTotalMemory(forceFullCollection: true);
+        if (runtime.ActivationCount < count)
+        {
+            throw new InvalidOperationException($"Only {runtime.ActivationCount} activations are alive; the figure would be wrong.");
+        }
+
+        return (after - before) / (double)count;
+    }
+
+    /// <summary>Durable state writes per second from 1,000 grains writing concurrently (each write awaited until durable).</summary>
+    private static async Task<double> DurableWritesPerSecondAsync(ActorRuntime runtime, string label)
+    {
+        const int grainCount = 1_000;
+        var grains = Enumerable.Range(0, grainCount).Select(i => runtime.GrainFactory.GetGrain<IStatefulGrain>($"{label}-writer-{i}")).ToArray();
+        await Task.WhenAll(grains.Select(g => g.Write(1)));
+
+        var stop = false;
+        var counts = new long[grainCount];
+        var started = Stopwatch.GetTimestamp();
+        var writers = grains.Select((grain, index) => Task.Run(async () =>
+        {
+            long writes = 0;
+            while (!Volatile.Read(ref stop))
+            {
+                await grain.Write(1);
+                writes++;
+            }
+
+            counts[index] = writes;
+        })).ToArray();
+        await Task.Delay(TimeSpan.FromSeconds(5));
+        Volatile.Write(ref stop, true);
+        await Task.WhenAll(writers);
+        return counts.Sum() / Stopwatch.GetElapsedTime(started).TotalSeconds;
+    }
+}
