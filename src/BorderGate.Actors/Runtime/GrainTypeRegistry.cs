@@ -70,6 +70,14 @@ internal sealed class GrainTypeRegistry
 
         if (classes.Length > 1)
         {
+            // A class that inherits its grain interfaces from another grain class does not take them over:
+            // the base class stays the implementation (ReentrantProbeGrain : TurnProbeGrain, say).
+            var root = classes.FirstOrDefault(c => classes.All(o => o == c || o.GrainClass.IsSubclassOf(c.GrainClass)));
+            if (root is not null)
+            {
+                return root;
+            }
+
             throw new GrainImplementationNotFoundException(
                 $"More than one grain class implements {grainInterface.FullName} ({string.Join(", ", classes.Select(c => c.GrainClass.FullName))}); grain interfaces must have exactly one implementation.");
         }
