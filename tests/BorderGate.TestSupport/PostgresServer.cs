@@ -58,6 +58,7 @@ public sealed class ThrowawayPostgres : IAsyncDisposable
     {
         var bin = PostgresServer.FindBinaries()
             ?? throw new InvalidOperationException($"PostgreSQL binaries (initdb, pg_ctl) were not found; install postgresql-15 or set {PostgresServer.EnvironmentVariable}.");
+        RemoveStaleServers();
         var root = Directory.CreateTempSubdirectory("bordergate-test-pg-").FullName;
         // PostgreSQL refuses to run as root, so as root the server runs as the postgres user.
         var asPostgres = Environment.UserName == "root";
@@ -82,6 +83,24 @@ public sealed class ThrowawayPostgres : IAsyncDisposable
         finally
         {
             Directory.Delete(_root, recursive: true);
+        }
+    }
+
+    /// <summary>A test process may be killed before it has removed its server's files; they are removed by the next one.</summary>
+    private static void RemoveStaleServers()
+    {
+        foreach (var directory in Directory.EnumerateDirectories(Path.GetTempPath(), "bordergate-test-pg-*"))
+        {
+            if (!File.Exists(Path.Combine(directory, "data", "postmaster.pid")))
+            {
+                try
+                {
+                    Directory.Delete(directory, recursive: true);
+                }
+                catch (IOException)
+                {
+                }
+            }
         }
     }
 
