@@ -188,6 +188,19 @@ public abstract class ProviderContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Write_AlreadyCancelled_ThrowsAndWritesNothing()
+    {
+        var grain = Grain("truck-8");
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(
+            () => Storage.WriteAsync(StateName, grain, Json("""{"n":1}"""), null, cancelled.Token).AsTask());
+
+        Assert.Null(await Storage.ReadAsync(StateName, grain, None));
+    }
+
+    [Fact]
     public async Task Write_HundredRacersWithSameETag_ExactlyOneWins()
     {
         var grain = Grain("lane-3");

@@ -18,6 +18,16 @@ public sealed class SqliteProviderContractTests : DurableProviderContractTests
     protected override void AddProviders(IServiceCollection services) =>
         services.AddSqliteActorProviders(o => o.DataDirectory = Path.Combine(_directory.Path, "data"));
 
+    [Xunit.Fact]
+    public void Database_IsInWriteAheadLogMode()
+    {
+        using var connection = new SqliteConnection($"Data Source={Path.Combine(_directory.Path, "data", "bordergate.db")};Mode=ReadOnly;Pooling=false");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA journal_mode;";
+        Xunit.Assert.Equal("wal", command.ExecuteScalar());
+    }
+
     protected override Task<long> CountAppliedScriptsAsync()
     {
         using var connection = new SqliteConnection($"Data Source={Path.Combine(_directory.Path, "data", "bordergate.db")};Mode=ReadOnly;Pooling=false");
