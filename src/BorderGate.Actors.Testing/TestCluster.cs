@@ -96,7 +96,12 @@ public sealed class TestCluster : IAsyncDisposable
             return;
         }
 
-        await Runtime.StopAsync(CancellationToken.None).ConfigureAwait(false);
+        // As a host's shutdown timeout would: a grain left hanging by a test does not hold the stop forever.
+        using (var stopTimeout = new CancellationTokenSource(_builder.StopTimeout))
+        {
+            await Runtime.StopAsync(stopTimeout.Token).ConfigureAwait(false);
+        }
+
         await _services.DisposeAsync().ConfigureAwait(false);
         _services = null;
     }

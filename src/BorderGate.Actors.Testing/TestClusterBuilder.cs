@@ -15,6 +15,9 @@ public sealed class TestClusterBuilder
 
     internal bool UsesOwnStorage { get; private set; }
 
+    /// <summary>How long (real time) a stop or restart waits for busy activations before cutting them off; 3 s unless set.</summary>
+    public TimeSpan StopTimeout { get; set; } = TimeSpan.FromSeconds(3);
+
     /// <summary>Drives the silo's clock by hand (<see cref="TestCluster.TimeProvider"/>): timers, reminders, idle collection and deadlines move only when the test advances it.</summary>
     public TestClusterBuilder UseFakeTime(DateTimeOffset? start = null)
     {

@@ -1,3 +1,5 @@
+using BorderGate.Actors;
+
 namespace BorderGate.Benchmarks;
 
 public interface IPingGrain : IGrainWithStringKey

@@ -132,6 +132,24 @@ internal sealed partial class ActivationData
         return deactivation.Completion;
     }
 
+    /// <summary>
+    /// Takes the activation out of service at once, when a stop can wait no longer for its running turns (a
+    /// grain method that never returns): waiting calls fail, the turn left running is abandoned.
+    /// </summary>
+    internal void Abort()
+    {
+        lock (_lock)
+        {
+            if (_state == ActivationState.Invalid)
+            {
+                return;
+            }
+        }
+
+        LogAborted(_runtime.Logger, GrainId);
+        Invalidate(new ObjectDisposedException(nameof(ActivationData), $"The grain runtime stopped while grain {GrainId} was still busy; the call was not run."));
+    }
+
     /// <summary>False (with the one already under way) when a deactivation was already queued.</summary>
     private bool TryCreateDeactivationLocked(DeactivationReason reason, out SystemTurn deactivation)
     {

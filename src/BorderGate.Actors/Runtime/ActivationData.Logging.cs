@@ -22,5 +22,8 @@ internal sealed partial class ActivationData
     [LoggerMessage(1006, LogLevel.Warning, "A timer of grain {GrainId} failed")]
     internal static partial void LogTimerFailed(ILogger logger, GrainId grainId, Exception exception);
 
+    [LoggerMessage(1007, LogLevel.Warning, "Grain {GrainId} did not finish its running turns before the runtime stopped; it was taken out of service without OnDeactivateAsync")]
+    private static partial void LogAborted(ILogger logger, GrainId grainId);
+
     internal ILogger Logger => _runtime.Logger;
 }

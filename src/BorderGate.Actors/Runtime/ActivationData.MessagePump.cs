@@ -19,6 +19,7 @@ internal sealed partial class ActivationData : IThreadPoolWorkItem
     private TurnItem? _pendingTail;
     private int _pendingCount;
     private Queue<Continuation>? _continuations;
+    private long _arrivals;
 
     /// <summary>Calls waiting to start plus continuations waiting to run.</summary>
     internal int MailboxDepth => _pendingCount + (_continuations?.Count ?? 0);
@@ -222,7 +223,7 @@ internal sealed partial class ActivationData : IThreadPoolWorkItem
         bool schedule;
         lock (_lock)
         {
-            (_continuations ??= new Queue<Continuation>()).Enqueue(new Continuation(turn, callback, state));
+            (_continuations ??= new Queue<Continuation>()).Enqueue(new Continuation(turn, callback, state, ++_arrivals));
             schedule = TryClaimPumpLocked();
         }
 
@@ -320,11 +321,14 @@ internal sealed partial class ActivationData : IThreadPoolWorkItem
                     return;
                 }
 
-                if (_continuations is { Count: > 0 })
+                // First come, first served between continuations of running turns and turns that may start
+                // now, so that a reentrant grain's calls interleave instead of one running to its end.
+                var startable = FindStartableLocked(out var previous);
+                if (_continuations is { Count: > 0 } && (startable is null || _continuations.Peek().Sequence < startable.Sequence))
                 {
                     continuation = _continuations.Dequeue();
                 }
-                else if ((item = FindStartableLocked(out var previous)) is not null)
+                else if ((item = startable) is not null)
                 {
                     RemovePendingLocked(item, previous);
                     turn = AdmitLocked(item.Kind, item.ChainId, item.KeepsAlive);
@@ -363,6 +367,7 @@ internal sealed partial class ActivationData : IThreadPoolWorkItem
     private void EnqueueLocked(TurnItem item, bool atFront)
     {
         item.Next = null;
+        item.Sequence = atFront ? long.MinValue : ++_arrivals;
         if (_pendingHead is null)
         {
             _pendingHead = _pendingTail = item;
@@ -529,5 +534,5 @@ internal sealed partial class ActivationData : IThreadPoolWorkItem
         turn.NextActive = null;
     }
 
-    private readonly record struct Continuation(TurnContext Turn, SendOrPostCallback Callback, object? State);
+    private readonly record struct Continuation(TurnContext Turn, SendOrPostCallback Callback, object? State, long Sequence);
 }

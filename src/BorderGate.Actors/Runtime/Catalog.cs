@@ -88,6 +88,16 @@ internal sealed class Catalog : IDisposable
             {
                 // A deactivation abandoned because its activation failed: it is gone either way.
             }
+            catch (OperationCanceledException)
+            {
+                // The host will wait no longer (its shutdown timeout): whatever is still busy is cut off.
+                foreach (var activation in _activations.Values)
+                {
+                    activation.Abort();
+                }
+
+                return;
+            }
         }
     }
 

@@ -5,6 +5,9 @@ internal abstract class TurnItem
 {
     public TurnItem? Next { get; set; }
 
+    /// <summary>Arrival order within the activation: waiting turns and continuations run first come, first served.</summary>
+    public long Sequence { get; set; }
+
     public long ChainId { get; protected set; }
 
     public TurnKind Kind { get; protected set; }

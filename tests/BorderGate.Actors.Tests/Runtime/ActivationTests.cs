@@ -1,3 +1,4 @@
+using BorderGate.TestSupport;
 using BorderGate.Actors.Testing;
 using BorderGate.Actors.Tests.Grains;
 using Microsoft.Extensions.DependencyInjection;
@@ -30,7 +31,7 @@ public sealed class ActivationTests(ClusterFixture fixture) : IClassFixture<Clus
         var counter = fixture.Grains.GetGrain<ICounterGrain>("asks-to-go");
         await counter.Add(7);
         await counter.RequestDeactivation();
-        await Wait.UntilAsync(() => fixture.Probe.Count("deactivate asks-to-go ApplicationRequested") == 1, "the grain deactivated");
+        await Wait.WaitUntil(() => fixture.Probe.Count("deactivate asks-to-go ApplicationRequested") == 1, TimeSpan.FromSeconds(10), "the grain deactivated");
 
         Assert.Equal(0, await counter.Get());
         Assert.Equal(2, fixture.Probe.Count("activate asks-to-go"));
@@ -78,7 +79,7 @@ public sealed class ActivationTests(ClusterFixture fixture) : IClassFixture<Clus
     {
         var counter = fixture.Grains.GetGrain<ICounterGrain>("one-way");
         await counter.FireAndForget(4);
-        await Wait.UntilAsync(() => fixture.Probe.Count("oneway one-way 4") == 1, "the one-way call ran");
+        await Wait.WaitUntil(() => fixture.Probe.Count("oneway one-way 4") == 1, TimeSpan.FromSeconds(10), "the one-way call ran");
         Assert.Equal(4, await counter.Get());
     }
 
@@ -118,7 +119,7 @@ public sealed class IdleCollectionTests : IAsyncLifetime
         Assert.Equal(0, _probe.Count("deactivate idle IdleTimeout"));
 
         _cluster.TimeProvider.Advance(TimeSpan.FromMinutes(6));
-        await Wait.UntilAsync(() => _probe.Count("deactivate idle IdleTimeout") == 1, "the idle grain deactivated");
+        await Wait.WaitUntil(() => _probe.Count("deactivate idle IdleTimeout") == 1, TimeSpan.FromSeconds(10), "the idle grain deactivated");
         Assert.Equal(0, _cluster.Runtime.ActivationCount);
 
         Assert.Equal(0, await counter.Get());
@@ -149,7 +150,7 @@ public sealed class IdleCollectionTests : IAsyncLifetime
         Assert.Equal(0, _probe.Count("deactivate kept IdleTimeout"));
 
         _cluster.TimeProvider.Advance(TimeSpan.FromMinutes(31));
-        await Wait.UntilAsync(() => _probe.Count("deactivate kept IdleTimeout") == 1, "the kept grain deactivated after its delay");
+        await Wait.WaitUntil(() => _probe.Count("deactivate kept IdleTimeout") == 1, TimeSpan.FromSeconds(10), "the kept grain deactivated after its delay");
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using BorderGate.TestSupport;
 using BorderGate.Actors.Streams;
 using BorderGate.Actors.Tests.Grains;
 
@@ -27,7 +28,7 @@ public sealed class StreamTests(ClusterFixture fixture) : IClassFixture<ClusterF
         var sequences = await Task.WhenAll(Enumerable.Range(0, 100).Select(i => publishers[i % 5].Publish(key, i)));
 
         Assert.Equal(Enumerable.Range(1, 100).Select(i => (long)i), sequences.Order());
-        await Wait.UntilAsync(() => subscription.LastDeliveredSequence == 100, "all events delivered");
+        await Wait.WaitUntil(() => subscription.LastDeliveredSequence == 100, TimeSpan.FromSeconds(10), "all events delivered");
         lock (received)
         {
             Assert.Equal(Enumerable.Range(1, 100).Select(i => (long)i), received.Select(e => e.Sequence));
@@ -59,7 +60,7 @@ public sealed class StreamTests(ClusterFixture fixture) : IClassFixture<ClusterF
         // Events keep coming while the subscriber catches up.
         var live = Task.WhenAll(Enumerable.Range(10, 40).Select(i => publisher.Publish(key, i)));
         await live;
-        await Wait.UntilAsync(() => subscription.LastDeliveredSequence == 50, "caught up and live");
+        await Wait.WaitUntil(() => subscription.LastDeliveredSequence == 50, TimeSpan.FromSeconds(10), "caught up and live");
         lock (received)
         {
             Assert.Equal(Enumerable.Range(5, 46).Select(i => (long)i), received);
@@ -80,7 +81,7 @@ public sealed class StreamTests(ClusterFixture fixture) : IClassFixture<ClusterF
             return Task.CompletedTask;
         });
         await publisher.Publish(key, 2);
-        await Wait.UntilAsync(() => subscription.LastDeliveredSequence == 2, "the live event");
+        await Wait.WaitUntil(() => subscription.LastDeliveredSequence == 2, TimeSpan.FromSeconds(10), "the live event");
         Assert.Equal([2L], received);
     }
 
@@ -94,7 +95,7 @@ public sealed class StreamTests(ClusterFixture fixture) : IClassFixture<ClusterF
         var publisher = fixture.Grains.GetGrain<IPublisherGrain>($"pub-{key}");
         await Task.WhenAll(Enumerable.Range(0, 30).Select(i => publisher.Publish(key, i)));
 
-        await Wait.UntilAsync(async () => (await subscriber.Received()).Count == 30, "the grain received every event");
+        await Wait.WaitUntil(async () => (await subscriber.Received()).Count == 30, TimeSpan.FromSeconds(10), "the grain received every event");
         Assert.Equal(Enumerable.Range(1, 30).Select(i => (long)i), await subscriber.Received());
         Assert.Equal(0, await subscriber.Overlaps());
     }

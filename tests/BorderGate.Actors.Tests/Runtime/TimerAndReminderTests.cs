@@ -1,3 +1,4 @@
+using BorderGate.TestSupport;
 using BorderGate.Actors.Testing;
 using BorderGate.Actors.Tests.Grains;
 using Microsoft.Extensions.DependencyInjection;
@@ -23,7 +24,7 @@ public sealed class TimerAndReminderTests : IAsyncLifetime
         {
             _cluster.TimeProvider.Advance(TimeSpan.FromSeconds(1));
             var expected = i;
-            await Wait.UntilAsync(async () => await grain.Ticks() == expected, $"tick {expected}");
+            await Wait.WaitUntil(async () => await grain.Ticks() == expected, TimeSpan.FromSeconds(10), $"tick {expected}");
         }
 
         await grain.StopTimer();
@@ -57,9 +58,9 @@ public sealed class TimerAndReminderTests : IAsyncLifetime
         Assert.Equal(["check-seal"], await grain.ReminderNames());
 
         _cluster.TimeProvider.Advance(TimeSpan.FromMinutes(1));
-        await Wait.UntilAsync(() => _probe.Count("reminder remind-me check-seal") == 1, "the first tick");
+        await Wait.WaitUntil(() => _probe.Count("reminder remind-me check-seal") == 1, TimeSpan.FromSeconds(10), "the first tick");
         _cluster.TimeProvider.Advance(TimeSpan.FromMinutes(5));
-        await Wait.UntilAsync(() => _probe.Count("reminder remind-me check-seal") == 2, "the second tick");
+        await Wait.WaitUntil(() => _probe.Count("reminder remind-me check-seal") == 2, TimeSpan.FromSeconds(10), "the second tick");
     }
 
     [Fact]
@@ -72,7 +73,7 @@ public sealed class TimerAndReminderTests : IAsyncLifetime
         Assert.Equal(0, _cluster.Runtime.ActivationCount);
 
         _cluster.TimeProvider.Advance(TimeSpan.FromHours(1));
-        await Wait.UntilAsync(() => _probe.Count("reminder durable overnight") == 1, "the reminder fired after the restart");
+        await Wait.WaitUntil(() => _probe.Count("reminder durable overnight") == 1, TimeSpan.FromSeconds(10), "the reminder fired after the restart");
     }
 
     [Fact]
