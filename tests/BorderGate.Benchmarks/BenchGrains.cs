@@ -5,6 +5,9 @@ namespace BorderGate.Benchmarks;
 public interface IPingGrain : IGrainWithStringKey
 {
     ValueTask<int> Ping(int value);
+
+    /// <summary>Awaits once inside the grain: the call leaves the caller's thread and resumes through the activation's queue.</summary>
+    Task<int> PingAsync(int value);
 }
 
 public sealed class PingGrain : Grain, IPingGrain
@@ -12,6 +15,12 @@ public sealed class PingGrain : Grain, IPingGrain
     private int _calls;
 
     public ValueTask<int> Ping(int value) => ValueTask.FromResult(value + ++_calls);
+
+    public async Task<int> PingAsync(int value)
+    {
+        await Task.Yield();
+        return value + ++_calls;
+    }
 }
 
 public sealed class SmallState
