@@ -3,6 +3,7 @@ using BorderGate.Actors.Hosting;
 using BorderGate.Actors.Memory;
 using BorderGate.Actors.Postgres;
 using BorderGate.Actors.Sqlite;
+using BorderGate.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace BorderGate.Benchmarks;
@@ -40,14 +41,12 @@ internal static class RuntimeQuickBenchmark
             dataDirectory.Delete(recursive: true);
         }
 
-        await using var postgres = await PostgresForBenchmark.StartAsync(output);
-        if (postgres is null)
-        {
-            output.WriteLine("postgres_writes_per_s: unavailable (no PostgreSQL binaries and BORDERGATE_BENCH_POSTGRES not set)");
-            return;
-        }
-
-        await using (var runtime = await StartAsync(s => s.AddPostgresActorProviders(o => o.ConnectionString = postgres.ConnectionString)))
+        // The server named by BORDERGATE_BENCH_POSTGRES (or the test script's), else a throwaway one.
+        var configured = Environment.GetEnvironmentVariable("BORDERGATE_BENCH_POSTGRES") ?? Environment.GetEnvironmentVariable(PostgresServer.EnvironmentVariable);
+        await using var throwaway = string.IsNullOrWhiteSpace(configured) ? await ThrowawayPostgres.StartAsync() : null;
+        var connectionString = configured ?? throwaway!.ConnectionString;
+        output.WriteLine($"# postgres: {(throwaway is null ? "configured server" : "throwaway server from the machine's binaries")}");
+        await using (var runtime = await StartAsync(s => s.AddPostgresActorProviders(o => o.ConnectionString = connectionString)))
         {
             output.WriteLine($"postgres_writes_per_s: {await DurableWritesPerSecondAsync(runtime, "postgres"):F0}");
         }
