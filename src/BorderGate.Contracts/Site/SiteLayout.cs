@@ -1,0 +1,146 @@
+namespace BorderGate.Contracts.Site;
+
+/// <summary>
+/// A crossing's physical layout: configuration, not code (deploy/sites/*.json). Every grain of the
+/// crossing reads its part from here; the live map draws it (coordinates in metres on the site plan).
+/// </summary>
+public sealed record SiteLayout
+{
+    /// <summary>The crossing's id, the key of its gate grain ("huu-nghi").</summary>
+    public required string CrossingId { get; init; }
+
+    public required string Name { get; init; }
+
+    /// <summary>IANA time zone of the crossing (arrival windows, hourly throughput).</summary>
+    public string TimeZone { get; init; } = "Asia/Ho_Chi_Minh";
+
+    public required EntranceLayout Entrance { get; init; }
+
+    public required IReadOnlyList<LaneLayout> Lanes { get; init; }
+
+    /// <summary>Physical inspection bays for trucks on the red customs channel.</summary>
+    public required IReadOnlyList<InspectionBayLayout> InspectionBays { get; init; }
+
+    public required IReadOnlyList<YardBlockLayout> YardBlocks { get; init; }
+
+    public required IReadOnlyList<CraneLayout> Cranes { get; init; }
+
+    public required RouteLayout Route { get; init; }
+
+    public required IReadOnlyList<DriverlessTruckLayout> DriverlessTrucks { get; init; }
+
+    public required DispatchPolicy Policy { get; init; }
+}
+
+/// <summary>The entrance: the plate camera that registers arrivals and the waiting area's capacity.</summary>
+public sealed record EntranceLayout(string PlateCameraId, int WaitingAreaCapacity, Point Position);
+
+/// <summary>
+/// A checkpoint lane: one truck at a time through plate read, weighbridge, customs, quarantine, barrier.
+/// </summary>
+public sealed record LaneLayout(
+    string Id,
+    LaneKind Kind,
+    LaneDirection Direction,
+    LaneDevices Devices,
+    Point Position);
+
+/// <summary>The device ids on a lane (their device grains' keys).</summary>
+public sealed record LaneDevices(string PlateCameraId, string WeighbridgeId, string BarrierId);
+
+public enum LaneKind
+{
+    /// <summary>Any cargo.</summary>
+    General,
+
+    /// <summary>Fresh fruit and farm produce first (cold chain, quarantine desk on the lane); others when idle.</summary>
+    Perishable,
+
+    /// <summary>Oversize loads (cars, machinery).</summary>
+    Oversize,
+}
+
+public enum LaneDirection
+{
+    Export,
+    Import,
+    Both,
+}
+
+public sealed record InspectionBayLayout(string Id, Point Position);
+
+/// <summary>A yard block: rows × bays of container slots, served by the cranes that list it.</summary>
+public sealed record YardBlockLayout(string Id, int Rows, int Bays, Point Position)
+{
+    /// <summary>The slot ids of the block ("A-01-03": block, row, bay), row-major.</summary>
+    public IEnumerable<string> SlotIds()
+    {
+        for (var row = 1; row <= Rows; row++)
+        {
+            for (var bay = 1; bay <= Bays; bay++)
+            {
+                yield return SlotId(Id, row, bay);
+            }
+        }
+    }
+
+    public static string SlotId(string blockId, int row, int bay) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{blockId}-{row:00}-{bay:00}");
+}
+
+/// <summary>A rail-mounted container crane: its controller device, its rail, the blocks it reaches.</summary>
+public sealed record CraneLayout(string Id, string ControllerId, double RailStartX, double RailEndX, double RailY, IReadOnlyList<string> Blocks, double SpeedMetresPerSecond);
+
+/// <summary>
+/// The closed cross-border route of the driverless trucks: waypoints joined by segments; a segment is
+/// held by one vehicle at a time. The handoff waypoint is where vehicles pass to the partner side.
+/// </summary>
+public sealed record RouteLayout(
+    IReadOnlyList<Waypoint> Waypoints,
+    IReadOnlyList<RouteSegment> Segments,
+    string YardWaypointId,
+    string HandoffWaypointId);
+
+public sealed record Waypoint(string Id, Point Position);
+
+/// <summary>A one-way segment between two waypoints.</summary>
+public sealed record RouteSegment(string Id, string From, string To, double LengthMetres);
+
+public sealed record DriverlessTruckLayout(string Id, string ControllerId, string HomeWaypointId);
+
+/// <summary>A point on the site plan, in metres.</summary>
+public readonly record struct Point(double X, double Y);
+
+/// <summary>The rules the gate applies; operators tune them per site.</summary>
+public sealed record DispatchPolicy
+{
+    /// <summary>Perishable trucks go first, but after this many in a row a waiting non-perishable goes.</summary>
+    public int MaxPerishablesInARow { get; init; } = 3;
+
+    /// <summary>Trucks are called to lanes only while yard occupancy plus reservations stay below this share of its slots.</summary>
+    public double YardHighWaterMark { get; init; } = 0.9;
+
+    /// <summary>How long an arrival window lasts.</summary>
+    public TimeSpan ArrivalWindow { get; init; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>Trips each arrival window takes (per crossing).</summary>
+    public int TripsPerWindow { get; init; } = 120;
+
+    /// <summary>An arrival this much before its window waits until the window opens.</summary>
+    public TimeSpan EarlyTolerance { get; init; } = TimeSpan.FromMinutes(60);
+
+    /// <summary>An arrival later than its window's end plus this is queued behind the trucks on time.</summary>
+    public TimeSpan LateTolerance { get; init; } = TimeSpan.FromMinutes(60);
+
+    /// <summary>A booked trip that has not arrived this long after its window's end is a no-show.</summary>
+    public TimeSpan NoShowAfter { get; init; } = TimeSpan.FromHours(2);
+
+    /// <summary>A called truck that does not reach its lane in this time goes back to the queue.</summary>
+    public TimeSpan CallTimeout { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>How long a yard slot reservation holds before it expires.</summary>
+    public TimeSpan SlotReservationTtl { get; init; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>A device that sends nothing (not even a heartbeat) for this long is stale.</summary>
+    public TimeSpan DeviceStaleAfter { get; init; } = TimeSpan.FromSeconds(15);
+}
