@@ -1,0 +1,85 @@
+using BorderGate.Actors;
+using BorderGate.Contracts.Devices;
+
+namespace BorderGate.Contracts.Crossing;
+
+/// <summary>A truck (key: normalized plate): its trip's lifecycle, every transition a timestamped event, and its history.</summary>
+public interface ITruckGrain : IGrainWithStringKey
+{
+    /// <summary>Registers a validated trip with its booked window. Fails if a trip is already under way.</summary>
+    Task<TripView> Register(TripRegistration trip, ArrivalWindow window);
+
+    /// <summary>Moves the trip on; throws <see cref="InvalidTripTransitionException"/> for an illegal step.</summary>
+    Task<TripView> Advance(TripTransition transition);
+
+    [ReadOnly]
+    Task<TruckView> Get();
+
+    [ReadOnly]
+    Task<TripView?> Current();
+}
+
+/// <summary>
+/// The gate of a crossing (key: crossing id): bookings, the virtual queue, dispatch to lanes, inspection
+/// bays, flow control and live KPIs. It owns the entrance camera.
+/// </summary>
+public interface IGateGrain : IDeviceEventSink
+{
+    Task<ArrivalWindow> Book(TripRegistration trip);
+
+    /// <summary>A plate was read at the entrance (by the camera, or typed by an operator).</summary>
+    Task<ArrivalDecision> TruckArrived(string plate);
+
+    /// <summary>A lane finished with its truck.</summary>
+    Task LaneFinished(string laneId, string plate, LaneOutcome outcome, string? reason);
+
+    /// <summary>A lane's devices faulted (or recovered): it leaves (or rejoins) dispatch.</summary>
+    Task LaneHealthChanged(string laneId, bool healthy, string? reason);
+
+    Task OpenLane(string laneId, string by);
+
+    Task CloseLane(string laneId, string by, string reason);
+
+    Task HoldTruck(string plate, string by, string reason);
+
+    Task ReleaseTruck(string plate, string by);
+
+    /// <summary>The container of the truck is in the yard (or on a driverless truck): the truck's trip is complete.</summary>
+    Task TransferDone(string plate);
+
+    /// <summary>Runs dispatch now (operators' re-dispatch; tests).</summary>
+    Task Dispatch();
+
+    [ReadOnly]
+    Task<GateView> Snapshot();
+
+    [ReadOnly]
+    Task<GateKpis> Kpis();
+
+    /// <summary>Where a waiting truck stands in the queue (1-based) and its expected wait; null if not waiting.</summary>
+    [ReadOnly]
+    Task<QueuePosition?> PositionOf(string plate);
+}
+
+public sealed record QueuePosition(int Position, int Ahead, TimeSpan ExpectedWait);
+
+/// <summary>A checkpoint lane (key: <see cref="Site.CrossingIds.Lane"/>): one truck at a time through the checks.</summary>
+public interface ILaneGrain : IDeviceEventSink
+{
+    /// <summary>The gate calls a truck to this lane.</summary>
+    Task Assign(QueueEntry truck);
+
+    Task SetMode(LaneMode mode, string reason);
+
+    [ReadOnly]
+    Task<LaneView> Status();
+}
+
+public sealed class InvalidTripTransitionException : InvalidOperationException
+{
+    public InvalidTripTransitionException(string message) : base(message) { }
+
+    public InvalidTripTransitionException() { }
+
+    public InvalidTripTransitionException(string message, Exception inner) : base(message, inner) { }
+}

@@ -1,0 +1,237 @@
+using BorderGate.Contracts.Crossing;
+using BorderGate.Contracts.Trips;
+
+namespace BorderGate.Grains.Gate;
+
+public sealed partial class GateGrain
+{
+    /// <summary>The first window at or after the desired time that still has room.</summary>
+    private ArrivalWindow ChooseWindow(DateTimeOffset desired)
+    {
+        var length = Policy.ArrivalWindow;
+        var startTicks = desired.UtcTicks - (desired.UtcTicks % length.Ticks);
+        for (var i = 0; i < 24 * 14 * 4; i++)
+        {
+            var start = new DateTimeOffset(startTicks + (i * length.Ticks), TimeSpan.Zero);
+            if (S.WindowLoad.GetValueOrDefault(start.ToUnixTimeSeconds() / 60) < Policy.TripsPerWindow)
+            {
+                return new ArrivalWindow(start, start + length);
+            }
+        }
+
+        throw new InvalidOperationException($"Crossing {GrainKey} has no free arrival window in the next weeks.");
+    }
+
+    private void PruneWindowLoad()
+    {
+        var horizon = (TimeProvider.GetUtcNow() - TimeSpan.FromDays(1)).ToUnixTimeSeconds() / 60;
+        foreach (var old in S.WindowLoad.Keys.Where(k => k < horizon).ToList())
+        {
+            S.WindowLoad.Remove(old);
+        }
+    }
+
+    /// <summary>The stated rules for early and late arrivals.</summary>
+    private (DateTimeOffset EligibleAt, bool Late, string Note) ArrivalRules(ArrivalWindow window, DateTimeOffset now)
+    {
+        if (now < window.Start - Policy.EarlyTolerance)
+        {
+            return (window.Start, false, $"early: waits until its window opens at {window.Start:HH:mm}");
+        }
+
+        if (now > window.End + Policy.LateTolerance)
+        {
+            return (now, true, "late: queued behind the trucks on time");
+        }
+
+        return (now, false, "on time");
+    }
+
+    private async Task RequeueAtHeadAsync(string plate, string reason)
+    {
+        var trip = await Truck(plate).Current();
+        if (trip is null)
+        {
+            return;
+        }
+
+        var head = S.Queue.Count == 0 ? S.NextOrder : S.Queue.Min(q => q.Order);
+        var now = TimeProvider.GetUtcNow();
+        S.Queue.Add(new QueuedTruck(plate, trip.Trip.TripId, trip.Trip.Cargo, trip.Trip.Direction, now, now, false, head - 1));
+        await Truck(plate).Advance(new TripTransition(TruckStatus.Waiting, "returned to queue", reason));
+    }
+
+    private bool ExportsAllowed()
+    {
+        if (S.YardCapacity == 0)
+        {
+            return true;
+        }
+
+        var exportsHeadingToYard = S.InFlight.Values.Count(f => f.Direction == TripDirection.Export)
+            + S.Lanes.Values.Count(l => l.Plate is not null);
+        return S.YardOccupied + S.YardReserved + exportsHeadingToYard < S.YardCapacity * Policy.YardHighWaterMark;
+    }
+
+    private async Task DispatchAsync()
+    {
+        var now = TimeProvider.GetUtcNow();
+        var free = _layout.Lanes
+            .Where(l => S.Lanes[l.Id] is { Mode: LaneMode.Open, Plate: null })
+            .Select(l => new FreeLane(l.Id, l.Kind, l.Direction))
+            .ToList();
+        if (free.Count == 0 || S.Queue.Count == 0)
+        {
+            return;
+        }
+
+        var waiting = S.Queue.Select(q => new Waiting(q.Plate, q.Cargo, q.Direction, q.EligibleAt, q.Late, q.Order)).ToList();
+        var run = S.PerishablesInARow;
+        var assignments = Dispatcher.Assign(free, waiting, now, Policy, ref run, ExportsAllowed());
+        if (assignments.Count == 0)
+        {
+            return;
+        }
+
+        S.PerishablesInARow = run;
+        var calls = new List<QueuedTruck>();
+        foreach (var assignment in assignments)
+        {
+            var entry = S.Queue.Single(q => q.Plate == assignment.Plate);
+            S.Queue.Remove(entry);
+            var slot = S.Lanes[assignment.LaneId];
+            slot.Plate = entry.Plate;
+            slot.Since = now;
+            S.InFlight[entry.Plate] = new InFlightTruck(entry.Direction, TruckStatus.Called, now);
+            calls.Add(entry with { });
+            LogCalled(logger, GrainKey, entry.Plate, assignment.LaneId);
+        }
+
+        // Stored before anyone is told: a crash here re-runs nothing twice.
+        await state.WriteStateAsync();
+        for (var i = 0; i < assignments.Count; i++)
+        {
+            var entry = calls[i];
+            var laneId = assignments[i].LaneId;
+            await Truck(entry.Plate).Advance(new TripTransition(TruckStatus.Called, "called", $"go to {laneId}", LaneId: laneId));
+            await Lane(laneId).Assign(new QueueEntry(entry.Plate, entry.TripId, entry.Cargo, entry.Direction, entry.ArrivedAt, entry.EligibleAt, entry.Late, 0));
+        }
+    }
+
+    private async Task StartInspectionsAsync()
+    {
+        var now = TimeProvider.GetUtcNow();
+        foreach (var bayId in S.Bays.Where(b => b.Value is null).Select(b => b.Key).Order(StringComparer.Ordinal).ToList())
+        {
+            if (S.BayQueue.Count == 0)
+            {
+                break;
+            }
+
+            var plate = S.BayQueue[0];
+            S.BayQueue.RemoveAt(0);
+            S.Bays[bayId] = new BayUse(plate, now);
+            await state.WriteStateAsync();
+            await Truck(plate).Advance(new TripTransition(TruckStatus.Inspection, "inspection started", $"bay {bayId}", BayId: bayId));
+        }
+    }
+
+    private async Task FinishInspectionsAsync()
+    {
+        var now = TimeProvider.GetUtcNow();
+        foreach (var (bayId, use) in S.Bays.Where(b => b.Value is not null && b.Value.Since + timings.Inspection <= now).ToList())
+        {
+            S.Bays[bayId] = null;
+            var direction = S.InFlight.GetValueOrDefault(use!.Plate)?.Direction ?? TripDirection.Export;
+            S.InFlight[use.Plate] = new InFlightTruck(direction, TruckStatus.Transfer, now);
+            await state.WriteStateAsync();
+            await Truck(use.Plate).Advance(new TripTransition(TruckStatus.Transfer, "inspection passed", $"bay {bayId}"));
+        }
+    }
+
+    private async Task ExpireNoShowsAsync()
+    {
+        var now = TimeProvider.GetUtcNow();
+        foreach (var (plate, booked) in S.Booked.Where(b => b.Value.Window.End + Policy.NoShowAfter < now).ToList())
+        {
+            S.Booked.Remove(plate);
+            await state.WriteStateAsync();
+            await Truck(plate).Advance(new TripTransition(TruckStatus.NoShow, "no-show", $"did not arrive by {(booked.Window.End + Policy.NoShowAfter):HH:mm}"));
+        }
+    }
+
+    private async Task OnClockAsync(CancellationToken cancellationToken)
+    {
+        await ExpireNoShowsAsync();
+        await FinishInspectionsAsync();
+        await StartInspectionsAsync();
+        await DispatchAsync();
+    }
+
+    public Task<GateView> Snapshot()
+    {
+        var now = TimeProvider.GetUtcNow();
+        var queue = OrderedQueue(now).Select((q, i) => new QueueEntry(q.Plate, q.TripId, q.Cargo, q.Direction, q.ArrivedAt, q.EligibleAt, q.Late, i + 1)).ToList();
+        var lanes = _layout.Lanes.Select(l =>
+        {
+            var slot = S.Lanes[l.Id];
+            return new LaneView(l.Id, slot.Mode, slot.Plate is null ? LaneStep.Idle : LaneStep.AwaitingTruck, slot.Plate, null, slot.Reason, slot.Since);
+        }).ToList();
+        var bays = S.Bays.OrderBy(b => b.Key, StringComparer.Ordinal).Select(b => new InspectionBayView(b.Key, b.Value?.Plate, b.Value?.Since)).ToList();
+        return Task.FromResult(new GateView(GrainKey, queue, lanes, bays, [.. S.Held.Values], BuildKpis(now)));
+    }
+
+    public Task<GateKpis> Kpis() => Task.FromResult(BuildKpis(TimeProvider.GetUtcNow()));
+
+    public Task<QueuePosition?> PositionOf(string plate)
+    {
+        var now = TimeProvider.GetUtcNow();
+        var ordered = OrderedQueue(now);
+        var index = ordered.FindIndex(q => q.Plate == plate);
+        if (index < 0)
+        {
+            return Task.FromResult<QueuePosition?>(null);
+        }
+
+        // Lanes clear a truck about every average turn through them; with n lanes open, n at a time.
+        var openLanes = Math.Max(1, S.Lanes.Values.Count(l => l.Mode == LaneMode.Open));
+        var perTruck = KpiWindow.Average(S.Kpis.WaitSeconds) > TimeSpan.Zero && S.Kpis.WaitSeconds.Count >= 10
+            ? TimeSpan.FromSeconds(Math.Max(60, S.Kpis.WaitSeconds.Average() / Math.Max(1, ordered.Count)))
+            : TimeSpan.FromMinutes(4);
+        var expected = TimeSpan.FromTicks(perTruck.Ticks * (index + 1) / openLanes);
+        var notBefore = ordered[index].EligibleAt - now;
+        return Task.FromResult<QueuePosition?>(new QueuePosition(index + 1, index, notBefore > expected ? notBefore : expected));
+    }
+
+    /// <summary>The queue in the order dispatch would take it: eligible first, on time before late, then arrival order.</summary>
+    private List<QueuedTruck> OrderedQueue(DateTimeOffset now) =>
+        [.. S.Queue.OrderBy(q => q.EligibleAt > now).ThenBy(q => q.Late).ThenBy(q => q.Order)];
+
+    private GateKpis BuildKpis(DateTimeOffset now)
+    {
+        var byStatus = new Dictionary<TruckStatus, int>
+        {
+            [TruckStatus.Booked] = S.Booked.Count,
+            [TruckStatus.Waiting] = S.Queue.Count,
+            [TruckStatus.Called] = S.InFlight.Values.Count(f => f.Stage == TruckStatus.Called),
+            [TruckStatus.Inspection] = S.InFlight.Values.Count(f => f.Stage == TruckStatus.Inspection),
+            [TruckStatus.Transfer] = S.InFlight.Values.Count(f => f.Stage == TruckStatus.Transfer),
+            [TruckStatus.Held] = S.Held.Count,
+            [TruckStatus.Completed] = S.CompletedTotal,
+        };
+        return new GateKpis(
+            byStatus,
+            S.Kpis.CompletedInLastHour(now),
+            S.Kpis.ByHour(),
+            KpiWindow.Average(S.Kpis.WaitSeconds),
+            KpiWindow.Percentile(S.Kpis.WaitSeconds, 0.95),
+            KpiWindow.Average(S.Kpis.TurnSeconds),
+            KpiWindow.Percentile(S.Kpis.TurnSeconds, 0.95),
+            S.YardOccupied,
+            S.YardReserved,
+            S.YardCapacity);
+    }
+
+    [Microsoft.Extensions.Logging.LoggerMessage(2105, Microsoft.Extensions.Logging.LogLevel.Debug, "Gate {Crossing}: truck {Plate} called to {Lane}")]
+    private static partial void LogCalled(Microsoft.Extensions.Logging.ILogger logger, string crossing, string plate, string lane);
+}

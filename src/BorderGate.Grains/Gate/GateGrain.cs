@@ -1,0 +1,314 @@
+using BorderGate.Actors;
+using BorderGate.Contracts.Crossing;
+using BorderGate.Contracts.Devices;
+using BorderGate.Contracts.Site;
+using BorderGate.Contracts.Trips;
+using BorderGate.Grains.Site;
+using Microsoft.Extensions.Logging;
+
+namespace BorderGate.Grains.Gate;
+
+/// <summary>
+/// The gate of a crossing (key: crossing id). It books arrival windows, admits trucks seen at the
+/// entrance into the virtual queue, calls them forward to free lanes by the dispatch policy, sends
+/// red-channel trucks to inspection bays, holds exports back when the yard is near full, and keeps the
+/// live KPIs. Every change is stored before the gate answers.
+/// </summary>
+public sealed partial class GateGrain(
+    [PersistentState("gate")] IPersistentState<GateState> state,
+    CrossingSites sites,
+    CrossingTimings timings,
+    ILogger<GateGrain> logger) : Grain, IGateGrain
+{
+    private SiteLayout _layout = null!;
+    private IGrainTimer? _clock;
+
+    private GateState S => state.State;
+
+    private DispatchPolicy Policy => _layout.Policy;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _layout = sites.Get(GrainKey);
+        var now = TimeProvider.GetUtcNow();
+        var changed = false;
+        foreach (var lane in _layout.Lanes.Where(l => !S.Lanes.ContainsKey(l.Id)))
+        {
+            S.Lanes[lane.Id] = new LaneSlot { Mode = LaneMode.Open, Since = now };
+            changed = true;
+        }
+
+        foreach (var bay in _layout.InspectionBays.Where(b => !S.Bays.ContainsKey(b.Id)))
+        {
+            S.Bays[bay.Id] = null;
+            changed = true;
+        }
+
+        if (S.YardCapacity == 0)
+        {
+            S.YardCapacity = _layout.YardBlocks.Sum(b => b.Rows * b.Bays);
+            changed = true;
+        }
+
+        if (changed)
+        {
+            await state.WriteStateAsync(cancellationToken);
+        }
+
+        // The gate's own clock: no-shows, early arrivals becoming eligible, inspections ending.
+        var tick = TimeSpan.FromMinutes(1);
+        _clock = RegisterGrainTimer(OnClockAsync, new GrainTimerOptions { DueTime = tick, Period = tick, KeepAlive = true });
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        _clock?.Dispose();
+        return Task.CompletedTask;
+    }
+
+    public async Task<ArrivalWindow> Book(TripRegistration trip)
+    {
+        ArgumentNullException.ThrowIfNull(trip);
+        if (S.Booked.TryGetValue(trip.Plate, out var existing))
+        {
+            if (existing.TripId == trip.TripId)
+            {
+                return existing.Window;
+            }
+
+            throw new InvalidTripTransitionException($"Truck {trip.Plate} already has trip {existing.TripId} booked; cancel or complete it first.");
+        }
+
+        var window = ChooseWindow(trip.DesiredArrival ?? TimeProvider.GetUtcNow());
+        S.WindowLoad[window.Start.ToUnixTimeSeconds() / 60] = S.WindowLoad.GetValueOrDefault(window.Start.ToUnixTimeSeconds() / 60) + 1;
+        S.Booked[trip.Plate] = new BookedTrip(trip.TripId, window, trip.Cargo, trip.Direction);
+        PruneWindowLoad();
+        await state.WriteStateAsync();
+        return window;
+    }
+
+    public async Task<ArrivalDecision> TruckArrived(string plate)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(plate);
+        var now = TimeProvider.GetUtcNow();
+        if (S.Queue.Any(q => q.Plate == plate) || S.InFlight.ContainsKey(plate) || S.Lanes.Values.Any(l => l.Plate == plate))
+        {
+            // A second read of a truck already inside: the camera saw it twice.
+            return new ArrivalDecision(plate, true, null, "already inside", null);
+        }
+
+        if (!S.Booked.Remove(plate, out var booked))
+        {
+            const string reason = "No valid declaration: no booked trip for this plate. Declare the trip and book an arrival window first.";
+            S.Held[plate] = new HeldTruck(plate, null, reason, now);
+            await state.WriteStateAsync();
+            LogHeldAtEntrance(logger, GrainKey, plate);
+            return new ArrivalDecision(plate, false, null, reason, null);
+        }
+
+        S.Held.Remove(plate);
+        var (eligibleAt, late, note) = ArrivalRules(booked.Window, now);
+        S.Queue.Add(new QueuedTruck(plate, booked.TripId, booked.Cargo, booked.Direction, now, eligibleAt, late, S.NextOrder++));
+        await state.WriteStateAsync();
+        await Truck(plate).Advance(new TripTransition(TruckStatus.Waiting, "arrived", note));
+        await DispatchAsync();
+        return new ArrivalDecision(plate, true, booked.TripId, note, eligibleAt);
+    }
+
+    public async Task LaneFinished(string laneId, string plate, LaneOutcome outcome, string? reason)
+    {
+        var now = TimeProvider.GetUtcNow();
+        var slot = LaneSlotOf(laneId);
+        if (slot.Plate != plate)
+        {
+            LogStaleLaneReport(logger, GrainKey, laneId, plate, slot.Plate);
+            return;
+        }
+
+        slot.Plate = null;
+        slot.Since = now;
+        var flight = S.InFlight.GetValueOrDefault(plate);
+        switch (outcome)
+        {
+            case LaneOutcome.Passed:
+                S.InFlight[plate] = new InFlightTruck(flight?.Direction ?? TripDirection.Export, TruckStatus.Transfer, now);
+                break;
+            case LaneOutcome.ToInspection:
+                S.InFlight[plate] = new InFlightTruck(flight?.Direction ?? TripDirection.Export, TruckStatus.Inspection, now);
+                S.BayQueue.Add(plate);
+                break;
+            case LaneOutcome.Returned:
+                S.InFlight.Remove(plate);
+                await RequeueAtHeadAsync(plate, reason ?? "returned by the lane");
+                break;
+            case LaneOutcome.Held:
+                S.InFlight.Remove(plate);
+                S.Held[plate] = new HeldTruck(plate, null, reason ?? "held at the lane", now);
+                break;
+        }
+
+        await state.WriteStateAsync();
+        await StartInspectionsAsync();
+        await DispatchAsync();
+    }
+
+    public async Task LaneHealthChanged(string laneId, bool healthy, string? reason)
+    {
+        var slot = LaneSlotOf(laneId);
+        var now = TimeProvider.GetUtcNow();
+        if (!healthy && slot.Mode != LaneMode.Faulted)
+        {
+            slot.Mode = LaneMode.Faulted;
+            slot.Reason = reason;
+            slot.Since = now;
+            LogLaneFaulted(logger, GrainKey, laneId, reason);
+        }
+        else if (healthy && slot.Mode == LaneMode.Faulted)
+        {
+            slot.Mode = slot.ClosedByOperator ? LaneMode.Closed : LaneMode.Open;
+            slot.Reason = null;
+            slot.Since = now;
+        }
+
+        await state.WriteStateAsync();
+        await DispatchAsync();
+    }
+
+    public async Task OpenLane(string laneId, string by)
+    {
+        var slot = LaneSlotOf(laneId);
+        slot.ClosedByOperator = false;
+        if (slot.Mode == LaneMode.Closed)
+        {
+            slot.Mode = LaneMode.Open;
+            slot.Reason = null;
+            slot.Since = TimeProvider.GetUtcNow();
+        }
+
+        await state.WriteStateAsync();
+        await Lane(laneId).SetMode(slot.Mode, $"opened by {by}");
+        await DispatchAsync();
+    }
+
+    public async Task CloseLane(string laneId, string by, string reason)
+    {
+        var slot = LaneSlotOf(laneId);
+        slot.ClosedByOperator = true;
+        if (slot.Mode == LaneMode.Open)
+        {
+            slot.Mode = LaneMode.Closed;
+            slot.Since = TimeProvider.GetUtcNow();
+        }
+
+        slot.Reason = $"{reason} ({by})";
+        await state.WriteStateAsync();
+
+        // A truck already in the lane finishes its checks; the lane only takes no new one.
+        await Lane(laneId).SetMode(LaneMode.Closed, slot.Reason);
+    }
+
+    public async Task HoldTruck(string plate, string by, string reason)
+    {
+        var now = TimeProvider.GetUtcNow();
+        var queued = S.Queue.FindIndex(q => q.Plate == plate);
+        var text = $"{reason} (held by {by})";
+        if (queued >= 0)
+        {
+            var entry = S.Queue[queued];
+            S.Queue.RemoveAt(queued);
+            S.Held[plate] = new HeldTruck(plate, entry.TripId, text, now);
+            await state.WriteStateAsync();
+            await Truck(plate).Advance(new TripTransition(TruckStatus.Held, "held", text));
+            return;
+        }
+
+        if (S.Booked.Remove(plate, out var booked))
+        {
+            S.Held[plate] = new HeldTruck(plate, booked.TripId, text, now);
+            await state.WriteStateAsync();
+            await Truck(plate).Advance(new TripTransition(TruckStatus.Held, "held", text));
+            return;
+        }
+
+        throw new InvalidTripTransitionException($"Truck {plate} is not waiting or booked at {GrainKey}; a truck in a lane, bay or the yard is held after it leaves it.");
+    }
+
+    public async Task ReleaseTruck(string plate, string by)
+    {
+        if (!S.Held.Remove(plate, out var held))
+        {
+            throw new InvalidTripTransitionException($"Truck {plate} is not held at {GrainKey}.");
+        }
+
+        await state.WriteStateAsync();
+        var trip = await Truck(plate).Current();
+        if (held.TripId is null || trip is null || trip.Status != TruckStatus.Held)
+        {
+            // Held at the entrance without a trip: released from the list; it needs a declaration to enter.
+            return;
+        }
+
+        if (trip.Events.Any(e => e.Name == "arrived"))
+        {
+            S.Queue.Add(new QueuedTruck(plate, trip.Trip.TripId, trip.Trip.Cargo, trip.Trip.Direction, TimeProvider.GetUtcNow(), TimeProvider.GetUtcNow(), false, S.NextOrder++));
+            await state.WriteStateAsync();
+            await Truck(plate).Advance(new TripTransition(TruckStatus.Waiting, "released", $"released by {by}"));
+            await DispatchAsync();
+        }
+        else
+        {
+            S.Booked[plate] = new BookedTrip(trip.Trip.TripId, trip.Window!, trip.Trip.Cargo, trip.Trip.Direction);
+            await state.WriteStateAsync();
+            await Truck(plate).Advance(new TripTransition(TruckStatus.Booked, "released", $"released by {by}"));
+        }
+    }
+
+    public async Task TransferDone(string plate)
+    {
+        if (!S.InFlight.Remove(plate))
+        {
+            throw new InvalidTripTransitionException($"Truck {plate} is not in transfer at {GrainKey}.");
+        }
+
+        var view = await Truck(plate).Advance(new TripTransition(TruckStatus.Completed, "completed", "container handed over"));
+        S.CompletedTotal++;
+        S.Kpis.Record(view.WaitingTime, view.TurnTime, TimeProvider.GetUtcNow());
+        await state.WriteStateAsync();
+        await DispatchAsync();
+    }
+
+    public Task Dispatch() => DispatchAsync();
+
+    public Task OnDeviceEvent(DeviceEvent deviceEvent)
+    {
+        ArgumentNullException.ThrowIfNull(deviceEvent);
+        if (deviceEvent.IsFault)
+        {
+            LogEntranceCameraFault(logger, GrainKey, deviceEvent.DeviceId, deviceEvent.Name);
+            return Task.CompletedTask;
+        }
+
+        return deviceEvent.Name == "plate-read" && deviceEvent.Data.TryGetValue("plate", out var plate) && !string.IsNullOrWhiteSpace(plate)
+            ? TruckArrived(plate)
+            : Task.CompletedTask;
+    }
+
+    private ITruckGrain Truck(string plate) => GrainFactory.GetGrain<ITruckGrain>(CrossingIds.Truck(plate));
+
+    private ILaneGrain Lane(string laneId) => GrainFactory.GetGrain<ILaneGrain>(CrossingIds.Lane(GrainKey, laneId));
+
+    private LaneSlot LaneSlotOf(string laneId) =>
+        S.Lanes.TryGetValue(laneId, out var slot) ? slot : throw new KeyNotFoundException($"Crossing {GrainKey} has no lane '{laneId}'.");
+
+    [LoggerMessage(2101, LogLevel.Information, "Gate {Crossing}: truck {Plate} held at the entrance (no booked trip)")]
+    private static partial void LogHeldAtEntrance(ILogger logger, string crossing, string plate);
+
+    [LoggerMessage(2102, LogLevel.Warning, "Gate {Crossing}: lane {Lane} reported truck {Plate}, but it holds {Current}; ignored")]
+    private static partial void LogStaleLaneReport(ILogger logger, string crossing, string lane, string plate, string? current);
+
+    [LoggerMessage(2103, LogLevel.Warning, "Gate {Crossing}: lane {Lane} left dispatch: {Reason}")]
+    private static partial void LogLaneFaulted(ILogger logger, string crossing, string lane, string? reason);
+
+    [LoggerMessage(2104, LogLevel.Warning, "Gate {Crossing}: entrance camera {Device} reported {Fault}")]
+    private static partial void LogEntranceCameraFault(ILogger logger, string crossing, string device, string fault);
+}

@@ -1,0 +1,65 @@
+using BorderGate.Contracts.Crossing;
+using BorderGate.Contracts.Trips;
+
+namespace BorderGate.Grains.Gate;
+
+/// <summary>The stored form of a gate.</summary>
+public sealed class GateState
+{
+    public long NextOrder { get; set; }
+
+    /// <summary>Booked trips not yet arrived, by plate.</summary>
+    public Dictionary<string, BookedTrip> Booked { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Trips booked per arrival window (key: window start, Unix minutes).</summary>
+    public Dictionary<long, int> WindowLoad { get; set; } = [];
+
+    public List<QueuedTruck> Queue { get; set; } = [];
+
+    public Dictionary<string, LaneSlot> Lanes { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Inspection bays and the truck in each (null: free).</summary>
+    public Dictionary<string, BayUse?> Bays { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Red-channel trucks waiting for a free bay, in order.</summary>
+    public List<string> BayQueue { get; set; } = [];
+
+    public Dictionary<string, HeldTruck> Held { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Trucks between their lane (or bay) and the end of their transfer, with their direction.</summary>
+    public Dictionary<string, InFlightTruck> InFlight { get; set; } = new(StringComparer.Ordinal);
+
+    public int PerishablesInARow { get; set; }
+
+    public int CompletedTotal { get; set; }
+
+    public int YardOccupied { get; set; }
+
+    public int YardReserved { get; set; }
+
+    public int YardCapacity { get; set; }
+
+    public KpiWindow Kpis { get; set; } = new();
+}
+
+public sealed record BookedTrip(string TripId, ArrivalWindow Window, CargoKind Cargo, TripDirection Direction);
+
+public sealed record QueuedTruck(string Plate, string TripId, CargoKind Cargo, TripDirection Direction, DateTimeOffset ArrivedAt, DateTimeOffset EligibleAt, bool Late, long Order);
+
+public sealed class LaneSlot
+{
+    public LaneMode Mode { get; set; }
+
+    public string? Plate { get; set; }
+
+    public string? Reason { get; set; }
+
+    /// <summary>Whether an operator closed it (a recovered device does not reopen an operator's closure).</summary>
+    public bool ClosedByOperator { get; set; }
+
+    public DateTimeOffset Since { get; set; }
+}
+
+public sealed record BayUse(string Plate, DateTimeOffset Since);
+
+public sealed record InFlightTruck(TripDirection Direction, TruckStatus Stage, DateTimeOffset Since);

@@ -1,0 +1,282 @@
+using System.Globalization;
+using BorderGate.Actors;
+using BorderGate.Contracts.Crossing;
+using BorderGate.Contracts.Devices;
+using BorderGate.Contracts.Site;
+using BorderGate.Contracts.Trips;
+using BorderGate.Grains.Customs;
+using BorderGate.Grains.Site;
+using Microsoft.Extensions.Logging;
+
+namespace BorderGate.Grains.Lanes;
+
+/// <summary>
+/// A checkpoint lane (key: "crossing/lane-N"): one truck at a time through plate read, weighbridge (a
+/// reading counts once stable), customs channel (green passes, yellow document check, red to an
+/// inspection bay), plant quarantine for farm produce, barrier open and leave. A device fault takes
+/// the lane out of dispatch and sends its truck back to the head of the queue.
+/// </summary>
+public sealed partial class LaneGrain(
+    [PersistentState("lane")] IPersistentState<LaneState> state,
+    CrossingSites sites,
+    CrossingTimings timings,
+    ICustomsChannels customs,
+    ILogger<LaneGrain> logger) : Grain, ILaneGrain
+{
+    private SiteLayout _layout = null!;
+    private LaneLayout _lane = null!;
+    private IGrainTimer? _stepTimer;
+
+    private LaneState S => state.State;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        (_layout, var laneId) = sites.Resolve(GrainKey);
+        _lane = _layout.Lanes.FirstOrDefault(l => l.Id == laneId)
+            ?? throw new KeyNotFoundException($"Crossing {_layout.CrossingId} has no lane '{laneId}'.");
+        if (S.Truck is not null)
+        {
+            // Re-arm whatever step was waiting on time when the lane was last active.
+            ArmStepTimer(S.Step, S.Visit);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public async Task Assign(QueueEntry truck)
+    {
+        ArgumentNullException.ThrowIfNull(truck);
+        if (S.Truck is { } current)
+        {
+            if (current.Plate == truck.Plate)
+            {
+                return;
+            }
+
+            throw new InvalidOperationException($"Lane {GrainKey} already has truck {current.Plate}; one truck at a time.");
+        }
+
+        S.Truck = truck;
+        S.Visit++;
+        S.WeighedKg = null;
+        S.Channel = null;
+        await MoveToAsync(LaneStep.AwaitingTruck);
+    }
+
+    public async Task SetMode(LaneMode mode, string reason)
+    {
+        S.Mode = mode;
+        S.ModeReason = reason;
+        await state.WriteStateAsync();
+    }
+
+    public Task<LaneView> Status() =>
+        Task.FromResult(new LaneView(_lane.Id, S.Mode, S.Step, S.Truck?.Plate, S.Truck?.TripId, S.ModeReason, S.Since));
+
+    public async Task OnDeviceEvent(DeviceEvent deviceEvent)
+    {
+        ArgumentNullException.ThrowIfNull(deviceEvent);
+        if (deviceEvent.IsFault)
+        {
+            await OnDeviceFaultAsync(deviceEvent);
+            return;
+        }
+
+        if (deviceEvent.Name is "fault-cleared" or "online" && S.Faults.Remove(deviceEvent.DeviceId))
+        {
+            await state.WriteStateAsync();
+            if (S.Faults.Count == 0)
+            {
+                await Gate.LaneHealthChanged(_lane.Id, healthy: true, null);
+            }
+
+            return;
+        }
+
+        if (S.Truck is not { } truck)
+        {
+            return;
+        }
+
+        switch (deviceEvent.Name)
+        {
+            case "plate-read" when S.Step == LaneStep.AwaitingTruck && deviceEvent.DeviceId == _lane.Devices.PlateCameraId:
+                await OnPlateReadAsync(truck, deviceEvent.Data.GetValueOrDefault("plate"));
+                break;
+            case "weight" when S.Step == LaneStep.Weighing && deviceEvent.DeviceId == _lane.Devices.WeighbridgeId:
+                await OnWeightAsync(truck, deviceEvent.Data);
+                break;
+        }
+    }
+
+    private async Task OnPlateReadAsync(QueueEntry truck, string? plate)
+    {
+        if (!string.Equals(plate, truck.Plate, StringComparison.Ordinal))
+        {
+            // Another truck drove into the lane: not the called one. It is not weighed or checked.
+            LogWrongTruck(logger, GrainKey, plate, truck.Plate);
+            return;
+        }
+
+        await Truck(truck.Plate).Advance(new TripTransition(TruckStatus.InLane, "plate read", $"lane {_lane.Id}", LaneId: _lane.Id));
+        await MoveToAsync(LaneStep.Weighing);
+    }
+
+    private async Task OnWeightAsync(QueueEntry truck, IReadOnlyDictionary<string, string> data)
+    {
+        if (S.WeighedKg is not null
+            || !string.Equals(data.GetValueOrDefault("stable"), "true", StringComparison.OrdinalIgnoreCase)
+            || !int.TryParse(data.GetValueOrDefault("kg"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var kg))
+        {
+            return;
+        }
+
+        S.WeighedKg = kg;
+        var trip = await Truck(truck.Plate).Current();
+        var declared = trip?.Trip.DeclaredWeightKg ?? 0;
+        await Truck(truck.Plate).Advance(new TripTransition(TruckStatus.InLane, "weighed", $"{kg} kg"));
+        if (declared > 0 && Math.Abs(kg - declared) > declared * timings.WeightMismatchTolerance)
+        {
+            await FinishAsync(truck, LaneOutcome.Held, $"weighed {kg} kg, declared {declared} kg");
+            return;
+        }
+
+        var channel = await customs.ChannelOf(trip?.Trip.DeclarationNumber ?? truck.TripId, truck.Cargo, CancellationToken.None);
+        S.Channel = channel;
+        await Truck(truck.Plate).Advance(new TripTransition(TruckStatus.InLane, "customs channel", channel.ToString(), Channel: channel));
+        await MoveToAsync(channel == CustomsChannel.Yellow ? LaneStep.DocumentCheck : NextAfterCustoms(truck));
+    }
+
+    private LaneStep NextAfterCustoms(QueueEntry truck) =>
+        truck.Cargo.NeedsQuarantine() ? LaneStep.Quarantine : LaneStep.BarrierOpening;
+
+    private async Task MoveToAsync(LaneStep step)
+    {
+        S.Step = step;
+        S.Since = TimeProvider.GetUtcNow();
+        await state.WriteStateAsync();
+        ArmStepTimer(step, S.Visit);
+        if (step == LaneStep.BarrierOpening)
+        {
+            await OpenBarrierAsync();
+        }
+    }
+
+    private void ArmStepTimer(LaneStep step, long visit)
+    {
+        _stepTimer?.Dispose();
+        _stepTimer = null;
+        var due = step switch
+        {
+            LaneStep.AwaitingTruck => _layout.Policy.CallTimeout,
+            LaneStep.DocumentCheck => timings.DocumentCheck,
+            LaneStep.Quarantine => timings.Quarantine,
+            LaneStep.Leaving => timings.BarrierPass,
+            _ => (TimeSpan?)null,
+        };
+        if (due is { } dueTime)
+        {
+            var remaining = S.Since + dueTime - TimeProvider.GetUtcNow();
+            _stepTimer = RegisterGrainTimer(_ => OnStepDueAsync(step, visit), remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    private async Task OnStepDueAsync(LaneStep step, long visit)
+    {
+        if (S.Visit != visit || S.Step != step || S.Truck is not { } truck)
+        {
+            return;
+        }
+
+        switch (step)
+        {
+            case LaneStep.AwaitingTruck:
+                await FinishAsync(truck, LaneOutcome.Returned, $"did not reach {_lane.Id} within {_layout.Policy.CallTimeout.TotalMinutes:0} min");
+                break;
+            case LaneStep.DocumentCheck:
+                await Truck(truck.Plate).Advance(new TripTransition(TruckStatus.InLane, "documents checked"));
+                await MoveToAsync(NextAfterCustoms(truck));
+                break;
+            case LaneStep.Quarantine:
+                await Truck(truck.Plate).Advance(new TripTransition(TruckStatus.InLane, "quarantine passed"));
+                await MoveToAsync(LaneStep.BarrierOpening);
+                break;
+            case LaneStep.Leaving:
+                await Barrier.Execute(new DeviceCommand($"{GrainKey}/{visit}/close", "close", EmptyArgs));
+                await FinishAsync(truck, S.Channel == CustomsChannel.Red ? LaneOutcome.ToInspection : LaneOutcome.Passed, null);
+                break;
+        }
+    }
+
+    private async Task OpenBarrierAsync()
+    {
+        var visit = S.Visit;
+        var result = await Barrier.Execute(new DeviceCommand($"{GrainKey}/{visit}/open", "open", EmptyArgs));
+        if (S.Visit != visit || S.Step != LaneStep.BarrierOpening || S.Truck is not { } truck)
+        {
+            return;
+        }
+
+        if (result.Outcome != CommandOutcome.Acknowledged)
+        {
+            await OnDeviceFaultAsync(new DeviceEvent(_lane.Devices.BarrierId, DeviceKind.Barrier, $"open-{result.Outcome}".ToLowerInvariant(),
+                new Dictionary<string, string> { ["message"] = result.Error ?? result.Outcome.ToString() }, TimeProvider.GetUtcNow(), IsFault: true));
+            return;
+        }
+
+        await Truck(truck.Plate).Advance(new TripTransition(TruckStatus.InLane, "barrier opened"));
+        await MoveToAsync(LaneStep.Leaving);
+    }
+
+    private async Task OnDeviceFaultAsync(DeviceEvent fault)
+    {
+        S.Faults[fault.DeviceId] = fault.Name;
+        await state.WriteStateAsync();
+        var reason = $"device {fault.DeviceId} reported {fault.Name}";
+        LogDeviceFault(logger, GrainKey, fault.DeviceId, fault.Name);
+        await Gate.LaneHealthChanged(_lane.Id, healthy: false, reason);
+        if (S.Truck is { } truck)
+        {
+            await FinishAsync(truck, LaneOutcome.Returned, reason);
+        }
+    }
+
+    /// <summary>Frees the lane first, then tells the truck and the gate (which may call the next truck here at once).</summary>
+    private async Task FinishAsync(QueueEntry truck, LaneOutcome outcome, string? reason)
+    {
+        _stepTimer?.Dispose();
+        _stepTimer = null;
+        S.Truck = null;
+        S.Step = LaneStep.Idle;
+        S.Since = TimeProvider.GetUtcNow();
+        await state.WriteStateAsync();
+        switch (outcome)
+        {
+            case LaneOutcome.Passed:
+                await Truck(truck.Plate).Advance(new TripTransition(TruckStatus.Transfer, "left lane", $"to the transfer yard from {_lane.Id}"));
+                break;
+            case LaneOutcome.ToInspection:
+                await Truck(truck.Plate).Advance(new TripTransition(TruckStatus.Inspection, "to inspection", "red channel: physical inspection"));
+                break;
+            case LaneOutcome.Held:
+                await Truck(truck.Plate).Advance(new TripTransition(TruckStatus.Held, "held at lane", reason));
+                break;
+        }
+
+        await Gate.LaneFinished(_lane.Id, truck.Plate, outcome, reason);
+    }
+
+    private static readonly IReadOnlyDictionary<string, string> EmptyArgs = new Dictionary<string, string>();
+
+    private IGateGrain Gate => GrainFactory.GetGrain<IGateGrain>(_layout.CrossingId);
+
+    private IDeviceGrain Barrier => GrainFactory.GetGrain<IDeviceGrain>(CrossingIds.Device(_layout.CrossingId, _lane.Devices.BarrierId));
+
+    private ITruckGrain Truck(string plate) => GrainFactory.GetGrain<ITruckGrain>(CrossingIds.Truck(plate));
+
+    [LoggerMessage(2201, LogLevel.Warning, "Lane {Lane}: plate {Seen} read, but truck {Called} was called; not checked")]
+    private static partial void LogWrongTruck(ILogger logger, string lane, string? seen, string called);
+
+    [LoggerMessage(2202, LogLevel.Warning, "Lane {Lane}: device {Device} fault {Fault}; lane leaves dispatch")]
+    private static partial void LogDeviceFault(ILogger logger, string lane, string device, string fault);
+}

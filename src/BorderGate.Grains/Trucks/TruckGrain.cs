@@ -1,0 +1,116 @@
+using BorderGate.Actors;
+using BorderGate.Contracts.Crossing;
+using Microsoft.Extensions.Logging;
+
+namespace BorderGate.Grains.Trucks;
+
+/// <summary>
+/// A truck (key: its normalized plate). It keeps the record of its trip: every transition with its
+/// time, so that waiting and turn times are exact, and the trips before (the last <see cref="HistoryLimit"/>).
+/// The gate and the lanes move it on; it refuses any step its trip cannot take.
+/// </summary>
+public sealed partial class TruckGrain(
+    [PersistentState("truck")] IPersistentState<TruckState> state,
+    ILogger<TruckGrain> logger) : Grain, ITruckGrain
+{
+    internal const int HistoryLimit = 50;
+
+    public async Task<TripView> Register(TripRegistration trip, ArrivalWindow window)
+    {
+        ArgumentNullException.ThrowIfNull(trip);
+        var current = state.State.Current;
+        if (current is not null && !TripRules.IsFinal(current.Status))
+        {
+            if (current.Trip.TripId == trip.TripId)
+            {
+                return current.ToView(); // the same registration again: idempotent
+            }
+
+            throw new InvalidTripTransitionException(
+                $"Truck {GrainKey} already has trip {current.Trip.TripId} under way ({current.Status}); it cannot take trip {trip.TripId} before that one ends.");
+        }
+
+        Archive();
+        var now = TimeProvider.GetUtcNow();
+        state.State.Current = new TripRecord
+        {
+            Trip = trip,
+            Status = TruckStatus.Booked,
+            Window = window,
+            Events = [new TripEvent("booked", TruckStatus.Booked, now, $"window {window.Start:HH:mm}–{window.End:HH:mm}")],
+        };
+        await state.WriteStateAsync();
+        LogRegistered(logger, GrainKey, trip.TripId);
+        return state.State.Current.ToView();
+    }
+
+    public async Task<TripView> Advance(TripTransition transition)
+    {
+        ArgumentNullException.ThrowIfNull(transition);
+        var trip = state.State.Current
+            ?? throw new InvalidTripTransitionException($"Truck {GrainKey} has no trip to move to {transition.To} ({transition.Event}).");
+        if (!TripRules.CanMove(trip.Status, transition.To))
+        {
+            throw new InvalidTripTransitionException(
+                $"Truck {GrainKey} cannot go from {trip.Status} to {transition.To} ({transition.Event}) on trip {trip.Trip.TripId}.");
+        }
+
+        var now = TimeProvider.GetUtcNow();
+        if (transition.To == TruckStatus.Held)
+        {
+            trip.HeldFrom = trip.Status;
+            trip.HeldReason = transition.Detail;
+        }
+        else if (trip.Status == TruckStatus.Held)
+        {
+            trip.HeldReason = null;
+            trip.HeldFrom = null;
+        }
+
+        switch (transition.To)
+        {
+            case TruckStatus.Waiting:
+                trip.ArrivedAt ??= now;
+                trip.LaneId = null;
+                break;
+            case TruckStatus.Called:
+                trip.FirstCalledAt ??= now;
+                trip.LaneId = transition.LaneId;
+                break;
+            case TruckStatus.Completed:
+                trip.CompletedAt = now;
+                break;
+        }
+
+        trip.LaneId = transition.LaneId ?? trip.LaneId;
+        trip.BayId = transition.BayId ?? trip.BayId;
+        trip.Channel = transition.Channel ?? trip.Channel;
+        trip.SlotId = transition.SlotId ?? trip.SlotId;
+        trip.Status = transition.To;
+        trip.Events.Add(new TripEvent(transition.Event, transition.To, now, transition.Detail));
+        await state.WriteStateAsync();
+        return trip.ToView();
+    }
+
+    public Task<TruckView> Get() =>
+        Task.FromResult(new TruckView(GrainKey, state.State.Current?.ToView(), [.. state.State.History.Select(h => h.ToView())]));
+
+    public Task<TripView?> Current() => Task.FromResult(state.State.Current?.ToView());
+
+    private void Archive()
+    {
+        if (state.State.Current is { } finished)
+        {
+            state.State.History.Insert(0, finished);
+            if (state.State.History.Count > HistoryLimit)
+            {
+                state.State.History.RemoveRange(HistoryLimit, state.State.History.Count - HistoryLimit);
+            }
+
+            state.State.Current = null;
+        }
+    }
+
+    [LoggerMessage(2001, LogLevel.Debug, "Truck {Plate} registered trip {TripId}")]
+    private static partial void LogRegistered(ILogger logger, string plate, string tripId);
+}

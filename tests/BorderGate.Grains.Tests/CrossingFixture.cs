@@ -1,0 +1,58 @@
+using BorderGate.Actors.Testing;
+using BorderGate.Contracts.Crossing;
+using BorderGate.Contracts.Site;
+using BorderGate.Contracts.Trips;
+using BorderGate.Grains.Customs;
+using BorderGate.Grains.Site;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace BorderGate.Grains.Tests;
+
+/// <summary>A test cluster with the crossing's grains on a small layout and a hand-driven clock.</summary>
+public sealed class CrossingFixture : IAsyncLifetime
+{
+    private readonly SiteLayout _layout;
+    private readonly ICustomsChannels _customs;
+
+    public CrossingFixture()
+        : this(TestSites.Small(), new SimulatedCustomsChannels(yellowShare: 0, redShare: 0))
+    {
+    }
+
+    internal CrossingFixture(SiteLayout layout, ICustomsChannels customs)
+    {
+        _layout = layout;
+        _customs = customs;
+    }
+
+    public TestCluster Cluster { get; private set; } = null!;
+
+    public CrossingTimings Timings { get; } = new();
+
+    public IGateGrain Gate => Cluster.GrainFactory.GetGrain<IGateGrain>(_layout.CrossingId);
+
+    public ILaneGrain Lane(string laneId) => Cluster.GrainFactory.GetGrain<ILaneGrain>(CrossingIds.Lane(_layout.CrossingId, laneId));
+
+    public ITruckGrain Truck(string plate) => Cluster.GrainFactory.GetGrain<ITruckGrain>(plate);
+
+    public DateTimeOffset Now => Cluster.TimeProvider.GetUtcNow();
+
+    public async Task InitializeAsync() =>
+        Cluster = await TestCluster.StartAsync(b => b
+            .UseFakeTime(new DateTimeOffset(2026, 1, 20, 6, 0, 0, TimeSpan.Zero))
+            .ConfigureServices(s => s
+                .AddSingleton(new CrossingSites([_layout]))
+                .AddSingleton(Timings)
+                .AddSingleton(_customs)));
+
+    public async Task DisposeAsync() => await Cluster.DisposeAsync();
+
+    /// <summary>Declares and books a trip the way the HTTP API does after validation.</summary>
+    public async Task<TripRegistration> BookAsync(string plate, CargoKind cargo = CargoKind.Garments, TripDirection direction = TripDirection.Export, DateTimeOffset? desired = null)
+    {
+        var trip = new TripRegistration($"trip-{plate}-{Guid.NewGuid():N}", "company-1", plate, "CSQU3054383", cargo, direction, "100000000001", 20_000, desired ?? Now);
+        var window = await Gate.Book(trip);
+        await Truck(plate).Register(trip, window);
+        return trip;
+    }
+}

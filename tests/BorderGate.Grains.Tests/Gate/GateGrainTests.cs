@@ -1,0 +1,159 @@
+using BorderGate.Contracts.Crossing;
+using BorderGate.Contracts.Devices;
+using BorderGate.Contracts.Trips;
+using BorderGate.TestSupport;
+
+namespace BorderGate.Grains.Tests.Gate;
+
+public sealed class GateGrainTests : IAsyncLifetime
+{
+    private readonly CrossingFixture _crossing = new();
+
+    public Task InitializeAsync() => _crossing.InitializeAsync();
+
+    public Task DisposeAsync() => _crossing.DisposeAsync();
+
+    [Fact]
+    public async Task ArrivalWithoutBooking_IsHeldAtEntrance_WithReason()
+    {
+        var decision = await _crossing.Gate.TruckArrived("29C99999");
+
+        Assert.False(decision.Admitted);
+        Assert.Contains("No valid declaration", decision.Reason, StringComparison.Ordinal);
+        var held = Assert.Single((await _crossing.Gate.Snapshot()).Held);
+        Assert.Equal("29C99999", held.Plate);
+    }
+
+    [Fact]
+    public async Task EntranceCameraPlateRead_AdmitsBookedTruck_AndCallsItToAFreeLane()
+    {
+        await _crossing.BookAsync("29C10001");
+
+        await _crossing.Gate.OnDeviceEvent(new DeviceEvent("cam-entrance", DeviceKind.PlateCamera, "plate-read",
+            new Dictionary<string, string> { ["plate"] = "29C10001" }, _crossing.Now));
+
+        var trip = (await _crossing.Truck("29C10001").Current())!;
+        Assert.Equal(TruckStatus.Called, trip.Status);
+        Assert.Equal(["booked", "arrived", "called"], trip.Events.Select(e => e.Name));
+        var lane = await _crossing.Lane(trip.LaneId!).Status();
+        Assert.Equal(LaneStep.AwaitingTruck, lane.Step);
+        Assert.Equal("29C10001", lane.Plate);
+    }
+
+    [Fact]
+    public async Task ClosedLane_IsNotUsedByDispatch()
+    {
+        await _crossing.Gate.CloseLane("lane-1", "operator-7", "maintenance");
+        await _crossing.BookAsync("29C20001");
+        await _crossing.BookAsync("29C20002");
+
+        await _crossing.Gate.TruckArrived("29C20001");
+        await _crossing.Gate.TruckArrived("29C20002");
+
+        var view = await _crossing.Gate.Snapshot();
+        Assert.Equal(LaneMode.Closed, view.Lanes.Single(l => l.LaneId == "lane-1").Mode);
+        Assert.Null(view.Lanes.Single(l => l.LaneId == "lane-1").Plate);
+        Assert.Equal("29C20001", view.Lanes.Single(l => l.LaneId == "lane-2").Plate);
+        Assert.Equal("29C20002", Assert.Single(view.Queue).Plate);
+        Assert.Equal(new QueuePosition(1, 0, (await _crossing.Gate.PositionOf("29C20002"))!.ExpectedWait), await _crossing.Gate.PositionOf("29C20002"));
+
+        await _crossing.Gate.OpenLane("lane-1", "operator-7");
+        Assert.Equal("29C20002", (await _crossing.Gate.Snapshot()).Lanes.Single(l => l.LaneId == "lane-1").Plate);
+    }
+
+    [Fact]
+    public async Task CalledTruckThatNeverComes_GoesBackToTheHeadOfTheQueue()
+    {
+        await _crossing.BookAsync("29C30001");
+        await _crossing.Gate.TruckArrived("29C30001");
+
+        _crossing.Cluster.TimeProvider.Advance(TimeSpan.FromMinutes(11));
+        await Wait.WaitUntil(async () => (await _crossing.Truck("29C30001").Current())!.Events.Any(e => e.Name == "returned to queue"),
+            TimeSpan.FromSeconds(10), "the truck was returned to the queue");
+
+        var events = (await _crossing.Truck("29C30001").Current())!.Events.Select(e => e.Name).ToList();
+        Assert.Equal(["booked", "arrived", "called", "returned to queue", "called"], events);
+    }
+
+    [Fact]
+    public async Task EarlyArrival_WaitsForItsWindow_LateArrival_GoesBehindOnTimeTrucks()
+    {
+        // Lanes busy, so the order of the queue shows.
+        await _crossing.Gate.CloseLane("lane-1", "op", "test");
+        await _crossing.Gate.CloseLane("lane-2", "op", "test");
+        await _crossing.BookAsync("29C40001", desired: _crossing.Now.AddHours(3));
+        await _crossing.BookAsync("29C40002", desired: _crossing.Now.AddHours(-3));
+        await _crossing.BookAsync("29C40003");
+
+        var early = await _crossing.Gate.TruckArrived("29C40001");
+        var late = await _crossing.Gate.TruckArrived("29C40002");
+        await _crossing.Gate.TruckArrived("29C40003");
+
+        Assert.Contains("early", early.Reason, StringComparison.Ordinal);
+        Assert.True(early.EligibleAt > _crossing.Now.AddHours(2));
+        Assert.Contains("late", late.Reason, StringComparison.Ordinal);
+        var queue = (await _crossing.Gate.Snapshot()).Queue;
+        Assert.Equal(["29C40003", "29C40002", "29C40001"], queue.Select(q => q.Plate));
+
+        await _crossing.Gate.OpenLane("lane-1", "op");
+        await _crossing.Gate.OpenLane("lane-2", "op");
+        var called = (await _crossing.Gate.Snapshot()).Lanes.Select(l => l.Plate).ToHashSet();
+        Assert.Equal(["29C40002", "29C40003"], called.Order());
+    }
+
+    [Fact]
+    public async Task BookedTripNotArrived_BecomesNoShow()
+    {
+        await _crossing.BookAsync("29C50001");
+        _crossing.Cluster.TimeProvider.Advance(TimeSpan.FromHours(3));
+        await Wait.WaitUntil(async () => (await _crossing.Truck("29C50001").Current())!.Status == TruckStatus.NoShow, TimeSpan.FromSeconds(10), "the booking lapsed");
+    }
+
+    [Fact]
+    public async Task HoldAndRelease_QueuedTruck()
+    {
+        await _crossing.Gate.CloseLane("lane-1", "op", "test");
+        await _crossing.Gate.CloseLane("lane-2", "op", "test");
+        await _crossing.BookAsync("29C60001");
+        await _crossing.Gate.TruckArrived("29C60001");
+
+        await _crossing.Gate.HoldTruck("29C60001", "supervisor-1", "seal check");
+        Assert.Equal(TruckStatus.Held, (await _crossing.Truck("29C60001").Current())!.Status);
+        Assert.Empty((await _crossing.Gate.Snapshot()).Queue);
+
+        await _crossing.Gate.ReleaseTruck("29C60001", "supervisor-1");
+        Assert.Equal(TruckStatus.Waiting, (await _crossing.Truck("29C60001").Current())!.Status);
+        Assert.Single((await _crossing.Gate.Snapshot()).Queue);
+        await Assert.ThrowsAsync<InvalidTripTransitionException>(() => _crossing.Gate.ReleaseTruck("29C60001", "supervisor-1"));
+    }
+
+    [Fact]
+    public async Task Booking_FillsWindowsInOrder()
+    {
+        var layoutPolicy = TestSites.Small().Policy;
+        var windows = new List<ArrivalWindow>();
+        for (var i = 0; i < layoutPolicy.TripsPerWindow + 1; i++)
+        {
+            var trip = new TripRegistration($"w{i}", "c", $"29D{i:00000}", null, CargoKind.Empty, TripDirection.Import, "100000000001", 8_000, _crossing.Now);
+            windows.Add(await _crossing.Gate.Book(trip));
+        }
+
+        Assert.Equal(layoutPolicy.TripsPerWindow, windows.Count(w => w == windows[0]));
+        Assert.Equal(windows[0].End, windows[^1].Start);
+    }
+
+    [Fact]
+    public async Task GateState_SurvivesRestart()
+    {
+        await _crossing.Gate.CloseLane("lane-1", "op", "test");
+        await _crossing.Gate.CloseLane("lane-2", "op", "test");
+        await _crossing.BookAsync("29C70001");
+        await _crossing.Gate.TruckArrived("29C70001");
+
+        await _crossing.Cluster.RestartAsync();
+
+        var view = await _crossing.Gate.Snapshot();
+        Assert.Equal("29C70001", Assert.Single(view.Queue).Plate);
+        Assert.All(view.Lanes, l => Assert.Equal(LaneMode.Closed, l.Mode));
+    }
+}

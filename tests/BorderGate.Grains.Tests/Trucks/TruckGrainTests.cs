@@ -1,0 +1,86 @@
+using BorderGate.Contracts.Crossing;
+using BorderGate.Contracts.Trips;
+
+namespace BorderGate.Grains.Tests.Trucks;
+
+public sealed class TruckGrainTests : IAsyncLifetime
+{
+    private readonly CrossingFixture _crossing = new();
+
+    public Task InitializeAsync() => _crossing.InitializeAsync();
+
+    public Task DisposeAsync() => _crossing.DisposeAsync();
+
+    private static TripRegistration Trip(string id) =>
+        new(id, "c-1", "29C12345", "CSQU3054383", CargoKind.Garments, TripDirection.Export, "100000000001", 20_000, null);
+
+    [Fact]
+    public async Task Lifecycle_EveryTransitionTimestamped_WaitAndTurnTimesExact()
+    {
+        var truck = _crossing.Truck("29C12345");
+        var window = new ArrivalWindow(_crossing.Now, _crossing.Now.AddMinutes(30));
+        await truck.Register(Trip("t1"), window);
+
+        _crossing.Cluster.TimeProvider.Advance(TimeSpan.FromMinutes(5));
+        await truck.Advance(new TripTransition(TruckStatus.Waiting, "arrived"));
+        _crossing.Cluster.TimeProvider.Advance(TimeSpan.FromMinutes(12));
+        await truck.Advance(new TripTransition(TruckStatus.Called, "called", LaneId: "lane-1"));
+        _crossing.Cluster.TimeProvider.Advance(TimeSpan.FromMinutes(3));
+        await truck.Advance(new TripTransition(TruckStatus.InLane, "plate read"));
+        await truck.Advance(new TripTransition(TruckStatus.Transfer, "left lane"));
+        _crossing.Cluster.TimeProvider.Advance(TimeSpan.FromMinutes(20));
+        var done = await truck.Advance(new TripTransition(TruckStatus.Completed, "completed"));
+
+        Assert.Equal(TimeSpan.FromMinutes(12), done.WaitingTime);
+        Assert.Equal(TimeSpan.FromMinutes(35), done.TurnTime);
+        Assert.Equal(["booked", "arrived", "called", "plate read", "left lane", "completed"], done.Events.Select(e => e.Name));
+        Assert.True(done.Events.Zip(done.Events.Skip(1)).All(p => p.First.At <= p.Second.At));
+        Assert.Equal("lane-1", done.LaneId);
+    }
+
+    [Fact]
+    public async Task IllegalTransition_IsRefused_AndChangesNothing()
+    {
+        var truck = _crossing.Truck("29C22222");
+        await truck.Register(Trip("t2"), new ArrivalWindow(_crossing.Now, _crossing.Now.AddMinutes(30)));
+
+        var error = await Assert.ThrowsAsync<InvalidTripTransitionException>(() => truck.Advance(new TripTransition(TruckStatus.Completed, "completed")));
+        Assert.Contains("Booked", error.Message, StringComparison.Ordinal);
+        Assert.Equal(TruckStatus.Booked, (await truck.Current())!.Status);
+        Assert.Single((await truck.Current())!.Events);
+    }
+
+    [Fact]
+    public async Task SecondTripWhileOneIsUnderWay_IsRefused_SameTripIsIdempotent()
+    {
+        var truck = _crossing.Truck("29C33333");
+        var window = new ArrivalWindow(_crossing.Now, _crossing.Now.AddMinutes(30));
+        await truck.Register(Trip("t3"), window);
+        await truck.Register(Trip("t3"), window);
+
+        await Assert.ThrowsAsync<InvalidTripTransitionException>(() => truck.Register(Trip("t4"), window));
+    }
+
+    [Fact]
+    public async Task CompletedTrips_GoToHistory_AcrossRestart()
+    {
+        var truck = _crossing.Truck("29C44444");
+        for (var i = 0; i < 3; i++)
+        {
+            await truck.Register(Trip($"h{i}"), new ArrivalWindow(_crossing.Now, _crossing.Now.AddMinutes(30)));
+            await truck.Advance(new TripTransition(TruckStatus.NoShow, "no-show"));
+        }
+
+        await _crossing.Cluster.RestartAsync();
+        var view = await _crossing.Truck("29C44444").Get();
+        Assert.Equal(["h1", "h0"], view.History.Select(h => h.Trip.TripId));
+        Assert.Equal("h2", view.Current!.Trip.TripId);
+    }
+
+    [Fact]
+    public async Task NoTrip_AdvanceFailsClearly()
+    {
+        var error = await Assert.ThrowsAsync<InvalidTripTransitionException>(() => _crossing.Truck("UNKNOWN1").Advance(new TripTransition(TruckStatus.Waiting, "arrived")));
+        Assert.Contains("has no trip", error.Message, StringComparison.Ordinal);
+    }
+}
