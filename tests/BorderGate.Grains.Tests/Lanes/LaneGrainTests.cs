@@ -1,0 +1,83 @@
+using BorderGate.Contracts.Crossing;
+using BorderGate.Contracts.Devices;
+using BorderGate.Contracts.Trips;
+using BorderGate.TestSupport;
+
+namespace BorderGate.Grains.Tests.Lanes;
+
+public sealed class LaneGrainTests : IAsyncLifetime
+{
+    private readonly CrossingFixture _crossing = new();
+
+    public Task InitializeAsync() => _crossing.InitializeAsync();
+
+    public Task DisposeAsync() => _crossing.DisposeAsync();
+
+    private async Task<string> CallToLaneAsync(string plate, int declaredKg = 20_000)
+    {
+        var trip = new TripRegistration($"trip-{plate}", "company-1", plate, "CSQU3054383", CargoKind.Garments, TripDirection.Export, "100000000001", declaredKg, _crossing.Now);
+        await _crossing.Truck(plate).Register(trip, await _crossing.Gate.Book(trip));
+        await _crossing.Gate.TruckArrived(plate);
+        return (await _crossing.Truck(plate).Current())!.LaneId!;
+    }
+
+    private Task Device(string laneId, string device, string name, params (string Key, string Value)[] data) =>
+        _crossing.Lane(laneId).OnDeviceEvent(new DeviceEvent($"{device}-{laneId}", device == "cam" ? DeviceKind.PlateCamera : DeviceKind.Weighbridge, name,
+            data.ToDictionary(d => d.Key, d => d.Value), _crossing.Now));
+
+    private Task<LaneStep> StepOf(string laneId) => _crossing.Lane(laneId).Status().ContinueWith(t => t.Result.Step, TaskScheduler.Default);
+
+    [Fact]
+    public async Task PlateRead_OfAnotherTruck_IsIgnored_TheCalledOneStartsTheChecks()
+    {
+        var lane = await CallToLaneAsync("29C11111");
+
+        await Device(lane, "cam", "plate-read", ("plate", "51D99999"));
+        await Device(lane, "cam", "plate-read", ("plate", "29C11111"));
+
+        await Wait.WaitUntil(async () => await StepOf(lane) == LaneStep.Weighing, TimeSpan.FromSeconds(10), "the lane weighs the called truck");
+        var trip = (await _crossing.Truck("29C11111").Current())!;
+        Assert.Equal(TruckStatus.InLane, trip.Status);
+        Assert.Single(trip.Events, e => e.Name == "plate read");
+    }
+
+    [Fact]
+    public async Task Weighbridge_UnstableReadingsDoNotCount_Overweight_IsHeldWithReason()
+    {
+        var lane = await CallToLaneAsync("29C22222", declaredKg: 20_000);
+        await Device(lane, "cam", "plate-read", ("plate", "29C22222"));
+        await Device(lane, "wb", "weight", ("kg", "20100"), ("stable", "false"));
+        await Device(lane, "wb", "weight", ("kg", "31000"), ("stable", "true"));
+        await Device(lane, "wb", "weight", ("kg", "20000"), ("stable", "true"));
+
+        await Wait.WaitUntil(async () => (await _crossing.Truck("29C22222").Current())!.Status == TruckStatus.Held, TimeSpan.FromSeconds(10), "the truck is held");
+        var trip = (await _crossing.Truck("29C22222").Current())!;
+        Assert.Contains("31000 kg", trip.HeldReason, StringComparison.Ordinal);
+        Assert.Single(trip.Events, e => e.Name == "weighed");
+        Assert.Equal(LaneStep.Idle, await StepOf(lane));
+        Assert.Contains((await _crossing.Gate.Snapshot()).Held, h => h.Plate == "29C22222");
+    }
+
+    [Fact]
+    public async Task DeviceFault_TakesLaneOutOfDispatch_TruckGoesBackToTheHeadOfTheQueue()
+    {
+        var lane = await CallToLaneAsync("29C33333");
+        await Device(lane, "cam", "plate-read", ("plate", "29C33333"));
+
+        await _crossing.Lane(lane).OnDeviceEvent(new DeviceEvent($"wb-{lane}", DeviceKind.Weighbridge, "load-cell-fault",
+            new Dictionary<string, string> { ["message"] = "cell 3 open circuit" }, _crossing.Now, IsFault: true));
+
+        await Wait.WaitUntil(async () => (await _crossing.Gate.Snapshot()).Lanes.Single(l => l.LaneId == lane).Mode == LaneMode.Faulted,
+            TimeSpan.FromSeconds(10), "the lane left dispatch");
+        var trip = (await _crossing.Truck("29C33333").Current())!;
+        Assert.Contains(trip.Events, e => e.Name == "returned to queue" && e.Detail!.Contains("load-cell-fault", StringComparison.Ordinal));
+
+        // It went straight to the other lane (it was at the head of the queue).
+        Assert.Equal(TruckStatus.Called, trip.Status);
+        Assert.NotEqual(lane, trip.LaneId);
+
+        await _crossing.Lane(lane).OnDeviceEvent(new DeviceEvent($"wb-{lane}", DeviceKind.Weighbridge, "fault-cleared", new Dictionary<string, string>(), _crossing.Now));
+        await Wait.WaitUntil(async () => (await _crossing.Gate.Snapshot()).Lanes.Single(l => l.LaneId == lane).Mode == LaneMode.Open,
+            TimeSpan.FromSeconds(10), "the lane rejoined dispatch");
+    }
+}
