@@ -83,3 +83,37 @@ public sealed class InvalidTripTransitionException : InvalidOperationException
 
     public InvalidTripTransitionException(string message, Exception inner) : base(message, inner) { }
 }
+
+/// <summary>
+/// The transfer yard of a crossing (key: crossing id): its blocks' slots, reservations that expire, the
+/// container in each slot. Slots are chosen to balance the blocks; a slot is never booked twice.
+/// </summary>
+public interface IYardGrain : IGrainWithStringKey
+{
+    /// <summary>Reserves a slot for a container; null when the yard is full.</summary>
+    Task<SlotReservation?> Reserve(string containerNumber);
+
+    /// <summary>The container was put down in its reserved slot.</summary>
+    Task Occupy(string slotId, string containerNumber);
+
+    /// <summary>The container was lifted out of its slot (onto a driverless truck).</summary>
+    Task Vacate(string slotId, string containerNumber);
+
+    Task CancelReservation(string slotId);
+
+    [ReadOnly]
+    Task<YardView> Snapshot();
+}
+
+public sealed record SlotReservation(string SlotId, string BlockId, string ContainerNumber, DateTimeOffset ExpiresAt);
+
+public enum SlotState
+{
+    Free,
+    Reserved,
+    Occupied,
+}
+
+public sealed record SlotView(string SlotId, string BlockId, SlotState State, string? ContainerNumber);
+
+public sealed record YardView(int Capacity, int Occupied, int Reserved, IReadOnlyList<SlotView> Slots);
