@@ -117,3 +117,47 @@ public enum SlotState
 public sealed record SlotView(string SlotId, string BlockId, SlotState State, string? ContainerNumber);
 
 public sealed record YardView(int Capacity, int Occupied, int Reserved, IReadOnlyList<SlotView> Slots);
+
+/// <summary>Where a container can be: on a road truck, in a yard slot, on a driverless truck, or on a crane's hoist (after a fault mid-move).</summary>
+public enum PlaceKind
+{
+    Truck,
+    Slot,
+    DriverlessTruck,
+    CraneHoist,
+}
+
+/// <summary>A place a crane reaches: what it is, its id (plate, slot id, vehicle id) and its position along the rail.</summary>
+public sealed record ContainerPlace(PlaceKind Kind, string Id, double RailX);
+
+/// <summary>One move of one container.</summary>
+public sealed record CraneJob(string JobId, string ContainerNumber, ContainerPlace From, ContainerPlace To);
+
+public enum CraneMode
+{
+    Idle,
+    Moving,
+    Faulted,
+}
+
+public sealed record CraneView(string CraneId, CraneMode Mode, double PositionX, CraneJob? Current, IReadOnlyList<CraneJob> Queue, string? Fault, IReadOnlyDictionary<string, ContainerPlace> ContainersOnHoist);
+
+/// <summary>
+/// A rail-mounted container crane (key: "crossing/crane-N"): a queue of moves done one at a time through
+/// its controller device. A fault mid-move leaves the container at a known place and the job back at the
+/// head of the queue.
+/// </summary>
+public interface ICraneGrain : IDeviceEventSink
+{
+    Task Enqueue(CraneJob job);
+
+    [ReadOnly]
+    Task<CraneView> Status();
+}
+
+/// <summary>Told by a crane when a move is done.</summary>
+public interface ICraneJobObserver : IGrainWithStringKey
+{
+    [OneWay]
+    Task OnCraneJobDone(string craneId, CraneJob job);
+}

@@ -146,6 +146,7 @@ public sealed partial class GateGrain
             S.InFlight[use.Plate] = new InFlightTruck(direction, TruckStatus.Transfer, now);
             await state.WriteStateAsync();
             await Truck(use.Plate).Advance(new TripTransition(TruckStatus.Transfer, "inspection passed", $"bay {bayId}"));
+            await StartTransferAsync(use.Plate);
         }
     }
 

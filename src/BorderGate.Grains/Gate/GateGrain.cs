@@ -18,7 +18,7 @@ public sealed partial class GateGrain(
     [PersistentState("gate")] IPersistentState<GateState> state,
     CrossingSites sites,
     CrossingTimings timings,
-    ILogger<GateGrain> logger) : Grain, IGateGrain
+    ILogger<GateGrain> logger) : Grain, IGateGrain, ICraneJobObserver
 {
     private SiteLayout _layout = null!;
     private IGrainTimer? _clock;
@@ -128,10 +128,12 @@ public sealed partial class GateGrain(
         slot.Plate = null;
         slot.Since = now;
         var flight = S.InFlight.GetValueOrDefault(plate);
+        var transfer = false;
         switch (outcome)
         {
             case LaneOutcome.Passed:
                 S.InFlight[plate] = new InFlightTruck(flight?.Direction ?? TripDirection.Export, TruckStatus.Transfer, now);
+                transfer = true;
                 break;
             case LaneOutcome.ToInspection:
                 S.InFlight[plate] = new InFlightTruck(flight?.Direction ?? TripDirection.Export, TruckStatus.Inspection, now);
@@ -148,6 +150,11 @@ public sealed partial class GateGrain(
         }
 
         await state.WriteStateAsync();
+        if (transfer)
+        {
+            await StartTransferAsync(plate);
+        }
+
         await StartInspectionsAsync();
         await DispatchAsync();
     }

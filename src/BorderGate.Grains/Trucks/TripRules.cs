@@ -12,7 +12,7 @@ internal static class TripRules
         [TruckStatus.Called] = [TruckStatus.InLane, TruckStatus.Waiting, TruckStatus.Held],
         [TruckStatus.InLane] = [TruckStatus.InLane, TruckStatus.Transfer, TruckStatus.Inspection, TruckStatus.Waiting, TruckStatus.Held],
         [TruckStatus.Inspection] = [TruckStatus.Inspection, TruckStatus.Transfer, TruckStatus.Held],
-        [TruckStatus.Transfer] = [TruckStatus.Completed, TruckStatus.Held],
+        [TruckStatus.Transfer] = [TruckStatus.Transfer, TruckStatus.Completed, TruckStatus.Held],
         [TruckStatus.Held] = [TruckStatus.Waiting, TruckStatus.Booked, TruckStatus.Transfer, TruckStatus.Inspection],
     };
 

@@ -1,0 +1,158 @@
+using System.Globalization;
+using BorderGate.Actors;
+using BorderGate.Contracts.Crossing;
+using BorderGate.Contracts.Devices;
+using BorderGate.Contracts.Site;
+using BorderGate.Grains.Site;
+using Microsoft.Extensions.Logging;
+
+namespace BorderGate.Grains.Cranes;
+
+/// <summary>
+/// A container crane (key: "crossing/crane-N"). Moves run one at a time: the controller is told to move,
+/// acknowledges, and reports "move-done"; then the yard and the gate learn where the container is. A fault
+/// mid-move records where the container was left (the controller says: still on the source, on the hoist,
+/// or already down) and puts the job back at the head of the queue.
+/// </summary>
+public sealed partial class CraneGrain(
+    [PersistentState("crane")] IPersistentState<CraneState> state,
+    CrossingSites sites,
+    ILogger<CraneGrain> logger) : Grain, ICraneGrain
+{
+    private const int DoneMemory = 200;
+    private SiteLayout _layout = null!;
+    private CraneLayout _crane = null!;
+
+    private CraneState S => state.State;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        (_layout, var craneId) = sites.Resolve(GrainKey);
+        _crane = _layout.Cranes.FirstOrDefault(c => c.Id == craneId) ?? throw new KeyNotFoundException($"Crossing {_layout.CrossingId} has no crane '{craneId}'.");
+        if (S.PositionX == 0)
+        {
+            S.PositionX = _crane.RailStartX;
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public async Task Enqueue(CraneJob job)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        if (S.Done.Contains(job.JobId) || S.Current?.JobId == job.JobId || S.Queue.Any(j => j.JobId == job.JobId))
+        {
+            return;
+        }
+
+        S.Queue.Add(job);
+        await state.WriteStateAsync();
+        await StartNextAsync();
+    }
+
+    public Task<CraneView> Status() =>
+        Task.FromResult(new CraneView(_crane.Id, S.Mode, S.PositionX, S.Current, [.. S.Queue], S.Fault, S.Stranded));
+
+    public async Task OnDeviceEvent(DeviceEvent deviceEvent)
+    {
+        ArgumentNullException.ThrowIfNull(deviceEvent);
+        if (deviceEvent.IsFault)
+        {
+            await OnFaultAsync(deviceEvent);
+            return;
+        }
+
+        switch (deviceEvent.Name)
+        {
+            case "move-done" when S.Current is { } job && deviceEvent.Data.GetValueOrDefault("jobId") == job.JobId:
+                await CompleteAsync(job);
+                break;
+            case "fault-cleared" or "online" when S.Mode == CraneMode.Faulted:
+                S.Mode = CraneMode.Idle;
+                S.Fault = null;
+                await state.WriteStateAsync();
+                await StartNextAsync();
+                break;
+        }
+    }
+
+    private async Task StartNextAsync()
+    {
+        if (S.Mode != CraneMode.Idle || S.Queue.Count == 0)
+        {
+            return;
+        }
+
+        var job = S.Queue[0];
+        S.Queue.RemoveAt(0);
+        S.Current = job;
+        S.Mode = CraneMode.Moving;
+        await state.WriteStateAsync();
+        var args = new Dictionary<string, string>
+        {
+            ["jobId"] = job.JobId,
+            ["container"] = job.ContainerNumber,
+            ["from"] = $"{job.From.Kind}:{job.From.Id}",
+            ["to"] = $"{job.To.Kind}:{job.To.Id}",
+            ["fromX"] = job.From.RailX.ToString(CultureInfo.InvariantCulture),
+            ["toX"] = job.To.RailX.ToString(CultureInfo.InvariantCulture),
+        };
+        var result = await Controller.Execute(new DeviceCommand($"{GrainKey}/{job.JobId}", "move", args));
+        if (result.Outcome != CommandOutcome.Acknowledged && S.Current?.JobId == job.JobId)
+        {
+            await OnFaultAsync(new DeviceEvent(_crane.ControllerId, DeviceKind.CraneController, $"move-{result.Outcome}".ToLowerInvariant(),
+                new Dictionary<string, string> { ["container-at"] = "source", ["message"] = result.Error ?? result.Outcome.ToString() }, TimeProvider.GetUtcNow(), IsFault: true));
+        }
+    }
+
+    private async Task CompleteAsync(CraneJob job)
+    {
+        S.Current = null;
+        S.Mode = CraneMode.Idle;
+        S.PositionX = job.To.RailX;
+        S.Stranded.Remove(job.ContainerNumber);
+        S.Done.Add(job.JobId);
+        if (S.Done.Count > DoneMemory)
+        {
+            S.Done.RemoveRange(0, S.Done.Count - DoneMemory);
+        }
+
+        await state.WriteStateAsync();
+        LogMoveDone(logger, GrainKey, job.ContainerNumber, job.From.Id, job.To.Id);
+        await GrainFactory.GetGrain<ICraneJobObserver>(_layout.CrossingId).OnCraneJobDone(_crane.Id, job);
+        await StartNextAsync();
+    }
+
+    private async Task OnFaultAsync(DeviceEvent fault)
+    {
+        S.Mode = CraneMode.Faulted;
+        S.Fault = $"{fault.Name}: {fault.Data.GetValueOrDefault("message")}";
+        if (S.Current is { } job)
+        {
+            // The controller says where the container is; without a word it is where the move began.
+            var place = fault.Data.GetValueOrDefault("container-at") switch
+            {
+                "hoist" => new ContainerPlace(PlaceKind.CraneHoist, _crane.Id, ParseX(fault.Data.GetValueOrDefault("x"), job.From.RailX)),
+                "destination" => job.To,
+                _ => job.From,
+            };
+            S.Stranded[job.ContainerNumber] = place;
+            S.Queue.Insert(0, job with { From = place.Kind == PlaceKind.CraneHoist ? place : job.From });
+            S.Current = null;
+        }
+
+        await state.WriteStateAsync();
+        LogFault(logger, GrainKey, S.Fault);
+    }
+
+    private static double ParseX(string? value, double fallback) =>
+        double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var x) ? x : fallback;
+
+    private IDeviceGrain Controller => GrainFactory.GetGrain<IDeviceGrain>(CrossingIds.Device(_layout.CrossingId, _crane.ControllerId));
+
+    [LoggerMessage(2301, LogLevel.Debug, "Crane {Crane}: container {Container} moved from {From} to {To}")]
+    private static partial void LogMoveDone(ILogger logger, string crane, string container, string from, string to);
+
+    [LoggerMessage(2302, LogLevel.Warning, "Crane {Crane} faulted: {Fault}")]
+    private static partial void LogFault(ILogger logger, string crane, string? fault);
+}
