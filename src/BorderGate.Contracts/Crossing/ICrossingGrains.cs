@@ -161,3 +161,73 @@ public interface ICraneJobObserver : IGrainWithStringKey
     [OneWay]
     Task OnCraneJobDone(string craneId, CraneJob job);
 }
+
+/// <summary>
+/// The driverless trucks' route of a crossing (key: crossing id): every segment is held by at most one
+/// vehicle; a vehicle that asks for a held segment waits in line for it.
+/// </summary>
+public interface IRouteGrain : IGrainWithStringKey
+{
+    /// <summary>True when the vehicle now holds the segment; otherwise it is queued and told when it gets it.</summary>
+    Task<bool> Acquire(string segmentId, string vehicleId);
+
+    Task Release(string segmentId, string vehicleId);
+
+    [ReadOnly]
+    Task<RouteView> Status();
+}
+
+public sealed record RouteView(IReadOnlyDictionary<string, string> Holders, IReadOnlyDictionary<string, IReadOnlyList<string>> Waiting);
+
+public enum VehicleMode
+{
+    /// <summary>At the yard, empty, ready for a container.</summary>
+    Idle,
+
+    /// <summary>At the yard, a crane is loading it.</summary>
+    Loading,
+
+    /// <summary>Driving toward the border with a container.</summary>
+    Outbound,
+
+    /// <summary>Driving back to the yard.</summary>
+    Returning,
+
+    /// <summary>Waiting for the segment ahead, held by another vehicle.</summary>
+    Blocked,
+
+    /// <summary>Broken down on the route: it keeps its segment; the vehicles behind stop.</summary>
+    BrokenDown,
+}
+
+public sealed record VehicleView(string VehicleId, VehicleMode Mode, string Waypoint, string? Segment, string? ContainerNumber, string? Fault, DateTimeOffset Since);
+
+/// <summary>A driverless truck on the fixed cross-border route (key: "crossing/agv-NN").</summary>
+public interface IDriverlessTruckGrain : IDeviceEventSink
+{
+    /// <summary>A crane is about to load this container onto the vehicle.</summary>
+    Task ReserveFor(string containerNumber);
+
+    /// <summary>The crane put the container on the vehicle: it leaves for the border.</summary>
+    Task Loaded(string containerNumber);
+
+    /// <summary>The route gave the vehicle the segment it waited for.</summary>
+    [OneWay]
+    Task OnSegmentGranted(string segmentId);
+
+    [ReadOnly]
+    Task<VehicleView> Status();
+}
+
+/// <summary>Told by driverless trucks when they are free at the yard and when a container crossed.</summary>
+public interface IFleetObserver : IGrainWithStringKey
+{
+    [OneWay]
+    Task OnVehicleIdle(string vehicleId);
+
+    [OneWay]
+    Task OnContainerHandedOver(string vehicleId, string containerNumber);
+
+    [OneWay]
+    Task OnVehicleBrokeDown(string vehicleId, string reason);
+}

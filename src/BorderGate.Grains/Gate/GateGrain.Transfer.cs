@@ -24,6 +24,20 @@ public sealed partial class GateGrain
             return;
         }
 
+        // A driverless truck waiting at the yard takes the container straight off the road truck.
+        if (TakeIdleVehicle() is { } vehicle)
+        {
+            var direct = CraneFor(null);
+            await Vehicle(vehicle).ReserveFor(trip.Trip.ContainerNumber);
+            await Truck(plate).Advance(new TripTransition(TruckStatus.Transfer, "to driverless truck", $"{vehicle}, {direct.Id}"));
+            await Crane(direct).Enqueue(new CraneJob(
+                $"{trip.Trip.TripId}/direct",
+                trip.Trip.ContainerNumber,
+                new ContainerPlace(PlaceKind.Truck, plate, direct.RailStartX),
+                new ContainerPlace(PlaceKind.DriverlessTruck, vehicle, direct.RailEndX)));
+            return;
+        }
+
         var reservation = await Yard.Reserve(trip.Trip.ContainerNumber);
         if (reservation is null)
         {
@@ -33,9 +47,9 @@ public sealed partial class GateGrain
         }
 
         await RefreshYardLevelAsync();
-        var crane = _layout.Cranes.FirstOrDefault(c => c.Blocks.Contains(reservation.BlockId)) ?? _layout.Cranes[0];
+        var crane = CraneFor(reservation.BlockId);
         await Truck(plate).Advance(new TripTransition(TruckStatus.Transfer, "slot reserved", $"slot {reservation.SlotId}, {crane.Id}", SlotId: reservation.SlotId));
-        await GrainFactory.GetGrain<ICraneGrain>(CrossingIds.Crane(GrainKey, crane.Id)).Enqueue(new CraneJob(
+        await Crane(crane).Enqueue(new CraneJob(
             $"{trip.Trip.TripId}/unload",
             trip.Trip.ContainerNumber,
             new ContainerPlace(PlaceKind.Truck, plate, crane.RailStartX),
@@ -56,11 +70,87 @@ public sealed partial class GateGrain
         }
 
         await RefreshYardLevelAsync();
+        if (job.To.Kind == PlaceKind.Slot)
+        {
+            S.AwaitingVehicle.Add(new YardContainer(job.ContainerNumber, job.To.Id));
+            await state.WriteStateAsync();
+        }
+
+        if (job.To.Kind == PlaceKind.DriverlessTruck)
+        {
+            await Vehicle(job.To.Id).Loaded(job.ContainerNumber);
+        }
+
         if (job.From.Kind == PlaceKind.Truck && S.InFlight.ContainsKey(job.From.Id))
         {
             await TransferDone(job.From.Id);
         }
+
+        await DispatchVehiclesAsync();
     }
+
+    public async Task OnVehicleIdle(string vehicleId)
+    {
+        S.BrokenVehicles.Remove(vehicleId);
+        if (!S.IdleVehicles!.Contains(vehicleId))
+        {
+            S.IdleVehicles.Add(vehicleId);
+        }
+
+        await state.WriteStateAsync();
+        await DispatchVehiclesAsync();
+    }
+
+    public async Task OnContainerHandedOver(string vehicleId, string containerNumber)
+    {
+        S.ContainersCrossed++;
+        await state.WriteStateAsync();
+    }
+
+    public async Task OnVehicleBrokeDown(string vehicleId, string reason)
+    {
+        S.BrokenVehicles[vehicleId] = reason;
+        await state.WriteStateAsync();
+        LogVehicleBrokeDown(logger, GrainKey, vehicleId, reason);
+    }
+
+    /// <summary>Pairs containers waiting in the yard with driverless trucks free at the yard: a crane loads each.</summary>
+    private async Task DispatchVehiclesAsync()
+    {
+        while (S.AwaitingVehicle.Count > 0 && TakeIdleVehicle() is { } vehicle)
+        {
+            var container = S.AwaitingVehicle[0];
+            S.AwaitingVehicle.RemoveAt(0);
+            await state.WriteStateAsync();
+            var block = _layout.YardBlocks.First(b => container.SlotId.StartsWith(b.Id + "-", StringComparison.Ordinal));
+            var crane = CraneFor(block.Id);
+            await Vehicle(vehicle).ReserveFor(container.ContainerNumber);
+            await Crane(crane).Enqueue(new CraneJob(
+                $"{container.ContainerNumber}/{container.SlotId}/load",
+                container.ContainerNumber,
+                new ContainerPlace(PlaceKind.Slot, container.SlotId, SlotX(container.SlotId)),
+                new ContainerPlace(PlaceKind.DriverlessTruck, vehicle, crane.RailEndX)));
+        }
+    }
+
+    private string? TakeIdleVehicle()
+    {
+        if (S.IdleVehicles is not { Count: > 0 } idle)
+        {
+            return null;
+        }
+
+        var vehicle = idle[0];
+        idle.RemoveAt(0);
+        return vehicle;
+    }
+
+    private CraneLayout CraneFor(string? blockId) =>
+        (blockId is null ? null : _layout.Cranes.FirstOrDefault(c => c.Blocks.Contains(blockId))) ?? _layout.Cranes[0];
+
+    private ICraneGrain Crane(CraneLayout crane) => GrainFactory.GetGrain<ICraneGrain>(CrossingIds.Crane(GrainKey, crane.Id));
+
+    private IDriverlessTruckGrain Vehicle(string vehicleId) => GrainFactory.GetGrain<IDriverlessTruckGrain>(CrossingIds.DriverlessTruck(GrainKey, vehicleId));
 
     private async Task RefreshYardLevelAsync()
     {
@@ -83,4 +173,7 @@ public sealed partial class GateGrain
 
     [Microsoft.Extensions.Logging.LoggerMessage(2106, Microsoft.Extensions.Logging.LogLevel.Warning, "Gate {Crossing}: no yard slot for truck {Plate}; it waits in transfer")]
     private static partial void LogYardFull(Microsoft.Extensions.Logging.ILogger logger, string crossing, string plate);
+
+    [Microsoft.Extensions.Logging.LoggerMessage(2107, Microsoft.Extensions.Logging.LogLevel.Warning, "Gate {Crossing}: driverless truck {Vehicle} broke down: {Reason}")]
+    private static partial void LogVehicleBrokeDown(Microsoft.Extensions.Logging.ILogger logger, string crossing, string vehicle, string reason);
 }

@@ -18,7 +18,7 @@ public sealed partial class GateGrain(
     [PersistentState("gate")] IPersistentState<GateState> state,
     CrossingSites sites,
     CrossingTimings timings,
-    ILogger<GateGrain> logger) : Grain, IGateGrain, ICraneJobObserver
+    ILogger<GateGrain> logger) : Grain, IGateGrain, ICraneJobObserver, IFleetObserver
 {
     private SiteLayout _layout = null!;
     private IGrainTimer? _clock;
@@ -41,6 +41,12 @@ public sealed partial class GateGrain(
         foreach (var bay in _layout.InspectionBays.Where(b => !S.Bays.ContainsKey(b.Id)))
         {
             S.Bays[bay.Id] = null;
+            changed = true;
+        }
+
+        if (S.IdleVehicles is null)
+        {
+            S.IdleVehicles = [.. _layout.DriverlessTrucks.Select(v => v.Id)];
             changed = true;
         }
 

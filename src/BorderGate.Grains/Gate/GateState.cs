@@ -40,7 +40,19 @@ public sealed class GateState
     public int YardCapacity { get; set; }
 
     public KpiWindow Kpis { get; set; } = new();
+
+    /// <summary>Driverless trucks free at the yard, in the order they became free (null until first activation).</summary>
+    public List<string>? IdleVehicles { get; set; }
+
+    /// <summary>Containers in yard slots waiting for a driverless truck, oldest first.</summary>
+    public List<YardContainer> AwaitingVehicle { get; set; } = [];
+
+    public Dictionary<string, string> BrokenVehicles { get; set; } = new(StringComparer.Ordinal);
+
+    public int ContainersCrossed { get; set; }
 }
+
+public sealed record YardContainer(string ContainerNumber, string SlotId);
 
 public sealed record BookedTrip(string TripId, ArrivalWindow Window, CargoKind Cargo, TripDirection Direction);
 

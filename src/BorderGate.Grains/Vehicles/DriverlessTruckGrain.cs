@@ -1,0 +1,209 @@
+using BorderGate.Actors;
+using BorderGate.Contracts.Crossing;
+using BorderGate.Contracts.Devices;
+using BorderGate.Contracts.Site;
+using BorderGate.Grains.Site;
+using Microsoft.Extensions.Logging;
+
+namespace BorderGate.Grains.Vehicles;
+
+/// <summary>
+/// A driverless truck (key: "crossing/agv-NN") on the closed route: loaded at the yard, it drives segment by
+/// segment to the handoff point, holding each segment alone, hands the container to the partner side and
+/// drives back. A breakdown keeps its segment, so the vehicles behind it stop; the fault raises an alarm.
+/// </summary>
+public sealed partial class DriverlessTruckGrain(
+    [PersistentState("vehicle")] IPersistentState<VehicleState> state,
+    CrossingSites sites,
+    ILogger<DriverlessTruckGrain> logger) : Grain, IDriverlessTruckGrain
+{
+    private SiteLayout _layout = null!;
+    private DriverlessTruckLayout _vehicle = null!;
+
+    private VehicleState S => state.State;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        (_layout, var vehicleId) = sites.Resolve(GrainKey);
+        _vehicle = _layout.DriverlessTrucks.FirstOrDefault(v => v.Id == vehicleId)
+            ?? throw new KeyNotFoundException($"Crossing {_layout.CrossingId} has no driverless truck '{vehicleId}'.");
+        S.Waypoint ??= _vehicle.HomeWaypointId;
+        return Task.CompletedTask;
+    }
+
+    public async Task ReserveFor(string containerNumber)
+    {
+        if (S.Mode != VehicleMode.Idle)
+        {
+            throw new InvalidOperationException($"Driverless truck {_vehicle.Id} is {S.Mode}, not idle at the yard.");
+        }
+
+        S.Mode = VehicleMode.Loading;
+        S.ContainerNumber = containerNumber;
+        S.Since = TimeProvider.GetUtcNow();
+        await state.WriteStateAsync();
+    }
+
+    public async Task Loaded(string containerNumber)
+    {
+        if (S.Mode != VehicleMode.Loading || S.ContainerNumber != containerNumber)
+        {
+            throw new InvalidOperationException($"Driverless truck {_vehicle.Id} was not waiting for container {containerNumber} ({S.Mode}, {S.ContainerNumber}).");
+        }
+
+        await StartLegAsync(VehicleMode.Outbound, _layout.Route.HandoffWaypointId);
+    }
+
+    public async Task OnSegmentGranted(string segmentId)
+    {
+        if (S.Mode != VehicleMode.Blocked || S.Path.Count == 0 || S.Path[0] != segmentId)
+        {
+            // Not waiting for it any more: give it back so that nobody is held up.
+            await Route.Release(segmentId, _vehicle.Id);
+            return;
+        }
+
+        S.Mode = S.Leg;
+        await EnterSegmentAsync(segmentId);
+    }
+
+    public Task<VehicleView> Status() =>
+        Task.FromResult(new VehicleView(_vehicle.Id, S.Mode, S.Waypoint!, S.Segment, S.ContainerNumber, S.Fault, S.Since));
+
+    public async Task OnDeviceEvent(DeviceEvent deviceEvent)
+    {
+        ArgumentNullException.ThrowIfNull(deviceEvent);
+        if (deviceEvent.IsFault)
+        {
+            await BreakDownAsync($"{deviceEvent.Name}: {deviceEvent.Data.GetValueOrDefault("message")}");
+            return;
+        }
+
+        switch (deviceEvent.Name)
+        {
+            case "position" when S.Segment is { } segment && deviceEvent.Data.GetValueOrDefault("waypoint") == SegmentOf(segment).To:
+                await ArriveAsync(segment);
+                break;
+            case "fault-cleared" or "online" when S.Mode == VehicleMode.BrokenDown:
+                S.Mode = S.Leg;
+                S.Fault = null;
+                await state.WriteStateAsync();
+                if (S.Segment is { } held)
+                {
+                    await DriveAsync(held);
+                }
+                else
+                {
+                    await DriveNextAsync();
+                }
+
+                break;
+        }
+    }
+
+    private async Task StartLegAsync(VehicleMode leg, string destination)
+    {
+        S.Leg = leg;
+        S.Mode = leg;
+        S.Path = [.. RoutePlanner.Path(_layout.Route, S.Waypoint!, destination)];
+        S.Since = TimeProvider.GetUtcNow();
+        await state.WriteStateAsync();
+        await DriveNextAsync();
+    }
+
+    private async Task DriveNextAsync()
+    {
+        if (S.Path.Count == 0)
+        {
+            await EndLegAsync();
+            return;
+        }
+
+        var next = S.Path[0];
+        if (!await Route.Acquire(next, _vehicle.Id))
+        {
+            S.Mode = VehicleMode.Blocked;
+            S.Since = TimeProvider.GetUtcNow();
+            await state.WriteStateAsync();
+            return;
+        }
+
+        await EnterSegmentAsync(next);
+    }
+
+    private async Task EnterSegmentAsync(string segmentId)
+    {
+        S.Segment = segmentId;
+        S.Since = TimeProvider.GetUtcNow();
+        await state.WriteStateAsync();
+        await DriveAsync(segmentId);
+    }
+
+    private async Task DriveAsync(string segmentId)
+    {
+        var segment = SegmentOf(segmentId);
+        var result = await Controller.Execute(new DeviceCommand($"{GrainKey}/{S.Trips}/{segmentId}/{S.Leg}", "drive",
+            new Dictionary<string, string> { ["segment"] = segmentId, ["to"] = segment.To, ["lengthMetres"] = segment.LengthMetres.ToString(System.Globalization.CultureInfo.InvariantCulture) }));
+        if (result.Outcome != CommandOutcome.Acknowledged && S.Segment == segmentId && S.Mode != VehicleMode.BrokenDown)
+        {
+            await BreakDownAsync($"drive command {result.Outcome}: {result.Error}");
+        }
+    }
+
+    private async Task ArriveAsync(string segmentId)
+    {
+        var segment = SegmentOf(segmentId);
+        S.Waypoint = segment.To;
+        S.Segment = null;
+        S.Path.Remove(segmentId);
+        await state.WriteStateAsync();
+        await Route.Release(segmentId, _vehicle.Id);
+        await DriveNextAsync();
+    }
+
+    private async Task EndLegAsync()
+    {
+        if (S.Leg == VehicleMode.Outbound)
+        {
+            var container = S.ContainerNumber!;
+            S.ContainerNumber = null;
+            S.Trips++;
+            await state.WriteStateAsync();
+            LogHandedOver(logger, _vehicle.Id, container);
+            await Fleet.OnContainerHandedOver(_vehicle.Id, container);
+            await StartLegAsync(VehicleMode.Returning, _layout.Route.YardWaypointId);
+            return;
+        }
+
+        S.Mode = VehicleMode.Idle;
+        S.Leg = VehicleMode.Idle;
+        S.Since = TimeProvider.GetUtcNow();
+        await state.WriteStateAsync();
+        await Fleet.OnVehicleIdle(_vehicle.Id);
+    }
+
+    private async Task BreakDownAsync(string reason)
+    {
+        S.Mode = VehicleMode.BrokenDown;
+        S.Fault = reason;
+        S.Since = TimeProvider.GetUtcNow();
+        await state.WriteStateAsync();
+        LogBrokeDown(logger, _vehicle.Id, S.Segment, reason);
+        await Fleet.OnVehicleBrokeDown(_vehicle.Id, reason);
+    }
+
+    private RouteSegment SegmentOf(string segmentId) =>
+        _layout.Route.Segments.FirstOrDefault(s => s.Id == segmentId) ?? throw new KeyNotFoundException($"The route has no segment '{segmentId}'.");
+
+    private IRouteGrain Route => GrainFactory.GetGrain<IRouteGrain>(_layout.CrossingId);
+
+    private IFleetObserver Fleet => GrainFactory.GetGrain<IFleetObserver>(_layout.CrossingId);
+
+    private IDeviceGrain Controller => GrainFactory.GetGrain<IDeviceGrain>(CrossingIds.Device(_layout.CrossingId, _vehicle.ControllerId));
+
+    [LoggerMessage(2401, LogLevel.Debug, "Driverless truck {Vehicle} handed container {Container} to the partner side")]
+    private static partial void LogHandedOver(ILogger logger, string vehicle, string container);
+
+    [LoggerMessage(2402, LogLevel.Warning, "Driverless truck {Vehicle} broke down on segment {Segment}: {Reason}")]
+    private static partial void LogBrokeDown(ILogger logger, string vehicle, string? segment, string reason);
+}
