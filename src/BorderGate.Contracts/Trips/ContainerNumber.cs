@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Text.Json.Serialization;
 
 namespace BorderGate.Contracts.Trips;
 
@@ -7,6 +8,7 @@ namespace BorderGate.Contracts.Trips;
 /// and a check digit, e.g. "CSQU3054383". Parsing accepts lower case and the usual spacing
 /// ("MSCU 123456 5", "MSCU-123456-5").
 /// </summary>
+[JsonConverter(typeof(ContainerNumberJsonConverter))]
 public sealed record ContainerNumber
 {
     private ContainerNumber(string normalized) => Normalized = normalized;

@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
 
 namespace BorderGate.Contracts.Trips;
@@ -15,6 +16,7 @@ namespace BorderGate.Contracts.Trips;
 /// The letters I and O are never issued in the serial (they read as 1 and 0), so they are rejected.
 /// Separators (space, hyphen, dot, "·") are dropped: "桂A·12345" normalizes to "桂A12345".</para>
 /// </remarks>
+[JsonConverter(typeof(PlateNumberJsonConverter))]
 public sealed partial record PlateNumber
 {
     /// <summary>The 31 mainland province abbreviations that start a Chinese plate.</summary>
