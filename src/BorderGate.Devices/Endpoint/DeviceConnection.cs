@@ -20,7 +20,7 @@ internal sealed partial class DeviceConnection : IDisposable
     private readonly FrameChannel _channel;
     private readonly ILogger<DeviceConnection> _logger;
     private readonly ConcurrentDictionary<string, TaskCompletionSource<DeviceAck>> _pending = new(StringComparer.Ordinal);
-    private readonly CancellationTokenSource _replaced = new();
+    private volatile bool _replaced;
     private long? _lastSeq;
 
     public DeviceConnection(DeviceConnectionHub hub, WebSocket socket, ILogger<DeviceConnection> logger)
@@ -40,8 +40,7 @@ internal sealed partial class DeviceConnection : IDisposable
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _replaced.Token);
-        var token = linked.Token;
+        var token = cancellationToken;
         var registered = false;
         try
         {
@@ -78,8 +77,8 @@ internal sealed partial class DeviceConnection : IDisposable
             }
 
             await _channel.CloseAsync(
-                _replaced.IsCancellationRequested ? WebSocketCloseStatus.PolicyViolation : WebSocketCloseStatus.NormalClosure,
-                _replaced.IsCancellationRequested ? "replaced by a newer connection" : "closing",
+                _replaced ? WebSocketCloseStatus.PolicyViolation : WebSocketCloseStatus.NormalClosure,
+                _replaced ? "replaced by a newer connection" : "closing",
                 s_closeTimeout).ConfigureAwait(false);
         }
     }
@@ -115,13 +114,16 @@ internal sealed partial class DeviceConnection : IDisposable
         }
     }
 
-    /// <summary>A newer connection of the same device took over: this one ends.</summary>
-    public void Replace() => _replaced.Cancel();
+    /// <summary>A newer connection of the same device took over: this one closes (the receive loop ends on the device's close reply).</summary>
+    public void Replace()
+    {
+        _replaced = true;
+        _ = _channel.CloseAsync(WebSocketCloseStatus.PolicyViolation, "replaced by a newer connection", s_closeTimeout);
+    }
 
     public void Dispose()
     {
         _channel.Dispose();
-        _replaced.Dispose();
     }
 
     private async Task<bool> HandshakeAsync(CancellationToken cancellationToken)

@@ -159,6 +159,7 @@ public abstract partial class SimulatedDevice : IAsyncDisposable
                 var received = await channel.ReceiveAsync(cancellationToken).ConfigureAwait(false);
                 if (received.Kind == FrameKind.Closed)
                 {
+                    await channel.CloseAsync(WebSocketCloseStatus.NormalClosure, "closing", TimeSpan.FromSeconds(2)).ConfigureAwait(false);
                     return;
                 }
 
