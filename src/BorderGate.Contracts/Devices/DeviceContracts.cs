@@ -74,6 +74,8 @@ public interface IDeviceGrain : IGrainWithStringKey
 {
     Task<CommandResult> Execute(DeviceCommand command);
 
+    /// <summary>The device's health, last-seen time, fault and latest telemetry; answers even while a command is in flight.</summary>
+    [AlwaysInterleave]
     Task<DeviceStatus> Status();
 
     /// <summary>Called by the device endpoint for each telemetry message.</summary>
@@ -82,6 +84,10 @@ public interface IDeviceGrain : IGrainWithStringKey
 
     [AlwaysInterleave]
     Task OnFault(string code, string message, DateTimeOffset at);
+
+    /// <summary>A fault with details (where a crane's container hangs, where a vehicle stopped), forwarded to the owner in <see cref="DeviceEvent.Data"/>.</summary>
+    [AlwaysInterleave]
+    Task OnFaultWithData(string code, string message, IReadOnlyDictionary<string, string> data, DateTimeOffset at);
 
     [AlwaysInterleave]
     Task OnHeartbeat(DateTimeOffset at);
