@@ -6,7 +6,7 @@ namespace BorderGate.Contracts.Trips;
 /// <summary>
 /// An ISO 6346 freight container number: owner code (3 letters), category (U, J or Z), a 6-digit serial
 /// and a check digit, e.g. "CSQU3054383". Parsing accepts lower case and the usual spacing
-/// ("MSCU 123456 5", "MSCU-123456-5").
+/// ("MSCU 123456 6", "mscu-123456-6").
 /// </summary>
 [JsonConverter(typeof(ContainerNumberJsonConverter))]
 public sealed record ContainerNumber
@@ -48,7 +48,7 @@ public sealed record ContainerNumber
     /// The check digit of the first ten characters (owner code, category, serial): each character's
     /// value times 2^position, summed, modulo 11; a remainder of 10 gives 0.
     /// </summary>
-    /// <exception cref="ArgumentException"><paramref name="firstTen"/> is not 4 letters and 6 digits.</exception>
+    /// <exception cref="ArgumentException"><paramref name="firstTen"/> is not 4 upper-case letters and 6 digits.</exception>
     public static int ComputeCheckDigit(ReadOnlySpan<char> firstTen)
     {
         if (firstTen.Length != 10)
