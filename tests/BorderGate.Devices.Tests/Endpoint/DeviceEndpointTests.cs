@@ -104,7 +104,7 @@ public sealed class DeviceEndpointTests(DeviceEndpointFixture fixture) : IClassF
 
         Assert.Equal(CommandOutcome.Acknowledged, result.Outcome);
         Assert.Equal(2, result.Attempts);
-        Assert.Equal(1, fixture.GrainMetrics.Sum(Grains.Diagnostics.DeviceRetriesInstrument, (Grains.Diagnostics.DeviceIdTag, "bar-lane-3")));
+        Assert.Equal(1, fixture.GrainMetrics.Sum(BorderGate.Grains.Diagnostics.DeviceRetriesInstrument, (BorderGate.Grains.Diagnostics.DeviceIdTag, "bar-lane-3")));
     }
 
     [Fact]
