@@ -1,8 +1,10 @@
 using BorderGate.Actors.Testing;
 using BorderGate.Contracts.Crossing;
+using BorderGate.Contracts.Devices;
 using BorderGate.Contracts.Site;
 using BorderGate.Contracts.Trips;
 using BorderGate.Grains.Customs;
+using BorderGate.Grains;
 using BorderGate.Grains.Site;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -15,7 +17,7 @@ public sealed class CrossingFixture : IAsyncLifetime
     private readonly ICustomsChannels _customs;
 
     public CrossingFixture()
-        : this(TestSites.Small(), new SimulatedCustomsChannels(yellowShare: 0, redShare: 0))
+        : this(TestSites.Small(new DispatchPolicy { DeviceStaleAfter = TimeSpan.FromDays(1) }), new SimulatedCustomsChannels(yellowShare: 0, redShare: 0))
     {
     }
 
@@ -29,6 +31,9 @@ public sealed class CrossingFixture : IAsyncLifetime
 
     public CrossingTimings Timings { get; } = new();
 
+    /// <summary>The crossing's hardware: acknowledges every command at once, records them, can be told to fail.</summary>
+    public FakeHardware Hardware { get; } = new();
+
     public IGateGrain Gate => Cluster.GrainFactory.GetGrain<IGateGrain>(_layout.CrossingId);
 
     public ILaneGrain Lane(string laneId) => Cluster.GrainFactory.GetGrain<ILaneGrain>(CrossingIds.Lane(_layout.CrossingId, laneId));
@@ -41,9 +46,9 @@ public sealed class CrossingFixture : IAsyncLifetime
         Cluster = await TestCluster.StartAsync(b => b
             .UseFakeTime(new DateTimeOffset(2026, 1, 20, 6, 0, 0, TimeSpan.Zero))
             .ConfigureServices(s => s
-                .AddSingleton(new CrossingSites([_layout]))
-                .AddSingleton(Timings)
-                .AddSingleton(_customs)));
+                .AddSingleton(_customs)
+                .AddSingleton<IDeviceLink>(Hardware)
+                .AddCrossing([_layout], Timings)));
 
     public async Task DisposeAsync() => await Cluster.DisposeAsync();
 

@@ -142,6 +142,7 @@ internal sealed partial class ActivationData
         {
             if (_state == ActivationState.Invalid)
             {
+                _runtime.Catalog.Remove(this);
                 return;
             }
         }
@@ -165,14 +166,24 @@ internal sealed partial class ActivationData
 
     private async Task RunDeactivationAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
+        bool neverActivated;
         lock (_lock)
         {
-            if (_state != ActivationState.Valid)
+            if (_state is ActivationState.Invalid or ActivationState.Deactivating)
             {
                 return;
             }
 
+            // Asked to go before its activation turn ran (a stop right after a first call): it never started,
+            // so it has no hook to run; it just leaves, and its waiting calls go to the grain's next activation.
+            neverActivated = _state == ActivationState.Activating;
             _state = ActivationState.Deactivating;
+        }
+
+        if (neverActivated)
+        {
+            Invalidate(failure: null);
+            return;
         }
 
         try

@@ -79,10 +79,18 @@ internal sealed class Catalog : IDisposable
         _collector = null;
         while (!_activations.IsEmpty)
         {
-            var all = _activations.Values.Select(a => a.DeactivateAsync(DeactivationReason.RuntimeShutdown)).ToArray();
+            var activations = _activations.Values.ToArray();
+            var all = activations.Select(a => a.DeactivateAsync(DeactivationReason.RuntimeShutdown)).ToArray();
             try
             {
                 await Task.WhenAll(all).WaitAsync(cancellationToken);
+
+                // A deactivation that completed without taking its activation away would make this loop spin:
+                // whatever is still here after its deactivation ended is cut off.
+                foreach (var stuck in activations.Where(a => _activations.TryGetValue(a.GrainId, out var current) && ReferenceEquals(current, a)))
+                {
+                    stuck.Abort();
+                }
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {

@@ -25,10 +25,9 @@ public sealed partial class GateGrain
         }
 
         // A driverless truck waiting at the yard takes the container straight off the road truck.
-        if (TakeIdleVehicle() is { } vehicle)
+        if (await ReserveVehicleAsync(trip.Trip.ContainerNumber) is { } vehicle)
         {
             var direct = CraneFor(null);
-            await Vehicle(vehicle).ReserveFor(trip.Trip.ContainerNumber);
             await Truck(plate).Advance(new TripTransition(TruckStatus.Transfer, "to driverless truck", $"{vehicle}, {direct.Id}"));
             await Crane(direct).Enqueue(new CraneJob(
                 $"{trip.Trip.TripId}/direct",
@@ -117,14 +116,13 @@ public sealed partial class GateGrain
     /// <summary>Pairs containers waiting in the yard with driverless trucks free at the yard: a crane loads each.</summary>
     private async Task DispatchVehiclesAsync()
     {
-        while (S.AwaitingVehicle.Count > 0 && TakeIdleVehicle() is { } vehicle)
+        while (S.AwaitingVehicle.Count > 0 && await ReserveVehicleAsync(S.AwaitingVehicle[0].ContainerNumber) is { } vehicle)
         {
             var container = S.AwaitingVehicle[0];
             S.AwaitingVehicle.RemoveAt(0);
             await state.WriteStateAsync();
             var block = _layout.YardBlocks.First(b => container.SlotId.StartsWith(b.Id + "-", StringComparison.Ordinal));
             var crane = CraneFor(block.Id);
-            await Vehicle(vehicle).ReserveFor(container.ContainerNumber);
             await Crane(crane).Enqueue(new CraneJob(
                 $"{container.ContainerNumber}/{container.SlotId}/load",
                 container.ContainerNumber,
@@ -133,16 +131,26 @@ public sealed partial class GateGrain
         }
     }
 
-    private string? TakeIdleVehicle()
+    /// <summary>The first idle vehicle that accepts the container; one that turns out not to be idle leaves the list.</summary>
+    private async Task<string?> ReserveVehicleAsync(string containerNumber)
     {
-        if (S.IdleVehicles is not { Count: > 0 } idle)
+        while (S.IdleVehicles is { Count: > 0 } idle)
         {
-            return null;
+            var vehicle = idle[0];
+            idle.RemoveAt(0);
+            await state.WriteStateAsync();
+            try
+            {
+                await Vehicle(vehicle).ReserveFor(containerNumber);
+                return vehicle;
+            }
+            catch (InvalidOperationException exception)
+            {
+                LogVehicleNotIdle(logger, GrainKey, vehicle, exception.Message);
+            }
         }
 
-        var vehicle = idle[0];
-        idle.RemoveAt(0);
-        return vehicle;
+        return null;
     }
 
     private CraneLayout CraneFor(string? blockId) =>
@@ -173,6 +181,9 @@ public sealed partial class GateGrain
 
     [Microsoft.Extensions.Logging.LoggerMessage(2106, Microsoft.Extensions.Logging.LogLevel.Warning, "Gate {Crossing}: no yard slot for truck {Plate}; it waits in transfer")]
     private static partial void LogYardFull(Microsoft.Extensions.Logging.ILogger logger, string crossing, string plate);
+
+    [Microsoft.Extensions.Logging.LoggerMessage(2108, Microsoft.Extensions.Logging.LogLevel.Warning, "Gate {Crossing}: driverless truck {Vehicle} listed idle but refused a container: {Reason}")]
+    private static partial void LogVehicleNotIdle(Microsoft.Extensions.Logging.ILogger logger, string crossing, string vehicle, string reason);
 
     [Microsoft.Extensions.Logging.LoggerMessage(2107, Microsoft.Extensions.Logging.LogLevel.Warning, "Gate {Crossing}: driverless truck {Vehicle} broke down: {Reason}")]
     private static partial void LogVehicleBrokeDown(Microsoft.Extensions.Logging.ILogger logger, string crossing, string vehicle, string reason);

@@ -202,8 +202,14 @@ public sealed partial class LaneGrain(
                 await MoveToAsync(LaneStep.BarrierOpening);
                 break;
             case LaneStep.Leaving:
-                await Barrier.Execute(new DeviceCommand($"{GrainKey}/{visit}/close", "close", EmptyArgs));
+                var close = await Barrier.Execute(new DeviceCommand($"{GrainKey}/{visit}/close", "close", EmptyArgs));
                 await FinishAsync(truck, S.Channel == CustomsChannel.Red ? LaneOutcome.ToInspection : LaneOutcome.Passed, null);
+                if (close.Outcome != CommandOutcome.Acknowledged)
+                {
+                    // The truck is through, but a barrier that did not close leaves the lane open to anyone.
+                    await OnDeviceFaultAsync(BarrierFault("close", close));
+                }
+
                 break;
         }
     }
@@ -219,8 +225,7 @@ public sealed partial class LaneGrain(
 
         if (result.Outcome != CommandOutcome.Acknowledged)
         {
-            await OnDeviceFaultAsync(new DeviceEvent(_lane.Devices.BarrierId, DeviceKind.Barrier, $"open-{result.Outcome}".ToLowerInvariant(),
-                new Dictionary<string, string> { ["message"] = result.Error ?? result.Outcome.ToString() }, TimeProvider.GetUtcNow(), IsFault: true));
+            await OnDeviceFaultAsync(BarrierFault("open", result));
             return;
         }
 
@@ -265,6 +270,10 @@ public sealed partial class LaneGrain(
 
         await Gate.LaneFinished(_lane.Id, truck.Plate, outcome, reason);
     }
+
+    private DeviceEvent BarrierFault(string command, CommandResult result) =>
+        new(_lane.Devices.BarrierId, DeviceKind.Barrier, $"{command}-{result.Outcome}".ToLowerInvariant(),
+            new Dictionary<string, string> { ["message"] = result.Error ?? result.Outcome.ToString() }, TimeProvider.GetUtcNow(), IsFault: true);
 
     private static readonly IReadOnlyDictionary<string, string> EmptyArgs = new Dictionary<string, string>();
 

@@ -1,0 +1,133 @@
+using BorderGate.Contracts.Crossing;
+using BorderGate.Contracts.Devices;
+using BorderGate.Contracts.Site;
+using BorderGate.Contracts.Trips;
+using BorderGate.TestSupport;
+
+namespace BorderGate.Grains.Tests.Flow;
+
+/// <summary>
+/// A truck through the whole crossing, driven by device messages as the endpoint delivers them: entrance
+/// camera, lane camera, weighbridge, barrier, crane controller, vehicle controller.
+/// </summary>
+public sealed class TruckFlowTests : IAsyncLifetime
+{
+    private readonly CrossingFixture _crossing = new();
+
+    public Task InitializeAsync() => _crossing.InitializeAsync();
+
+    public Task DisposeAsync() => _crossing.DisposeAsync();
+
+    private IDeviceGrain Device(string id) => _crossing.Cluster.GrainFactory.GetGrain<IDeviceGrain>(CrossingIds.Device(TestSites.CrossingId, id));
+
+    private Task Telemetry(string device, string name, params (string Key, string Value)[] data) =>
+        Device(device).OnTelemetry(name, data.ToDictionary(d => d.Key, d => d.Value), _crossing.Now);
+
+    private async Task<TripView> TripOf(string plate) => (await _crossing.Truck(plate).Current())!;
+
+    private Task Until(Func<Task<bool>> condition, string what) => Wait.WaitUntil(condition, TimeSpan.FromSeconds(10), what);
+
+    private async Task ConnectAllAsync()
+    {
+        foreach (var device in TestSites.Small().Devices())
+        {
+            await Device(device.DeviceId).OnConnectionChanged(true, _crossing.Now);
+        }
+    }
+
+    [Fact]
+    public async Task ExportTruck_GreenChannel_FromEntranceToContainerOverTheBorder()
+    {
+        await ConnectAllAsync();
+        await _crossing.BookAsync("29C12345", CargoKind.Garments);
+
+        await Telemetry("cam-entrance", "plate-read", ("plate", "29C12345"));
+        await Until(async () => (await TripOf("29C12345")).Status == TruckStatus.Called, "the truck is called");
+        var lane = (await TripOf("29C12345")).LaneId!;
+
+        await Telemetry($"cam-{lane}", "plate-read", ("plate", "29C12345"));
+        await Telemetry($"wb-{lane}", "weight", ("kg", "19950"), ("stable", "false"));
+        await Telemetry($"wb-{lane}", "weight", ("kg", "20010"), ("stable", "true"));
+        await Until(() => Task.FromResult(_crossing.Hardware.SentTo($"bar-{lane}").Any(c => c.Name == "open")), "the barrier is told to open");
+
+        _crossing.Cluster.TimeProvider.Advance(_crossing.Timings.BarrierPass);
+        await Until(async () => (await TripOf("29C12345")).Status == TruckStatus.Transfer, "the truck left the lane");
+        Assert.Contains(_crossing.Hardware.SentTo($"bar-{lane}"), c => c.Name == "close");
+
+        // A driverless truck is idle at the yard: the crane moves the container straight onto it.
+        await Until(() => Task.FromResult(_crossing.Hardware.SentTo("ctl-crane-1").Any(c => c.Name == "move")), "the crane is told to move");
+        var move = _crossing.Hardware.SentTo("ctl-crane-1").First(c => c.Name == "move");
+        Assert.Equal("Truck:29C12345", move.Args["from"]);
+        Assert.Equal("DriverlessTruck:agv-01", move.Args["to"]);
+        await Telemetry("ctl-crane-1", "move-done", ("jobId", move.Args["jobId"]));
+
+        await Until(async () => (await TripOf("29C12345")).Status == TruckStatus.Completed, "the trip is complete");
+        var trip = await TripOf("29C12345");
+        Assert.NotNull(trip.TurnTime);
+        Assert.Equal(
+            ["booked", "arrived", "called", "plate read", "weighed", "customs channel", "barrier opened", "left lane", "to driverless truck", "completed"],
+            trip.Events.Select(e => e.Name));
+
+        // The vehicle drives to the border, hands the container over and comes back.
+        await Until(() => Task.FromResult(_crossing.Hardware.SentTo("ctl-agv-01").Any(c => c.Name == "drive" && c.Args["segment"] == "s1")), "the vehicle drives out");
+        await Telemetry("ctl-agv-01", "position", ("waypoint", "handoff"));
+        await Until(() => Task.FromResult(_crossing.Hardware.SentTo("ctl-agv-01").Any(c => c.Name == "drive" && c.Args["segment"] == "s1r")), "the vehicle drives back");
+        await Telemetry("ctl-agv-01", "position", ("waypoint", "yard"));
+        var vehicle = _crossing.Cluster.GrainFactory.GetGrain<IDriverlessTruckGrain>(CrossingIds.DriverlessTruck(TestSites.CrossingId, "agv-01"));
+        await Until(async () => (await vehicle.Status()).Mode == VehicleMode.Idle, "the vehicle is back and idle");
+
+        var kpis = await _crossing.Gate.Kpis();
+        Assert.Equal(1, kpis.TrucksByStatus[TruckStatus.Completed]);
+        Assert.Equal(1, kpis.CompletedLastHour);
+    }
+
+    [Fact]
+    public async Task SecondExport_NoVehicleFree_GoesThroughAYardSlot_ThenOntoTheVehicle()
+    {
+        await ConnectAllAsync();
+        var vehicle = _crossing.Cluster.GrainFactory.GetGrain<IDriverlessTruckGrain>(CrossingIds.DriverlessTruck(TestSites.CrossingId, "agv-01"));
+        await vehicle.ReserveFor("BUSY0000000"); // the only vehicle is taken
+        await _crossing.BookAsync("29C55555", CargoKind.Electronics);
+        await Telemetry("cam-entrance", "plate-read", ("plate", "29C55555"));
+        await Until(async () => (await TripOf("29C55555")).Status == TruckStatus.Called, "called");
+        var lane = (await TripOf("29C55555")).LaneId!;
+        await Telemetry($"cam-{lane}", "plate-read", ("plate", "29C55555"));
+        await Telemetry($"wb-{lane}", "weight", ("kg", "20000"), ("stable", "true"));
+        await Until(() => Task.FromResult(_crossing.Hardware.SentTo($"bar-{lane}").Any(c => c.Name == "open")), "barrier opening");
+        _crossing.Cluster.TimeProvider.Advance(_crossing.Timings.BarrierPass);
+
+        await Until(() => Task.FromResult(_crossing.Hardware.SentTo("ctl-crane-1").Any(c => c.Name == "move")), "the crane is told to move");
+        var move = _crossing.Hardware.SentTo("ctl-crane-1").First(c => c.Name == "move");
+        Assert.StartsWith("Slot:A-", move.Args["to"], StringComparison.Ordinal);
+        await Telemetry("ctl-crane-1", "move-done", ("jobId", move.Args["jobId"]));
+        await Until(async () => (await TripOf("29C55555")).Status == TruckStatus.Completed, "complete");
+
+        var yard = await _crossing.Cluster.GrainFactory.GetGrain<IYardGrain>(TestSites.CrossingId).Snapshot();
+        Assert.Equal(1, yard.Occupied);
+        Assert.Equal("CSQU3054383", yard.Slots.Single(s => s.State == SlotState.Occupied).ContainerNumber);
+    }
+
+    [Fact]
+    public async Task CraneFaultMidMove_ContainerLeftOnTheHoist_JobBackAtTheHeadOfTheQueue()
+    {
+        await ConnectAllAsync();
+        await _crossing.BookAsync("29C77777", CargoKind.Garments);
+        await Telemetry("cam-entrance", "plate-read", ("plate", "29C77777"));
+        await Until(async () => (await TripOf("29C77777")).Status == TruckStatus.Called, "called");
+        var lane = (await TripOf("29C77777")).LaneId!;
+        await Telemetry($"cam-{lane}", "plate-read", ("plate", "29C77777"));
+        await Telemetry($"wb-{lane}", "weight", ("kg", "20000"), ("stable", "true"));
+        await Until(() => Task.FromResult(_crossing.Hardware.SentTo($"bar-{lane}").Any(c => c.Name == "open")), "barrier opening");
+        _crossing.Cluster.TimeProvider.Advance(_crossing.Timings.BarrierPass);
+        await Until(() => Task.FromResult(_crossing.Hardware.SentTo("ctl-crane-1").Any(c => c.Name == "move")), "move sent");
+
+        await Device("ctl-crane-1").OnFault("hoist-fault", "hoist brake", _crossing.Now);
+        var crane = _crossing.Cluster.GrainFactory.GetGrain<ICraneGrain>(CrossingIds.Crane(TestSites.CrossingId, "crane-1"));
+        await Until(async () => (await crane.Status()).Mode == CraneMode.Faulted, "the crane is faulted");
+        var status = await crane.Status();
+        Assert.Null(status.Current);
+        Assert.Equal("29C77777", Assert.Single(status.Queue).From.Id);
+        Assert.Equal(PlaceKind.Truck, status.ContainersOnHoist["CSQU3054383"].Kind);
+        Assert.Equal(TruckStatus.Transfer, (await TripOf("29C77777")).Status);
+    }
+}
