@@ -1,11 +1,22 @@
 using BorderGate.Actors.Hosting;
 using BorderGate.Actors.Storage;
+using System.Text.Json.Serialization;
+using BorderGate.Contracts.Crossing;
+using BorderGate.Devices.Endpoint;
+using BorderGate.Grains.Gate;
+using BorderGate.Silo.Api;
 using BorderGate.Silo.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.Services.AddSiloStorage(builder.Configuration);
-builder.Services.AddActorRuntime(runtime => runtime.AddGrainAssembly(typeof(Program).Assembly));
+var site = builder.Services.AddCrossingServices(builder.Configuration);
+builder.Services.AddSingleton(site);
+builder.Services.AddActorRuntime(runtime => runtime
+    .AddGrainAssembly(typeof(Program).Assembly)
+    .AddGrainAssembly(typeof(ITruckGrain).Assembly)
+    .AddGrainAssembly(typeof(GateGrain).Assembly));
+builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
 
 var app = builder.Build();
 
@@ -24,6 +35,11 @@ if (args.Contains("migrate", StringComparer.Ordinal))
 app.Lifetime.ApplicationStarted.Register(() =>
     app.Services.GetRequiredService<SiloStatus>().MarkStarted(app.Services.GetRequiredService<TimeProvider>()));
 app.MapDefaultEndpoints();
+app.MapDeviceEndpoint();
+var api = app.MapGroup("/api");
+api.MapTripsApi();
+api.MapTrucksApi();
+api.MapCrossingApi();
 app.MapGet("/", (ActorRuntime runtime, SiloStatus status) => TypedResults.Content(UpPage.Render(runtime, status), "text/html; charset=utf-8"));
 await app.RunAsync();
 

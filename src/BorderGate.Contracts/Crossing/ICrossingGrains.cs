@@ -231,3 +231,20 @@ public interface IFleetObserver : IGrainWithStringKey
     [OneWay]
     Task OnVehicleBrokeDown(string vehicleId, string reason);
 }
+
+/// <summary>A transport company (key: company id): its trips and the alerts on its declarations.</summary>
+public interface ICompanyGrain : IGrainWithStringKey
+{
+    Task AddAlerts(IReadOnlyList<Trips.DeclarationAlert> alerts);
+
+    Task TripDeclared(string tripId, string plate);
+
+    [ReadOnly]
+    Task<IReadOnlyList<Trips.DeclarationAlert>> Alerts();
+
+    /// <summary>The plates of the company's trips, newest first.</summary>
+    [ReadOnly]
+    Task<IReadOnlyList<CompanyTrip>> Trips();
+}
+
+public sealed record CompanyTrip(string TripId, string Plate, DateTimeOffset DeclaredAt);

@@ -1,0 +1,59 @@
+using BorderGate.Actors;
+using BorderGate.Contracts.Crossing;
+using BorderGate.Contracts.Site;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace BorderGate.Silo.Api;
+
+/// <summary>The crossing as operators see it, and their actions (roles come with the control room).</summary>
+internal static class CrossingApi
+{
+    public static RouteGroupBuilder MapCrossingApi(this RouteGroupBuilder api)
+    {
+        api.MapGet("/crossing", async (IGrainFactory grains, SiteLayout site) => TypedResults.Ok(await Gate(grains, site).Snapshot()));
+        api.MapGet("/crossing/kpis", async (IGrainFactory grains, SiteLayout site) => TypedResults.Ok(await Gate(grains, site).Kpis()));
+        api.MapGet("/crossing/layout", (SiteLayout site) => TypedResults.Ok(site));
+        api.MapGet("/crossing/yard", async (IGrainFactory grains, SiteLayout site) =>
+            TypedResults.Ok(await grains.GetGrain<IYardGrain>(site.CrossingId).Snapshot()));
+        api.MapPost("/crossing/arrivals", async (ArrivalRequest request, IGrainFactory grains, SiteLayout site) =>
+            TypedResults.Ok(await Gate(grains, site).TruckArrived(TrucksApi.Normalize(request.Plate))));
+        api.MapPost("/crossing/lanes/{laneId}/open", (string laneId, OperatorAction action, IGrainFactory grains, SiteLayout site) =>
+            Act(site, laneId, () => Gate(grains, site).OpenLane(laneId, action.By)));
+        api.MapPost("/crossing/lanes/{laneId}/close", (string laneId, OperatorAction action, IGrainFactory grains, SiteLayout site) =>
+            Act(site, laneId, () => Gate(grains, site).CloseLane(laneId, action.By, action.Reason ?? "closed by operator")));
+        api.MapPost("/crossing/trucks/{plate}/hold", (string plate, OperatorAction action, IGrainFactory grains, SiteLayout site) =>
+            Conflicts(() => Gate(grains, site).HoldTruck(TrucksApi.Normalize(plate), action.By, action.Reason ?? "held by operator")));
+        api.MapPost("/crossing/trucks/{plate}/release", (string plate, OperatorAction action, IGrainFactory grains, SiteLayout site) =>
+            Conflicts(() => Gate(grains, site).ReleaseTruck(TrucksApi.Normalize(plate), action.By)));
+        api.MapPost("/crossing/dispatch", async (IGrainFactory grains, SiteLayout site) =>
+        {
+            await Gate(grains, site).Dispatch();
+            return TypedResults.NoContent();
+        });
+        return api;
+    }
+
+    private static IGateGrain Gate(IGrainFactory grains, SiteLayout site) => grains.GetGrain<IGateGrain>(site.CrossingId);
+
+    private static async Task<Results<NoContent, NotFound<ProblemDetailsBody>, Conflict<ProblemDetailsBody>>> Act(SiteLayout site, string laneId, Func<Task> action) =>
+        site.Lanes.Any(l => l.Id == laneId)
+            ? await Conflicts(action)
+            : TypedResults.NotFound(new ProblemDetailsBody($"Crossing {site.CrossingId} has no lane '{laneId}'."));
+
+    private static async Task<Results<NoContent, NotFound<ProblemDetailsBody>, Conflict<ProblemDetailsBody>>> Conflicts(Func<Task> action)
+    {
+        try
+        {
+            await action();
+            return TypedResults.NoContent();
+        }
+        catch (InvalidTripTransitionException conflict)
+        {
+            return TypedResults.Conflict(new ProblemDetailsBody(conflict.Message));
+        }
+    }
+}
+
+internal sealed record ArrivalRequest(string Plate);
+
+internal sealed record OperatorAction(string By, string? Reason);

@@ -1,0 +1,122 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using BorderGate.TestSupport;
+
+namespace BorderGate.Silo.Tests;
+
+/// <summary>The crossing's HTTP API on the real host (embedded SQLite, the Huu Nghi layout).</summary>
+public sealed class CrossingApiTests : IAsyncLifetime
+{
+    private static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
+    private readonly TempDirectory _data = new();
+    private SiloFactory _silo = null!;
+    private HttpClient _client = null!;
+
+    public Task InitializeAsync()
+    {
+        _silo = new SiloFactory(new Dictionary<string, string?> { ["BorderGate:DataDirectory"] = _data.Path });
+        _client = _silo.CreateClient();
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync()
+    {
+        _client.Dispose();
+        await _silo.DisposeAsync();
+        _data.Dispose();
+    }
+
+    private static object Declaration(string plate, string container = "CSQU3054383", string company = "vn-fruit-co", int weight = 24_000) => new
+    {
+        companyId = company,
+        truckPlate = plate,
+        containerNumber = container,
+        cargoKind = "FreshFruit",
+        direction = "Export",
+        customsDeclarationNumber = "305123456789",
+        driverName = "Nguyen Van A",
+        driverPhone = "0912345678",
+        grossWeightKg = weight,
+    };
+
+    [Fact]
+    public async Task InvalidDeclaration_AnswersWithFieldErrors_AndTheCompanySeesTheAlerts()
+    {
+        var response = await _client.PostAsJsonAsync("/api/trips", Declaration("29C-123.4X", container: "CSQU3054384", company: "bad-co"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.Contains("truckPlate", body, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("container.check_digit", body, StringComparison.Ordinal);
+
+        var alerts = await _client.GetFromJsonAsync<JsonElement>("/api/companies/bad-co/alerts");
+        Assert.True(alerts.GetArrayLength() >= 2);
+        Assert.Contains(alerts.EnumerateArray(), a => a.GetProperty("code").GetString() == "container.check_digit");
+    }
+
+    [Fact]
+    public async Task ValidDeclaration_IsBooked_ThenArrivalCallsTheTruckToALane_DriverSeesIt()
+    {
+        var created = await _client.PostAsJsonAsync("/api/trips", Declaration("29C-123.45"));
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var trip = await created.Content.ReadFromJsonAsync<JsonElement>(s_json);
+        Assert.Equal("29C12345", trip.GetProperty("plate").GetString());
+
+        var booked = await _client.GetFromJsonAsync<JsonElement>("/api/trucks/29C-123.45/status", s_json);
+        Assert.Equal("Booked", booked.GetProperty("status").GetString());
+        Assert.Equal("come-in-window", booked.GetProperty("nextStepCode").GetString());
+
+        var second = await _client.PostAsJsonAsync("/api/trips", Declaration("29C12345"));
+        Assert.Equal(HttpStatusCode.Conflict, second.StatusCode);
+
+        var arrival = await _client.PostAsJsonAsync("/api/crossing/arrivals", new { plate = "29C12345" });
+        Assert.True((await arrival.Content.ReadFromJsonAsync<JsonElement>(s_json)).GetProperty("admitted").GetBoolean());
+
+        var called = await _client.GetFromJsonAsync<JsonElement>("/api/trucks/29C12345/status", s_json);
+        Assert.Equal("Called", called.GetProperty("status").GetString());
+        Assert.StartsWith("lane-", called.GetProperty("laneId").GetString(), StringComparison.Ordinal);
+
+        var crossing = await _client.GetFromJsonAsync<JsonElement>("/api/crossing", s_json);
+        Assert.Contains(crossing.GetProperty("lanes").EnumerateArray(), l => l.GetProperty("plate").GetString() == "29C12345");
+        var trips = await _client.GetFromJsonAsync<JsonElement>("/api/companies/vn-fruit-co/trips", s_json);
+        Assert.Equal("29C12345", trips[0].GetProperty("plate").GetString());
+    }
+
+    [Fact]
+    public async Task UnknownTruckOrLane_ClearErrors()
+    {
+        Assert.Equal(HttpStatusCode.NotFound, (await _client.GetAsync(new Uri("/api/trucks/51D99999/status", UriKind.Relative))).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await _client.PostAsJsonAsync("/api/crossing/lanes/lane-99/close", new { by = "op", reason = "x" })).StatusCode);
+        var hold = await _client.PostAsJsonAsync("/api/crossing/trucks/51D99999/hold", new { by = "op", reason = "x" });
+        Assert.Equal(HttpStatusCode.Conflict, hold.StatusCode);
+        Assert.Contains("not waiting or booked", await hold.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        var entrance = await (await _client.PostAsJsonAsync("/api/crossing/arrivals", new { plate = "51D99999" })).Content.ReadFromJsonAsync<JsonElement>(s_json);
+        Assert.False(entrance.GetProperty("admitted").GetBoolean());
+        Assert.Contains("No valid declaration", entrance.GetProperty("reason").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task OperatorClosesALane_DispatchStopsUsingIt()
+    {
+        var layout = await _client.GetFromJsonAsync<JsonElement>("/api/crossing/layout", s_json);
+        var lanes = layout.GetProperty("lanes").EnumerateArray().Select(l => l.GetProperty("id").GetString()!).ToList();
+        foreach (var lane in lanes)
+        {
+            Assert.Equal(HttpStatusCode.NoContent, (await _client.PostAsJsonAsync($"/api/crossing/lanes/{lane}/close", new { by = "op-1", reason = "shift change" })).StatusCode);
+        }
+
+        await _client.PostAsJsonAsync("/api/trips", Declaration("29C55501"));
+        await _client.PostAsJsonAsync("/api/crossing/arrivals", new { plate = "29C55501" });
+        var waiting = await _client.GetFromJsonAsync<JsonElement>("/api/trucks/29C55501/status", s_json);
+        Assert.Equal("Waiting", waiting.GetProperty("status").GetString());
+        Assert.Equal(1, waiting.GetProperty("queuePosition").GetInt32());
+
+        await _client.PostAsJsonAsync($"/api/crossing/lanes/{lanes[0]}/open", new { by = "op-1" });
+        var called = await _client.GetFromJsonAsync<JsonElement>("/api/trucks/29C55501/status", s_json);
+        Assert.Equal("Called", called.GetProperty("status").GetString());
+        Assert.Equal(lanes[0], called.GetProperty("laneId").GetString());
+    }
+}
