@@ -22,15 +22,6 @@ public sealed partial class GateGrain
         throw new InvalidOperationException($"Crossing {GrainKey} has no free arrival window in the next weeks.");
     }
 
-    private void PruneWindowLoad()
-    {
-        var horizon = (TimeProvider.GetUtcNow() - TimeSpan.FromDays(1)).ToUnixTimeSeconds() / 60;
-        foreach (var old in S.WindowLoad.Keys.Where(k => k < horizon).ToList())
-        {
-            S.WindowLoad.Remove(old);
-        }
-    }
-
     /// <summary>The stated rules for early and late arrivals.</summary>
     private (DateTimeOffset EligibleAt, bool Late, string Note) ArrivalRules(ArrivalWindow window, DateTimeOffset now)
     {
@@ -150,14 +141,24 @@ public sealed partial class GateGrain
         }
     }
 
+    /// <summary>Windows whose no-show deadline passed: what is still booked in them lapses.</summary>
     private async Task ExpireNoShowsAsync()
     {
         var now = TimeProvider.GetUtcNow();
-        foreach (var (plate, booked) in S.Booked.Where(b => b.Value.Window.End + Policy.NoShowAfter < now).ToList())
+        foreach (var minute in S.WindowLoad.Keys.Order().ToList())
         {
-            S.Booked.Remove(plate);
+            var start = DateTimeOffset.FromUnixTimeSeconds(minute * 60);
+            var window = new ArrivalWindow(start, start + Policy.ArrivalWindow);
+            var deadline = window.End + Policy.NoShowAfter;
+            if (deadline >= now)
+            {
+                break;
+            }
+
+            S.WindowLoad.Remove(minute);
+            var lapsed = await Window(window).ExpireNoShows(deadline);
+            S.BookedCount = Math.Max(0, S.BookedCount - lapsed);
             await state.WriteStateAsync();
-            await Truck(plate).Advance(new TripTransition(TruckStatus.NoShow, "no-show", $"did not arrive by {(booked.Window.End + Policy.NoShowAfter):HH:mm}"));
         }
     }
 
@@ -196,8 +197,8 @@ public sealed partial class GateGrain
 
         // Lanes clear a truck about every average turn through them; with n lanes open, n at a time.
         var openLanes = Math.Max(1, S.Lanes.Values.Count(l => l.Mode == LaneMode.Open));
-        var perTruck = KpiWindow.Average(S.Kpis.WaitSeconds) > TimeSpan.Zero && S.Kpis.WaitSeconds.Count >= 10
-            ? TimeSpan.FromSeconds(Math.Max(60, S.Kpis.WaitSeconds.Average() / Math.Max(1, ordered.Count)))
+        var perTruck = KpiWindow.Average(kpis.State.WaitSeconds) > TimeSpan.Zero && kpis.State.WaitSeconds.Count >= 10
+            ? TimeSpan.FromSeconds(Math.Max(60, kpis.State.WaitSeconds.Average() / Math.Max(1, ordered.Count)))
             : TimeSpan.FromMinutes(4);
         var expected = TimeSpan.FromTicks(perTruck.Ticks * (index + 1) / openLanes);
         var notBefore = ordered[index].EligibleAt - now;
@@ -212,7 +213,7 @@ public sealed partial class GateGrain
     {
         var byStatus = new Dictionary<TruckStatus, int>
         {
-            [TruckStatus.Booked] = S.Booked.Count,
+            [TruckStatus.Booked] = S.BookedCount,
             [TruckStatus.Waiting] = S.Queue.Count,
             [TruckStatus.Called] = S.InFlight.Values.Count(f => f.Stage == TruckStatus.Called),
             [TruckStatus.Inspection] = S.InFlight.Values.Count(f => f.Stage == TruckStatus.Inspection),
@@ -222,12 +223,12 @@ public sealed partial class GateGrain
         };
         return new GateKpis(
             byStatus,
-            S.Kpis.CompletedInLastHour(now),
-            S.Kpis.ByHour(),
-            KpiWindow.Average(S.Kpis.WaitSeconds),
-            KpiWindow.Percentile(S.Kpis.WaitSeconds, 0.95),
-            KpiWindow.Average(S.Kpis.TurnSeconds),
-            KpiWindow.Percentile(S.Kpis.TurnSeconds, 0.95),
+            kpis.State.CompletedInLastHour(now),
+            kpis.State.ByHour(),
+            KpiWindow.Average(kpis.State.WaitSeconds),
+            KpiWindow.Percentile(kpis.State.WaitSeconds, 0.95),
+            KpiWindow.Average(kpis.State.TurnSeconds),
+            KpiWindow.Percentile(kpis.State.TurnSeconds, 0.95),
             S.YardOccupied,
             S.YardReserved,
             S.YardCapacity);

@@ -16,6 +16,7 @@ namespace BorderGate.Grains.Gate;
 /// </summary>
 public sealed partial class GateGrain(
     [PersistentState("gate")] IPersistentState<GateState> state,
+    [PersistentState("gate-kpis")] IPersistentState<KpiWindow> kpis,
     CrossingSites sites,
     CrossingTimings timings,
     ILogger<GateGrain> logger) : Grain, IGateGrain, ICraneJobObserver, IFleetObserver
@@ -75,21 +76,12 @@ public sealed partial class GateGrain(
     public async Task<ArrivalWindow> Book(TripRegistration trip)
     {
         ArgumentNullException.ThrowIfNull(trip);
-        if (S.Booked.TryGetValue(trip.Plate, out var existing))
-        {
-            if (existing.TripId == trip.TripId)
-            {
-                return existing.Window;
-            }
-
-            throw new InvalidTripTransitionException($"Truck {trip.Plate} already has trip {existing.TripId} booked; cancel or complete it first.");
-        }
-
         var window = ChooseWindow(trip.DesiredArrival ?? TimeProvider.GetUtcNow());
-        S.WindowLoad[window.Start.ToUnixTimeSeconds() / 60] = S.WindowLoad.GetValueOrDefault(window.Start.ToUnixTimeSeconds() / 60) + 1;
-        S.Booked[trip.Plate] = new BookedTrip(trip.TripId, window, trip.Cargo, trip.Direction);
-        PruneWindowLoad();
+        var minute = window.Start.ToUnixTimeSeconds() / 60;
+        S.WindowLoad[minute] = S.WindowLoad.GetValueOrDefault(minute) + 1;
+        S.BookedCount++;
         await state.WriteStateAsync();
+        await Window(window).Add(new BookedTrip(trip.Plate, trip.TripId, window, trip.Cargo, trip.Direction));
         return window;
     }
 
@@ -103,7 +95,8 @@ public sealed partial class GateGrain(
             return new ArrivalDecision(plate, true, null, "already inside", null);
         }
 
-        if (!S.Booked.Remove(plate, out var booked))
+        var booked = await TakeBookingAsync(plate);
+        if (booked is null)
         {
             const string reason = "No valid declaration: no booked trip for this plate. Declare the trip and book an arrival window first.";
             S.Held[plate] = new HeldTruck(plate, null, reason, now);
@@ -235,7 +228,7 @@ public sealed partial class GateGrain(
             return;
         }
 
-        if (S.Booked.Remove(plate, out var booked))
+        if (await TakeBookingAsync(plate) is { } booked)
         {
             S.Held[plate] = new HeldTruck(plate, booked.TripId, text, now);
             await state.WriteStateAsync();
@@ -270,8 +263,9 @@ public sealed partial class GateGrain(
         }
         else
         {
-            S.Booked[plate] = new BookedTrip(trip.Trip.TripId, trip.Window!, trip.Trip.Cargo, trip.Trip.Direction);
+            S.BookedCount++;
             await state.WriteStateAsync();
+            await Window(trip.Window!).Add(new BookedTrip(plate, trip.Trip.TripId, trip.Window!, trip.Trip.Cargo, trip.Trip.Direction));
             await Truck(plate).Advance(new TripTransition(TruckStatus.Booked, "released", $"released by {by}"));
         }
     }
@@ -285,8 +279,11 @@ public sealed partial class GateGrain(
 
         var view = await Truck(plate).Advance(new TripTransition(TruckStatus.Completed, "completed", "container handed over"));
         S.CompletedTotal++;
-        S.Kpis.Record(view.WaitingTime, view.TurnTime, TimeProvider.GetUtcNow());
         await state.WriteStateAsync();
+
+        // The KPI window is stored apart, once per completed trip, so the gate's own writes stay small.
+        kpis.State.Record(view.WaitingTime, view.TurnTime, TimeProvider.GetUtcNow());
+        await kpis.WriteStateAsync();
         await DispatchAsync();
     }
 
@@ -305,6 +302,26 @@ public sealed partial class GateGrain(
             ? TruckArrived(plate)
             : Task.CompletedTask;
     }
+
+    /// <summary>The plate's booking, taken out of its window's grain (the truck knows which window).</summary>
+    private async Task<BookedTrip?> TakeBookingAsync(string plate)
+    {
+        var trip = await Truck(plate).Current();
+        if (trip is not { Status: TruckStatus.Booked, Window: { } window })
+        {
+            return null;
+        }
+
+        var booked = await Window(window).Take(plate);
+        if (booked is not null)
+        {
+            S.BookedCount = Math.Max(0, S.BookedCount - 1);
+        }
+
+        return booked;
+    }
+
+    private IBookingWindowGrain Window(ArrivalWindow window) => GrainFactory.GetGrain<IBookingWindowGrain>(BookingWindowGrain.Key(GrainKey, window));
 
     private ITruckGrain Truck(string plate) => GrainFactory.GetGrain<ITruckGrain>(CrossingIds.Truck(plate));
 

@@ -8,8 +8,8 @@ public sealed class GateState
 {
     public long NextOrder { get; set; }
 
-    /// <summary>Booked trips not yet arrived, by plate.</summary>
-    public Dictionary<string, BookedTrip> Booked { get; set; } = new(StringComparer.Ordinal);
+    /// <summary>Trips booked and not yet arrived (the bookings themselves live in the windows' grains).</summary>
+    public int BookedCount { get; set; }
 
     /// <summary>Trips booked per arrival window (key: window start, Unix minutes).</summary>
     public Dictionary<long, int> WindowLoad { get; set; } = [];
@@ -39,7 +39,6 @@ public sealed class GateState
 
     public int YardCapacity { get; set; }
 
-    public KpiWindow Kpis { get; set; } = new();
 
     /// <summary>Driverless trucks free at the yard, in the order they became free (null until first activation).</summary>
     public List<string>? IdleVehicles { get; set; }
@@ -53,8 +52,6 @@ public sealed class GateState
 }
 
 public sealed record YardContainer(string ContainerNumber, string SlotId);
-
-public sealed record BookedTrip(string TripId, ArrivalWindow Window, CargoKind Cargo, TripDirection Direction);
 
 public sealed record QueuedTruck(string Plate, string TripId, CargoKind Cargo, TripDirection Direction, DateTimeOffset ArrivedAt, DateTimeOffset EligibleAt, bool Late, long Order);
 

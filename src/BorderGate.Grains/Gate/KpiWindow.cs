@@ -8,7 +8,7 @@ namespace BorderGate.Grains.Gate;
 /// </summary>
 public sealed class KpiWindow
 {
-    public const int Capacity = 2_000;
+    public const int Capacity = 1_000;
 
     public List<double> WaitSeconds { get; set; } = [];
 
