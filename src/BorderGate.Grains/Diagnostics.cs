@@ -19,6 +19,14 @@ public static class Diagnostics
     public const string DeviceFaultsInstrument = "bordergate.device.faults";
     public const string DeviceEventsInstrument = "bordergate.device.events";
 
+    public const string TripTransitionsInstrument = "bordergate.trip.transitions";
+    public const string TripWaitInstrument = "bordergate.trip.wait";
+    public const string TripTurnInstrument = "bordergate.trip.turn";
+    public const string DispatchesInstrument = "bordergate.gate.dispatches";
+    public const string LaneFaultsInstrument = "bordergate.lane.faults";
+    public const string CraneMovesInstrument = "bordergate.crane.moves";
+    public const string ContainersCrossedInstrument = "bordergate.containers.crossed";
+
     public const string DeviceCommandActivity = "device.command";
 
     public const string DeviceIdTag = "bordergate.device.id";
@@ -28,6 +36,10 @@ public static class Diagnostics
     public const string AttemptsTag = "bordergate.device.attempts";
     public const string FaultCodeTag = "bordergate.device.fault";
     public const string OutcomeTag = "outcome";
+    public const string TripStatusTag = "bordergate.trip.status";
+    public const string TripEventTag = "bordergate.trip.event";
+    public const string CrossingTag = "bordergate.crossing";
+    public const string LaneTag = "bordergate.lane";
 
     internal static readonly ActivitySource ActivitySource = new(ActivitySourceName);
     internal static readonly Meter Meter = new(MeterName);
@@ -50,4 +62,27 @@ public static class Diagnostics
 
     internal static readonly Counter<long> DeviceEvents = Meter.CreateCounter<long>(
         DeviceEventsInstrument, "{event}", "Device telemetry and fault events forwarded to their owners.");
+
+    internal static readonly Counter<long> TripTransitions = Meter.CreateCounter<long>(
+        TripTransitionsInstrument, "{transition}", "Trip transitions, by the status reached.");
+
+    internal static readonly Histogram<double> TripWait = Meter.CreateHistogram<double>(
+        TripWaitInstrument, "s", "Waiting time of completed trips: arrival at the entrance to the first call to a lane.",
+        advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [60, 300, 600, 1200, 1800, 3600, 7200, 14400] });
+
+    internal static readonly Histogram<double> TripTurn = Meter.CreateHistogram<double>(
+        TripTurnInstrument, "s", "Turn time of completed trips: arrival at the entrance to completion.",
+        advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [600, 1200, 1800, 3600, 7200, 14400, 28800, 86400] });
+
+    internal static readonly Counter<long> Dispatches = Meter.CreateCounter<long>(
+        DispatchesInstrument, "{truck}", "Trucks called forward to a lane.");
+
+    internal static readonly Counter<long> LaneFaults = Meter.CreateCounter<long>(
+        LaneFaultsInstrument, "{fault}", "Lanes taken out of dispatch by a device fault.");
+
+    internal static readonly Counter<long> CraneMoves = Meter.CreateCounter<long>(
+        CraneMovesInstrument, "{move}", "Container moves completed by cranes.");
+
+    internal static readonly Counter<long> ContainersCrossed = Meter.CreateCounter<long>(
+        ContainersCrossedInstrument, "{container}", "Containers handed over to the partner side by driverless trucks.");
 }

@@ -119,6 +119,7 @@ public sealed partial class CraneGrain(
 
         await state.WriteStateAsync();
         LogMoveDone(logger, GrainKey, job.ContainerNumber, job.From.Id, job.To.Id);
+        Diagnostics.CraneMoves.Add(1);
         await GrainFactory.GetGrain<ICraneJobObserver>(_layout.CrossingId).OnCraneJobDone(_crane.Id, job);
         await StartNextAsync();
     }

@@ -96,6 +96,7 @@ public sealed partial class GateGrain
             S.InFlight[entry.Plate] = new InFlightTruck(entry.Direction, TruckStatus.Called, now);
             calls.Add(entry with { });
             LogCalled(logger, GrainKey, entry.Plate, assignment.LaneId);
+            Diagnostics.Dispatches.Add(1, new KeyValuePair<string, object?>(Diagnostics.LaneTag, assignment.LaneId));
         }
 
         // Stored before anyone is told: a crash here re-runs nothing twice.

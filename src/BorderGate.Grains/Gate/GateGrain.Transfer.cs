@@ -104,6 +104,7 @@ public sealed partial class GateGrain
     {
         S.ContainersCrossed++;
         await state.WriteStateAsync();
+        Diagnostics.ContainersCrossed.Add(1);
     }
 
     public async Task OnVehicleBrokeDown(string vehicleId, string reason)

@@ -168,6 +168,7 @@ public sealed partial class GateGrain(
             slot.Reason = reason;
             slot.Since = now;
             LogLaneFaulted(logger, GrainKey, laneId, reason);
+            Diagnostics.LaneFaults.Add(1, new KeyValuePair<string, object?>(Diagnostics.LaneTag, laneId));
         }
         else if (healthy && slot.Mode == LaneMode.Faulted)
         {

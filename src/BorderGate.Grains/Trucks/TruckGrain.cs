@@ -89,7 +89,22 @@ public sealed partial class TruckGrain(
         trip.Status = transition.To;
         trip.Events.Add(new TripEvent(transition.Event, transition.To, now, transition.Detail));
         await state.WriteStateAsync();
-        return trip.ToView();
+        Diagnostics.TripTransitions.Add(1, new KeyValuePair<string, object?>(Diagnostics.TripStatusTag, transition.To.ToString()));
+        var view = trip.ToView();
+        if (transition.To == TruckStatus.Completed)
+        {
+            if (view.WaitingTime is { } wait)
+            {
+                Diagnostics.TripWait.Record(wait.TotalSeconds);
+            }
+
+            if (view.TurnTime is { } turn)
+            {
+                Diagnostics.TripTurn.Record(turn.TotalSeconds);
+            }
+        }
+
+        return view;
     }
 
     public Task<TruckView> Get() =>

@@ -43,10 +43,10 @@ internal static class ServiceDefaults
 
         var tracing = Sdk.CreateTracerProviderBuilder()
             .SetResourceBuilder(resource)
-            .AddSource(ActorDiagnostics.ActivitySourceName, "Microsoft.AspNetCore");
+            .AddSource(ActorDiagnostics.ActivitySourceName, BorderGate.Grains.Diagnostics.ActivitySourceName, "Microsoft.AspNetCore");
         var metrics = Sdk.CreateMeterProviderBuilder()
             .SetResourceBuilder(resource)
-            .AddMeter(ActorDiagnostics.MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "System.Runtime");
+            .AddMeter(ActorDiagnostics.MeterName, BorderGate.Grains.Diagnostics.MeterName, BorderGate.Devices.Endpoint.DeviceEndpointMetrics.MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "System.Runtime");
         if (exportOtlp)
         {
             tracing.AddOtlpExporter();
