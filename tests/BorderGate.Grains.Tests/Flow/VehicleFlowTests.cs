@@ -1,0 +1,70 @@
+using BorderGate.Actors.Streams;
+using BorderGate.Contracts.Crossing;
+using BorderGate.Contracts.Devices;
+using BorderGate.Contracts.Site;
+using BorderGate.Grains.Customs;
+using BorderGate.TestSupport;
+
+namespace BorderGate.Grains.Tests.Flow;
+
+/// <summary>Driverless trucks on the route: one vehicle per segment, and a breakdown stops the ones behind.</summary>
+public sealed class VehicleFlowTests : IAsyncLifetime
+{
+    private readonly CrossingFixture _crossing = new(
+        TestSites.Small(new DispatchPolicy { DeviceStaleAfter = TimeSpan.FromDays(1) }) with
+        {
+            DriverlessTrucks = [new DriverlessTruckLayout("agv-01", "ctl-agv-01", "yard"), new DriverlessTruckLayout("agv-02", "ctl-agv-02", "yard")],
+        },
+        new SimulatedCustomsChannels(0, 0));
+
+    public Task InitializeAsync() => _crossing.InitializeAsync();
+
+    public Task DisposeAsync() => _crossing.DisposeAsync();
+
+    private IDriverlessTruckGrain Vehicle(string id) => _crossing.Cluster.GrainFactory.GetGrain<IDriverlessTruckGrain>(CrossingIds.DriverlessTruck(TestSites.CrossingId, id));
+
+    private IDeviceGrain Controller(string id) => _crossing.Cluster.GrainFactory.GetGrain<IDeviceGrain>(CrossingIds.Device(TestSites.CrossingId, id));
+
+    [Fact]
+    public async Task Breakdown_KeepsTheSegment_VehicleBehindWaits_AlarmRaised_ThenBothGoOn()
+    {
+        await Controller("ctl-agv-01").OnConnectionChanged(true, _crossing.Now);
+        await Controller("ctl-agv-02").OnConnectionChanged(true, _crossing.Now);
+        var alarms = new List<DeviceAlarm>();
+        var stream = _crossing.Cluster.Runtime.GetStreamProvider(StreamProviderNames.Default).GetStream<DeviceAlarm>(new StreamId(DeviceAlarm.StreamNamespace, TestSites.CrossingId));
+        await using var subscription = await stream.SubscribeAsync((e, _) =>
+        {
+            lock (alarms)
+            {
+                alarms.Add(e.Item);
+            }
+
+            return Task.CompletedTask;
+        });
+
+        await Vehicle("agv-01").ReserveFor("CSQU3054383");
+        await Vehicle("agv-01").Loaded("CSQU3054383");
+        Assert.Equal("s1", (await Vehicle("agv-01").Status()).Segment);
+
+        await Controller("ctl-agv-01").OnFault("breakdown", "drive unit fault", _crossing.Now);
+        await Wait.WaitUntil(async () => (await Vehicle("agv-01").Status()).Mode == VehicleMode.BrokenDown, TimeSpan.FromSeconds(10), "broken down");
+
+        await Vehicle("agv-02").ReserveFor("MSKU9070323");
+        await Vehicle("agv-02").Loaded("MSKU9070323");
+        var behind = await Vehicle("agv-02").Status();
+        Assert.Equal(VehicleMode.Blocked, behind.Mode);
+        Assert.Null(behind.Segment);
+        var route = await _crossing.Cluster.GrainFactory.GetGrain<IRouteGrain>(TestSites.CrossingId).Status();
+        Assert.Equal("agv-01", route.Holders["s1"]);
+        Assert.Equal(["agv-02"], route.Waiting["s1"]);
+        await Wait.WaitUntil(() => { lock (alarms) { return alarms.Any(a => a.DeviceId == "ctl-agv-01"); } }, TimeSpan.FromSeconds(10), "an alarm for the breakdown");
+
+        // Repaired: it drives on, leaves the segment, and the one behind gets it.
+        await Controller("ctl-agv-01").ClearFault();
+        await Wait.WaitUntil(async () => (await Vehicle("agv-01").Status()).Mode == VehicleMode.Outbound, TimeSpan.FromSeconds(10), "back on the road");
+        await Controller("ctl-agv-01").OnTelemetry("position", new Dictionary<string, string> { ["waypoint"] = "handoff" }, _crossing.Now);
+        await Wait.WaitUntil(async () => (await Vehicle("agv-02").Status()).Segment == "s1", TimeSpan.FromSeconds(10), "the vehicle behind enters the segment");
+        var after = await _crossing.Cluster.GrainFactory.GetGrain<IRouteGrain>(TestSites.CrossingId).Status();
+        Assert.Equal("agv-02", after.Holders["s1"]);
+    }
+}
