@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text.RegularExpressions;
 using BorderGate.Actors.Postgres.Internal;
 using BorderGate.Actors.Storage;
 using Microsoft.Extensions.Logging;
@@ -12,7 +10,7 @@ namespace BorderGate.Actors.Postgres;
 /// Applies the versioned schema scripts (deploy/sql/postgres/V###__name.sql, embedded) that schema_version
 /// does not list yet. Several silos may start at once: an advisory lock lets one migrate while the others wait.
 /// </summary>
-public sealed partial class PostgresSchemaMigrator : IStorageInitializer
+public sealed class PostgresSchemaMigrator : IStorageInitializer
 {
     private const string ResourcePrefix = "BorderGate.Actors.Postgres.Sql.";
 
@@ -62,24 +60,24 @@ public sealed partial class PostgresSchemaMigrator : IStorageInitializer
                 }
             }
 
-            foreach (var (version, name) in Scripts())
+            foreach (var script in SchemaScripts.Load(typeof(PostgresSchemaMigrator).Assembly, ResourcePrefix))
             {
-                if (applied.Contains(version))
+                if (applied.Contains(script.Version))
                 {
                     continue;
                 }
 
                 await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-                await ExecuteAsync(connection, transaction, ReadScript(name), cancellationToken).ConfigureAwait(false);
+                await ExecuteAsync(connection, transaction, script.Sql, cancellationToken).ConfigureAwait(false);
                 await using (var record = new NpgsqlCommand("INSERT INTO schema_version (version, script) VALUES ($1, $2);", connection, transaction))
                 {
-                    record.Parameters.Add(new NpgsqlParameter { Value = version });
-                    record.Parameters.Add(new NpgsqlParameter { Value = name[ResourcePrefix.Length..] });
+                    record.Parameters.Add(new NpgsqlParameter { Value = script.Version });
+                    record.Parameters.Add(new NpgsqlParameter { Value = script.Name });
                     await record.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
                 }
 
                 await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-                Log.SchemaScriptApplied(logger, version, name[ResourcePrefix.Length..]);
+                Log.SchemaScriptApplied(logger, script.Version, script.Name);
             }
         }
         finally
@@ -91,34 +89,9 @@ public sealed partial class PostgresSchemaMigrator : IStorageInitializer
         }
     }
 
-    private static IEnumerable<(int Version, string Name)> Scripts() =>
-        typeof(PostgresSchemaMigrator).Assembly.GetManifestResourceNames()
-            .Where(n => n.StartsWith(ResourcePrefix, StringComparison.Ordinal) && n.EndsWith(".sql", StringComparison.Ordinal))
-            .Select(n => (Version: ParseVersion(n[ResourcePrefix.Length..]), Name: n))
-            .OrderBy(s => s.Version);
-
-    private static int ParseVersion(string scriptName)
-    {
-        var match = VersionPattern().Match(scriptName);
-        return match.Success
-            ? int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture)
-            : throw new InvalidOperationException($"Schema script '{scriptName}' is not named V<number>__<name>.sql.");
-    }
-
-    private static string ReadScript(string resourceName)
-    {
-        using var stream = typeof(PostgresSchemaMigrator).Assembly.GetManifestResourceStream(resourceName)
-            ?? throw new InvalidOperationException($"Schema script '{resourceName}' is not embedded.");
-        using var reader = new StreamReader(stream);
-        return reader.ReadToEnd();
-    }
-
     private static async Task ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string sql, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(sql, connection, transaction);
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
-
-    [GeneratedRegex(@"^V(\d+)__.+\.sql$", RegexOptions.CultureInvariant)]
-    private static partial Regex VersionPattern();
 }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.RegularExpressions;
 using BorderGate.Actors.Sqlite.Internal;
 using BorderGate.Actors.Storage;
 using Microsoft.Data.Sqlite;
@@ -11,7 +10,7 @@ namespace BorderGate.Actors.Sqlite;
 /// Prepares the database file at start: creates the directory, switches the file to WAL, and applies the
 /// versioned scripts (deploy/sql/sqlite/V###__name.sql, embedded) that schema_version does not list yet.
 /// </summary>
-internal sealed partial class SqliteSchemaMigrator : IStorageInitializer
+internal sealed class SqliteSchemaMigrator : IStorageInitializer
 {
     private const string ResourcePrefix = "BorderGate.Actors.Sqlite.Sql.";
     private readonly SqliteDatabase _database;
@@ -41,47 +40,25 @@ internal sealed partial class SqliteSchemaMigrator : IStorageInitializer
             }
         }
 
-        foreach (var (version, name) in Scripts())
+        foreach (var script in SchemaScripts.Load(typeof(SqliteSchemaMigrator).Assembly, ResourcePrefix))
         {
-            if (applied.Contains(version))
+            if (applied.Contains(script.Version))
             {
                 continue;
             }
 
-            Execute(connection, transaction, ReadScript(name));
+            Execute(connection, transaction, script.Sql);
             using var record = connection.CreateCommand();
             record.Transaction = transaction;
             record.CommandText = "INSERT INTO schema_version (version, script, applied_at) VALUES (@p0, @p1, @p2);";
-            record.Parameters.AddWithValue("@p0", version);
-            record.Parameters.AddWithValue("@p1", name[ResourcePrefix.Length..]);
+            record.Parameters.AddWithValue("@p0", script.Version);
+            record.Parameters.AddWithValue("@p1", script.Name);
             record.Parameters.AddWithValue("@p2", DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture));
             record.ExecuteNonQuery();
-            Log.SchemaScriptApplied(logger, version, name[ResourcePrefix.Length..], connection.DataSource);
+            Log.SchemaScriptApplied(logger, script.Version, script.Name, connection.DataSource);
         }
 
         transaction.Commit();
-    }
-
-    private static IEnumerable<(int Version, string Name)> Scripts() =>
-        typeof(SqliteSchemaMigrator).Assembly.GetManifestResourceNames()
-            .Where(n => n.StartsWith(ResourcePrefix, StringComparison.Ordinal) && n.EndsWith(".sql", StringComparison.Ordinal))
-            .Select(n => (Version: ParseVersion(n[ResourcePrefix.Length..]), Name: n))
-            .OrderBy(s => s.Version);
-
-    private static int ParseVersion(string scriptName)
-    {
-        var match = VersionPattern().Match(scriptName);
-        return match.Success
-            ? int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture)
-            : throw new InvalidOperationException($"Schema script '{scriptName}' is not named V<number>__<name>.sql.");
-    }
-
-    private static string ReadScript(string resourceName)
-    {
-        using var stream = typeof(SqliteSchemaMigrator).Assembly.GetManifestResourceStream(resourceName)
-            ?? throw new InvalidOperationException($"Schema script '{resourceName}' is not embedded.");
-        using var reader = new StreamReader(stream);
-        return reader.ReadToEnd();
     }
 
     private static void Execute(SqliteConnection connection, SqliteTransaction? transaction, string sql)
@@ -91,7 +68,4 @@ internal sealed partial class SqliteSchemaMigrator : IStorageInitializer
         command.CommandText = sql;
         command.ExecuteNonQuery();
     }
-
-    [GeneratedRegex(@"^V(\d+)__.+\.sql$", RegexOptions.CultureInvariant)]
-    private static partial Regex VersionPattern();
 }

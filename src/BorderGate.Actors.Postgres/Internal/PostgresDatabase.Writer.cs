@@ -9,13 +9,13 @@ internal sealed partial class PostgresDatabase
     {
         cancellationToken.ThrowIfCancellationRequested();
         await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
-        write.CancelWith(cancellationToken);
+        write.Pending.CancelWith(cancellationToken);
         if (!_queues[(int)((uint)partition % (uint)_queues.Length)].Writer.TryWrite(write))
         {
             throw new GrainStorageException("PostgreSQL storage is stopped; nothing was written.");
         }
 
-        return await write.Completion.ConfigureAwait(false);
+        return await write.Pending.Completion.ConfigureAwait(false);
     }
 
     /// <summary>Group commit: whatever queued during the previous round trip goes into the next transaction.</summary>
@@ -27,7 +27,7 @@ internal sealed partial class PostgresDatabase
             batch.Clear();
             while (batch.Count < _options.MaxWriteBatchSize && reader.TryRead(out var write))
             {
-                if (write.TryTake())
+                if (write.Pending.TryTake())
                 {
                     batch.Add(write);
                 }
@@ -94,7 +94,7 @@ internal sealed partial class PostgresDatabase
             var failure = Failure("write; nothing was written", exception);
             foreach (var write in batch)
             {
-                write.Fail(failure);
+                write.Pending.Fail(failure);
             }
 
             return;
@@ -102,7 +102,7 @@ internal sealed partial class PostgresDatabase
 
         foreach (var write in batch)
         {
-            write.Complete();
+            write.Pending.Complete();
         }
     }
 }

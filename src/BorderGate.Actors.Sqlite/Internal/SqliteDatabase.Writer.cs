@@ -9,13 +9,13 @@ internal sealed partial class SqliteDatabase
     {
         cancellationToken.ThrowIfCancellationRequested();
         await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
-        write.CancelWith(cancellationToken);
+        write.Pending.CancelWith(cancellationToken);
         if (!_writes.Writer.TryWrite(write))
         {
             throw new GrainStorageException($"SQLite storage '{FilePath}' is stopped; nothing was written.");
         }
 
-        return await write.Completion.ConfigureAwait(false);
+        return await write.Pending.Completion.ConfigureAwait(false);
     }
 
     /// <summary>
@@ -32,7 +32,7 @@ internal sealed partial class SqliteDatabase
             batch.Clear();
             while (batch.Count < _options.MaxWriteBatchSize && reader.TryRead(out var write))
             {
-                if (write.TryTake())
+                if (write.Pending.TryTake())
                 {
                     batch.Add(write);
                 }
@@ -102,7 +102,7 @@ internal sealed partial class SqliteDatabase
 
         foreach (var write in batch)
         {
-            write.Complete();
+            write.Pending.Complete();
         }
 
         return true;
@@ -122,7 +122,7 @@ internal sealed partial class SqliteDatabase
         var failure = Failure("write; nothing was written", exception);
         foreach (var write in batch)
         {
-            write.Fail(failure);
+            write.Pending.Fail(failure);
         }
     }
 

@@ -1,3 +1,5 @@
+using BorderGate.Actors.Storage;
+
 namespace BorderGate.Actors.Sqlite.Internal;
 
 /// <summary>
@@ -6,79 +8,19 @@ namespace BorderGate.Actors.Sqlite.Internal;
 /// </summary>
 internal abstract class SqliteWrite
 {
-    private const int Queued = 0;
-    private const int Taken = 1;
-    private const int Cancelled = 2;
-    private int _state;
-
-    /// <summary>Claims the write for execution; false when its caller cancelled it first.</summary>
-    public bool TryTake() => Interlocked.CompareExchange(ref _state, Taken, Queued) == Queued;
-
-    protected bool TryCancel() => Interlocked.CompareExchange(ref _state, Cancelled, Queued) == Queued;
+    /// <summary>The write's claim, completion and recorded outcome.</summary>
+    public abstract PendingWrite Pending { get; }
 
     /// <summary>Runs the statements inside the open transaction. A lost ETag race is recorded, not thrown.</summary>
     public abstract void Execute(SqliteSession session);
-
-    /// <summary>Reports the outcome recorded by <see cref="Execute"/>, after the transaction committed.</summary>
-    public abstract void Complete();
-
-    public abstract void Fail(Exception exception);
 }
 
 internal abstract class SqliteWrite<TResult> : SqliteWrite
 {
-    private readonly TaskCompletionSource<TResult> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private CancellationTokenRegistration _cancellation;
-    private TResult? _result;
-    private InconsistentStateException? _rejection;
+    public override PendingWrite<TResult> Pending { get; } = new();
 
-    public Task<TResult> Completion => _completion.Task;
-
-    public void CancelWith(CancellationToken cancellationToken)
-    {
-        if (cancellationToken.CanBeCanceled)
-        {
-            _cancellation = cancellationToken.Register(() =>
-            {
-                if (TryCancel())
-                {
-                    _completion.TrySetCanceled(cancellationToken);
-                }
-            });
-        }
-    }
-
-    public sealed override void Execute(SqliteSession session)
-    {
-        _rejection = null;
-        try
-        {
-            _result = Run(session);
-        }
-        catch (InconsistentStateException rejection)
-        {
-            _rejection = rejection;
-        }
-    }
-
-    public sealed override void Complete()
-    {
-        _cancellation.Dispose();
-        if (_rejection is not null)
-        {
-            _completion.TrySetException(_rejection);
-        }
-        else
-        {
-            _completion.TrySetResult(_result!);
-        }
-    }
-
-    public sealed override void Fail(Exception exception)
-    {
-        _cancellation.Dispose();
-        _completion.TrySetException(exception);
-    }
+    public sealed override void Execute(SqliteSession session) =>
+        Pending.Record(static run => run.Write.Run(run.Session), (Write: this, Session: session));
 
     protected abstract TResult Run(SqliteSession session);
 }
