@@ -1,0 +1,3 @@
+using BorderGate.Simulation.Cli;
+
+return await SimulationCommand.Build().Parse(args).InvokeAsync();
