@@ -113,7 +113,7 @@ internal sealed class ScaledTimer : ITimer
         var realSeconds = siteRemaining / (double)_clock.TimestampFrequency / _clock.SpeedUp;
 
         // Whole milliseconds, rounded up: real timers cannot wait less, and rounding down would fire early.
-        var realMs = Math.Max(1, Math.Ceiling(realSeconds * 1000));
+        var realMs = Math.Max(1, Math.Ceiling((realSeconds * 1000) - 1e-6));
         _real.Change(TimeSpan.FromMilliseconds(realMs), Timeout.InfiniteTimeSpan);
     }
 
