@@ -1,0 +1,117 @@
+using System.Collections.Concurrent;
+using BorderGate.Contracts.Crossing;
+
+namespace BorderGate.Simulation.Play;
+
+/// <summary>
+/// Checks every snapshot the simulation takes: never two trucks in a lane nor a truck in two places, no
+/// container in two yard slots, never two vehicles in a route segment. Remembers which containers were
+/// seen on driverless trucks (they leave them only at the handoff).
+/// </summary>
+internal sealed class InvariantMonitor
+{
+    private const int MaxViolations = 500;
+    private readonly ConcurrentQueue<string> _violations = new();
+    private readonly ConcurrentDictionary<string, string> _seenOnVehicle = new(StringComparer.Ordinal);
+    private int _count;
+
+    public IReadOnlyList<string> Violations => [.. _violations];
+
+    /// <summary>Containers seen on a driverless truck, with the vehicle.</summary>
+    public IReadOnlyDictionary<string, string> SeenOnVehicle => _seenOnVehicle;
+
+    public void Add(string violation)
+    {
+        if (Interlocked.Increment(ref _count) <= MaxViolations)
+        {
+            _violations.Enqueue(violation);
+        }
+    }
+
+    public void CheckGate(GateView gate)
+    {
+        var places = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var lane in gate.Lanes.Where(l => l.Plate is not null))
+        {
+            if (!places.TryAdd(lane.Plate!, lane.LaneId))
+            {
+                Add($"truck {lane.Plate} is in two lanes at once: {places[lane.Plate!]} and {lane.LaneId}");
+            }
+        }
+
+        foreach (var entry in gate.Queue)
+        {
+            if (places.TryGetValue(entry.Plate, out var lane))
+            {
+                Add($"truck {entry.Plate} is both waiting in the queue and called to {lane}");
+            }
+        }
+
+        var laneIds = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var lane in gate.Lanes)
+        {
+            if (!laneIds.Add(lane.LaneId))
+            {
+                Add($"lane {lane.LaneId} appears twice in the crossing snapshot");
+            }
+        }
+    }
+
+    public void CheckYard(YardView yard)
+    {
+        var slots = new HashSet<string>(StringComparer.Ordinal);
+        var containers = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var slot in yard.Slots)
+        {
+            if (!slots.Add(slot.SlotId))
+            {
+                Add($"yard slot {slot.SlotId} is listed twice");
+            }
+
+            if (slot.State != SlotState.Free && slot.ContainerNumber is { } container && !containers.TryAdd(container, slot.SlotId))
+            {
+                Add($"container {container} holds two yard slots: {containers[container]} and {slot.SlotId}");
+            }
+        }
+
+        var occupied = yard.Slots.Count(s => s.State == SlotState.Occupied);
+        if (occupied != yard.Occupied)
+        {
+            Add($"the yard counts {yard.Occupied} occupied slots but lists {occupied}");
+        }
+    }
+
+    /// <summary>Remembers the containers the route snapshot shows on driverless trucks.</summary>
+    public void NoteRoute(RouteSnapshot route)
+    {
+        foreach (var vehicle in route.Vehicles)
+        {
+            if (vehicle.ContainerNumber is { } container && vehicle.Mode is not VehicleMode.Idle)
+            {
+                _seenOnVehicle[container] = vehicle.VehicleId;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Checks where the vehicles physically are (their simulated controllers, read together in microseconds):
+    /// never two in one segment. Grain snapshots are read one grain at a time and would race.
+    /// </summary>
+    public void CheckSegments(IEnumerable<(string VehicleId, string? Segment)> vehicles)
+    {
+        Dictionary<string, string>? onSegment = null;
+        foreach (var (vehicleId, segment) in vehicles)
+        {
+            if (segment is null)
+            {
+                continue;
+            }
+
+            onSegment ??= new Dictionary<string, string>(StringComparer.Ordinal);
+            if (!onSegment.TryAdd(segment, vehicleId))
+            {
+                Add($"two vehicles in segment {segment}: {onSegment[segment]} and {vehicleId}");
+            }
+        }
+    }
+}

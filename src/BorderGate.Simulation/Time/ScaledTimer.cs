@@ -1,0 +1,121 @@
+namespace BorderGate.Simulation.Time;
+
+/// <summary>
+/// A timer of a <see cref="ScaledTimeProvider"/>: one real one-shot timer re-armed for each firing. Real timers
+/// tick in whole milliseconds and may wake a little early, so a firing that comes before its site moment is
+/// put off for the rest instead of running early; periods keep their rate (no drift from late callbacks).
+/// </summary>
+internal sealed class ScaledTimer : ITimer
+{
+    private readonly ScaledTimeProvider _clock;
+    private readonly TimerCallback _callback;
+    private readonly object? _state;
+    private readonly ITimer _real;
+    private readonly Lock _lock = new();
+    private long _dueSiteTimestamp;
+    private long _periodSiteTicks;
+    private bool _disposed;
+
+    public ScaledTimer(ScaledTimeProvider clock, TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+    {
+        _clock = clock;
+        _callback = callback;
+        _state = state;
+        _real = clock.Real.CreateTimer(static s => ((ScaledTimer)s!).OnRealTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        Change(dueTime, period);
+    }
+
+    public bool Change(TimeSpan dueTime, TimeSpan period)
+    {
+        lock (_lock)
+        {
+            if (_disposed)
+            {
+                return false;
+            }
+
+            _periodSiteTicks = period == Timeout.InfiniteTimeSpan || period <= TimeSpan.Zero ? 0 : StopwatchTicks(period);
+            if (dueTime == Timeout.InfiniteTimeSpan)
+            {
+                _dueSiteTimestamp = long.MaxValue;
+                _real.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+                return true;
+            }
+
+            _dueSiteTimestamp = _clock.GetTimestamp() + StopwatchTicks(dueTime < TimeSpan.Zero ? TimeSpan.Zero : dueTime);
+            ArmLocked();
+            return true;
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (_lock)
+        {
+            _disposed = true;
+        }
+
+        _real.Dispose();
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    private void OnRealTimer()
+    {
+        lock (_lock)
+        {
+            if (_disposed || _dueSiteTimestamp == long.MaxValue)
+            {
+                return;
+            }
+
+            var now = _clock.GetTimestamp();
+            if (now < _dueSiteTimestamp)
+            {
+                // Woken before the site moment (millisecond rounding): wait for the rest.
+                ArmLocked();
+                return;
+            }
+
+            if (_periodSiteTicks > 0)
+            {
+                _dueSiteTimestamp += _periodSiteTicks;
+                if (_dueSiteTimestamp <= now)
+                {
+                    // Far behind (a slow callback, a paused process): skip the missed ticks rather than burst.
+                    _dueSiteTimestamp = now + _periodSiteTicks;
+                }
+
+                ArmLocked();
+            }
+            else
+            {
+                _dueSiteTimestamp = long.MaxValue;
+            }
+        }
+
+        _callback(_state);
+    }
+
+    private void ArmLocked()
+    {
+        var siteRemaining = _dueSiteTimestamp - _clock.GetTimestamp();
+        if (siteRemaining <= 0)
+        {
+            _real.Change(TimeSpan.Zero, Timeout.InfiniteTimeSpan);
+            return;
+        }
+
+        var realSeconds = siteRemaining / (double)_clock.TimestampFrequency / _clock.SpeedUp;
+
+        // Whole milliseconds, rounded up: real timers cannot wait less, and rounding down would fire early.
+        var realMs = Math.Max(1, Math.Ceiling((realSeconds * 1000) - 1e-6));
+        _real.Change(TimeSpan.FromMilliseconds(realMs), Timeout.InfiniteTimeSpan);
+    }
+
+    private long StopwatchTicks(TimeSpan span) => (long)(span.Ticks * (_clock.TimestampFrequency / (double)TimeSpan.TicksPerSecond));
+}
