@@ -1,7 +1,20 @@
 #!/usr/bin/env bash
-# Starts one BorderGate node on the embedded default: SQLite under ./data, no server needed.
-# Open http://localhost:5080 (health: /health). Extra arguments go to the silo.
+# Starts one BorderGate node on the embedded default (SQLite under ./data, no server needed) with the
+# Huu Nghi layout, simulated devices and a simulated day of traffic flowing through it (2,000 trucks,
+# site clock 60x faster than real time: a day in 24 minutes).
+#   http://localhost:5080            the node (health: /health, API: /api/crossing, /api/crossing/kpis)
+#   BORDERGATE_SIMULATION=off        the node alone, without simulated devices and traffic
+#   BORDERGATE_TRUCKS=4000 BORDERGATE_SPEEDUP=120 BORDERGATE_SEED=7   shape the simulated day
+# Extra arguments go to the silo (e.g. --BorderGate:Site=huu-nghi-14.json).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}"
+if [[ "${BORDERGATE_SIMULATION:-on}" != "off" ]]; then
+  export BorderGate__Simulation__Enabled=true
+  export BorderGate__Simulation__SpeedUp="${BORDERGATE_SPEEDUP:-60}"
+  export BorderGate__Simulation__Trucks="${BORDERGATE_TRUCKS:-2000}"
+  export BorderGate__Simulation__Seed="${BORDERGATE_SEED:-7}"
+  # Development only: every simulated device derives its key from this shared secret (refused in Production).
+  export BorderGate__Devices__DevelopmentSharedSecret="${BorderGate__Devices__DevelopmentSharedSecret:-bordergate-dev-only}"
+fi
 exec dotnet run --project src/BorderGate.Silo -c Release -- --urls "${BORDERGATE_URLS:-http://localhost:5080}" "$@"

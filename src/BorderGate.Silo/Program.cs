@@ -12,6 +12,7 @@ builder.AddServiceDefaults();
 builder.Services.AddSiloStorage(builder.Configuration);
 var site = builder.Services.AddCrossingServices(builder.Configuration);
 builder.Services.AddSingleton(site);
+builder.Services.AddSimulation(builder.Configuration);
 builder.Services.AddActorRuntime(runtime => runtime
     .AddGrainAssembly(typeof(Program).Assembly)
     .AddGrainAssembly(typeof(ITruckGrain).Assembly)
@@ -40,6 +41,7 @@ var api = app.MapGroup("/api");
 api.MapTripsApi();
 api.MapTrucksApi();
 api.MapCrossingApi();
+api.MapRouteApi();
 app.MapGet("/", (ActorRuntime runtime, SiloStatus status) => TypedResults.Content(UpPage.Render(runtime, status), "text/html; charset=utf-8"));
 await app.RunAsync();
 
