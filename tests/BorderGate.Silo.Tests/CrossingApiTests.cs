@@ -85,6 +85,17 @@ public sealed class CrossingApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ChinesePlate_IsDeclaredAndFoundByItsCharacters()
+    {
+        var created = await _client.PostAsJsonAsync("/api/trips", Declaration("桂A·12345", container: "MSKU9070323", company: "cn-co"));
+
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        Assert.Equal("/api/trucks/%E6%A1%82A12345", created.Headers.Location!.OriginalString);
+        var status = await _client.GetFromJsonAsync<JsonElement>(created.Headers.Location + "/status", s_json);
+        Assert.Equal("桂A12345", status.GetProperty("plate").GetString());
+    }
+
+    [Fact]
     public async Task UnknownTruckOrLane_ClearErrors()
     {
         Assert.Equal(HttpStatusCode.NotFound, (await _client.GetAsync(new Uri("/api/trucks/51D99999/status", UriKind.Relative))).StatusCode);

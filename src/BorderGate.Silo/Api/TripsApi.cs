@@ -61,7 +61,7 @@ internal static class TripsApi
             var window = await grains.GetGrain<IGateGrain>(site.CrossingId).Book(trip);
             await grains.GetGrain<ITruckGrain>(CrossingIds.Truck(plate)).Register(trip, window);
             await grains.GetGrain<ICompanyGrain>(valid.CompanyId).TripDeclared(trip.TripId, plate);
-            return TypedResults.Created($"/api/trucks/{plate}", new DeclaredTrip(trip.TripId, plate, window));
+            return TypedResults.Created($"/api/trucks/{Uri.EscapeDataString(plate)}", new DeclaredTrip(trip.TripId, plate, window));
         }
         catch (InvalidTripTransitionException conflict)
         {
