@@ -1,9 +1,6 @@
 using BorderGate.Actors.Postgres.Internal;
-using BorderGate.Actors.Reminders;
 using BorderGate.Actors.Storage;
-using BorderGate.Actors.Streams;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -23,14 +20,15 @@ public static class PostgresActorServiceCollectionExtensions
         configure(options);
         options.Validate();
 
-        services.AddKeyedSingleton(storageName, (sp, _) => new PostgresDatabase(
-            options,
-            sp.GetService<TimeProvider>() ?? TimeProvider.System,
-            sp.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance));
-        services.AddKeyedSingleton<IGrainStorage>(storageName, (sp, _) => new PostgresGrainStorage(sp.GetRequiredKeyedService<PostgresDatabase>(storageName)));
-        services.TryAddSingleton<IReminderTable>(sp => new PostgresReminderTable(sp.GetRequiredKeyedService<PostgresDatabase>(storageName)));
-        services.TryAddSingleton<IEventLog>(sp => new PostgresEventLog(sp.GetRequiredKeyedService<PostgresDatabase>(storageName)));
-        services.AddSingleton<IStorageInitializer>(sp => new PostgresSchemaMigrator(sp.GetRequiredKeyedService<PostgresDatabase>(storageName)));
-        return services;
+        return services.AddStorageProvider(
+            storageName,
+            sp => new PostgresDatabase(
+                options,
+                sp.GetService<TimeProvider>() ?? TimeProvider.System,
+                sp.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance),
+            database => new PostgresGrainStorage(database),
+            database => new PostgresReminderTable(database),
+            database => new PostgresEventLog(database),
+            database => new PostgresSchemaMigrator(database));
     }
 }

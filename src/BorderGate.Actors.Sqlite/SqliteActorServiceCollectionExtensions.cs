@@ -1,9 +1,6 @@
-using BorderGate.Actors.Reminders;
 using BorderGate.Actors.Sqlite.Internal;
 using BorderGate.Actors.Storage;
-using BorderGate.Actors.Streams;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -23,14 +20,15 @@ public static class SqliteActorServiceCollectionExtensions
         configure(options);
         options.Validate();
 
-        services.AddKeyedSingleton(storageName, (sp, _) => new SqliteDatabase(
-            options,
-            sp.GetService<TimeProvider>() ?? TimeProvider.System,
-            sp.GetService<ILoggerFactory>()?.CreateLogger<SqliteDatabase>() ?? NullLogger<SqliteDatabase>.Instance));
-        services.AddKeyedSingleton<IGrainStorage>(storageName, (sp, _) => new SqliteGrainStorage(sp.GetRequiredKeyedService<SqliteDatabase>(storageName)));
-        services.TryAddSingleton<IReminderTable>(sp => new SqliteReminderTable(sp.GetRequiredKeyedService<SqliteDatabase>(storageName)));
-        services.TryAddSingleton<IEventLog>(sp => new SqliteEventLog(sp.GetRequiredKeyedService<SqliteDatabase>(storageName)));
-        services.AddSingleton<IStorageInitializer>(sp => new SqliteSchemaMigrator(sp.GetRequiredKeyedService<SqliteDatabase>(storageName)));
-        return services;
+        return services.AddStorageProvider(
+            storageName,
+            sp => new SqliteDatabase(
+                options,
+                sp.GetService<TimeProvider>() ?? TimeProvider.System,
+                sp.GetService<ILoggerFactory>()?.CreateLogger<SqliteDatabase>() ?? NullLogger<SqliteDatabase>.Instance),
+            database => new SqliteGrainStorage(database),
+            database => new SqliteReminderTable(database),
+            database => new SqliteEventLog(database),
+            database => new SqliteSchemaMigrator(database));
     }
 }

@@ -38,6 +38,16 @@ public sealed class InconsistentStateException : InvalidOperationException
     public string? StoredETag { get; }
 
     public string? ExpectedETag { get; }
+
+    /// <summary>
+    /// The exception a storage provider throws when a write or clear of state <paramref name="stateName"/> of
+    /// <paramref name="grainId"/> found <paramref name="storedETag"/> (null: no record) instead of <paramref name="expectedETag"/>.
+    /// </summary>
+    public static InconsistentStateException ForState(string stateName, GrainId grainId, string? storedETag, string? expectedETag) =>
+        new(
+            $"State '{stateName}' of {grainId} was changed by another writer (stored ETag '{storedETag ?? "none"}', expected '{expectedETag ?? "none"}'); nothing was written.",
+            storedETag,
+            expectedETag);
 }
 
 /// <summary>A storage provider could not be reached or failed. Nothing was half-written.</summary>

@@ -78,12 +78,6 @@ internal sealed class PostgresGrainStorage : IGrainStorage
         parameters.Add(new NpgsqlParameter<string> { TypedValue = stateName });
     }
 
-    private static InconsistentStateException Conflict(string stateName, GrainId grainId, string? storedETag, string? expectedETag) =>
-        new(
-            $"State '{stateName}' of {grainId} was changed by another writer (stored ETag '{storedETag ?? "none"}', expected '{expectedETag ?? "none"}'); nothing was written.",
-            storedETag,
-            expectedETag);
-
     private sealed class WriteState(string stateName, GrainId grainId, string json, string? expectedETag, DateTimeOffset now) : PostgresWrite<string>
     {
         private readonly string _eTag = ETags.New();
@@ -105,7 +99,7 @@ internal sealed class PostgresGrainStorage : IGrainStorage
 
         protected override string Read(NpgsqlDataReader row) =>
             row.IsDBNull(0)
-                ? throw Conflict(stateName, grainId, row.IsDBNull(1) ? null : row.GetString(1), expectedETag)
+                ? throw InconsistentStateException.ForState(stateName, grainId, row.IsDBNull(1) ? null : row.GetString(1), expectedETag)
                 : row.GetString(0);
     }
 
@@ -128,7 +122,7 @@ internal sealed class PostgresGrainStorage : IGrainStorage
             var stored = row.IsDBNull(1) ? null : row.GetString(1);
             // With no expected ETag, success means nothing was stored; otherwise it means the row was deleted.
             var succeeded = expectedETag is null ? stored is null : !row.IsDBNull(0);
-            return succeeded ? true : throw Conflict(stateName, grainId, stored, expectedETag);
+            return succeeded ? true : throw InconsistentStateException.ForState(stateName, grainId, stored, expectedETag);
         }
     }
 }

@@ -51,10 +51,7 @@ internal sealed class SqliteGrainStorage : IGrainStorage
     private static InconsistentStateException Conflict(SqliteSession session, string stateName, GrainId grainId, string? expectedETag)
     {
         var stored = session.Command(SelectETagSql, grainId.Type, grainId.Key, stateName).ExecuteScalar() as string;
-        return new InconsistentStateException(
-            $"State '{stateName}' of {grainId} was changed by another writer (stored ETag '{stored ?? "none"}', expected '{expectedETag ?? "none"}'); nothing was written.",
-            stored,
-            expectedETag);
+        return InconsistentStateException.ForState(stateName, grainId, stored, expectedETag);
     }
 
     private sealed class WriteState(string stateName, GrainId grainId, string json, string? expectedETag, DateTimeOffset now) : SqliteWrite<string>

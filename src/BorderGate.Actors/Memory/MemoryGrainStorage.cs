@@ -63,9 +63,6 @@ public sealed class MemoryGrainStorage : IGrainStorage
     private InconsistentStateException Conflict(string stateName, GrainId grainId, string? expectedETag)
     {
         var stored = _records.TryGetValue((stateName, grainId), out var current) ? current.ETag : null;
-        return new InconsistentStateException(
-            $"State '{stateName}' of {grainId} was changed by another writer (stored ETag '{stored ?? "none"}', expected '{expectedETag ?? "none"}'); nothing was written.",
-            stored,
-            expectedETag);
+        return InconsistentStateException.ForState(stateName, grainId, stored, expectedETag);
     }
 }
