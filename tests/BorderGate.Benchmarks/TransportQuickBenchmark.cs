@@ -29,9 +29,11 @@ internal static class TransportQuickBenchmark
             foreach (var r in rates.Split(',').Select(double.Parse))
             {
                 var w = Stopwatch.StartNew();
+                var pause = GC.GetTotalPauseDuration();
+                var gcs = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
                 var l = await OpenLoopAsync(client, server.LocalAddress, payload, r, TimeSpan.FromSeconds(3));
                 Array.Sort(l);
-                output.WriteLine($"# rate {r}: took {w.Elapsed.TotalSeconds:F1}s p50 {Percentile(l, 0.5):F0} p99 {Percentile(l, 0.99):F0}");
+                output.WriteLine($"# rate {r}: took {w.Elapsed.TotalSeconds:F1}s p50 {Percentile(l, 0.5):F0} p99 {Percentile(l, 0.99):F0} gc pause {(GC.GetTotalPauseDuration() - pause).TotalMilliseconds:F0} ms, gcs {GC.CollectionCount(0) - gcs.Item1}/{GC.CollectionCount(1) - gcs.Item2}/{GC.CollectionCount(2) - gcs.Item3}");
             }
         }
 
