@@ -7,6 +7,9 @@ switch (args.FirstOrDefault())
     case "runtime":
         await RuntimeQuickBenchmark.RunAsync(Console.Out);
         break;
+    case "transport":
+        await TransportQuickBenchmark.RunAsync(Console.Out);
+        break;
     default:
         BenchmarkSwitcher.FromAssembly(typeof(RuntimeQuickBenchmark).Assembly).Run(args);
         break;

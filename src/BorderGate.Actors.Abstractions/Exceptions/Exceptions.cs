@@ -79,3 +79,22 @@ public sealed class GrainActivationException : Exception
 
     public GrainActivationException(string message, Exception inner) : base(message, inner) { }
 }
+
+/// <summary>
+/// A remote silo could not be reached, its connection dropped while the call was in flight, or it is no longer
+/// the incarnation (generation) the call was addressed to. The call may or may not have run there; a caller
+/// can re-route it to another silo.
+/// </summary>
+public sealed class SiloUnavailableException : Exception
+{
+    public SiloUnavailableException(string message, string? silo, Exception? inner = null) : base(message, inner) => Silo = silo;
+
+    public SiloUnavailableException() { }
+
+    public SiloUnavailableException(string message) : base(message) { }
+
+    public SiloUnavailableException(string message, Exception inner) : base(message, inner) { }
+
+    /// <summary>The silo that was unavailable, as <c>host:port@generation</c>, when known.</summary>
+    public string? Silo { get; }
+}

@@ -47,4 +47,22 @@ public static class ActorDiagnostics
         advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.1, 0.5, 1, 2, 5, 10, 25, 50, 100, 250, 1000, 5000] });
     internal static readonly Counter<long> StreamEvents = Meter.CreateCounter<long>(StreamEventsInstrument, "{event}", "Stream events published.");
     internal static readonly Counter<long> RemindersFired = Meter.CreateCounter<long>(RemindersFiredInstrument, "{tick}", "Reminder ticks delivered.");
+
+    // Silo-to-silo transport (Networking/).
+    public const string TransportConnectionsRejectedInstrument = "bordergate.actors.transport.connections.rejected";
+    public const string TransportConnectionsInstrument = "bordergate.actors.transport.connections";
+    public const string TransportFramesSentInstrument = "bordergate.actors.transport.frames.sent";
+    public const string TransportFramesReceivedInstrument = "bordergate.actors.transport.frames.received";
+    public const string TransportRequestTimeoutsInstrument = "bordergate.actors.transport.request.timeouts";
+    public const string TransportReasonTag = "bordergate.transport.reason";
+    public const string TransportDirectionTag = "bordergate.transport.direction";
+    public const string TransportReceiveActivityName = "bordergate.transport.receive";
+
+    internal static readonly Counter<long> TransportConnectionsRejected = Meter.CreateCounter<long>(
+        TransportConnectionsRejectedInstrument, "{connection}", "Silo connections closed for a protocol violation or a liveness failure, by reason.");
+    internal static readonly UpDownCounter<long> TransportConnections = Meter.CreateUpDownCounter<long>(
+        TransportConnectionsInstrument, "{connection}", "Open silo-to-silo connections, by direction.");
+    internal static readonly Counter<long> TransportFramesSent = Meter.CreateCounter<long>(TransportFramesSentInstrument, "{frame}", "Frames written to silo connections.");
+    internal static readonly Counter<long> TransportFramesReceived = Meter.CreateCounter<long>(TransportFramesReceivedInstrument, "{frame}", "Frames read from silo connections.");
+    internal static readonly Counter<long> TransportRequestTimeouts = Meter.CreateCounter<long>(TransportRequestTimeoutsInstrument, "{request}", "Remote requests that missed their deadline.");
 }

@@ -67,9 +67,11 @@ public sealed partial class CraneGrain(
             case "move-done" when S.Current is { } job && deviceEvent.Data.GetValueOrDefault("jobId") == job.JobId:
                 await CompleteAsync(job);
                 break;
-            case "fault-cleared" or "online" when S.Mode == CraneMode.Faulted:
+            case DeviceEventNames.FaultCleared or DeviceEventNames.Online
+                when S.Mode == CraneMode.Faulted && Lanes.LaneGrain.IsRecovery(deviceEvent, S.FaultCode):
                 S.Mode = CraneMode.Idle;
                 S.Fault = null;
+                S.FaultCode = null;
                 await state.WriteStateAsync();
                 await StartNextAsync();
                 break;
@@ -127,6 +129,7 @@ public sealed partial class CraneGrain(
     private async Task OnFaultAsync(DeviceEvent fault)
     {
         S.Mode = CraneMode.Faulted;
+        S.FaultCode = fault.Name;
         S.Fault = $"{fault.Name}: {fault.Data.GetValueOrDefault("message")}";
         if (S.Current is { } job)
         {

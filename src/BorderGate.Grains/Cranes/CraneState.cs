@@ -14,6 +14,9 @@ public sealed class CraneState
 
     public string? Fault { get; set; }
 
+    /// <summary>The fault's code (device event name): only "offline"/"stale" clear when the controller is back online.</summary>
+    public string? FaultCode { get; set; }
+
     /// <summary>Where containers were left by a fault mid-move (by container number).</summary>
     public Dictionary<string, ContainerPlace> Stranded { get; set; } = new(StringComparer.Ordinal);
 

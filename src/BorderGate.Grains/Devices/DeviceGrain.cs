@@ -242,11 +242,10 @@ internal sealed partial class DeviceGrain : Grain, IDeviceGrain
         if (previous is DeviceHealth.Unknown or DeviceHealth.Stale or DeviceHealth.Offline)
         {
             _health = DeviceHealth.Online;
-            if (previous is not DeviceHealth.Unknown)
-            {
-                LogBackOnline(_deviceId, previous);
-                await ForwardAsync(new DeviceEvent(_deviceId, _info.Kind, DeviceEventNames.Online, new Dictionary<string, string>(StringComparer.Ordinal), now));
-            }
+
+            // Also after a restart (Unknown): the owner may still hold this device as offline from before.
+            LogBackOnline(_deviceId, previous);
+            await ForwardAsync(new DeviceEvent(_deviceId, _info.Kind, DeviceEventNames.Online, new Dictionary<string, string>(StringComparer.Ordinal), now));
         }
     }
 

@@ -75,6 +75,7 @@ public sealed partial class DriverlessTruckGrain(
         ArgumentNullException.ThrowIfNull(deviceEvent);
         if (deviceEvent.IsFault)
         {
+            S.FaultCode = deviceEvent.Name;
             await BreakDownAsync($"{deviceEvent.Name}: {deviceEvent.Data.GetValueOrDefault("message")}");
             return;
         }
@@ -84,9 +85,11 @@ public sealed partial class DriverlessTruckGrain(
             case "position" when S.Segment is { } segment && deviceEvent.Data.GetValueOrDefault("waypoint") == SegmentOf(segment).To:
                 await ArriveAsync(segment);
                 break;
-            case "fault-cleared" or "online" when S.Mode == VehicleMode.BrokenDown:
+            case DeviceEventNames.FaultCleared or DeviceEventNames.Online
+                when S.Mode == VehicleMode.BrokenDown && Lanes.LaneGrain.IsRecovery(deviceEvent, S.FaultCode):
                 S.Mode = S.Leg;
                 S.Fault = null;
+                S.FaultCode = null;
                 await state.WriteStateAsync();
                 if (S.Segment is { } held)
                 {

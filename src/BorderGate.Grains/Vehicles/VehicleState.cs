@@ -19,6 +19,8 @@ public sealed class VehicleState
 
     public string? Fault { get; set; }
 
+    public string? FaultCode { get; set; }
+
     public DateTimeOffset Since { get; set; }
 
     public int Trips { get; set; }
