@@ -7,6 +7,9 @@ switch (args.FirstOrDefault())
     case "runtime":
         await RuntimeQuickBenchmark.RunAsync(Console.Out);
         break;
+    case "crossing":
+        await CrossingQuickBenchmark.RunAsync(Console.Out, args[1..]);
+        break;
     default:
         BenchmarkSwitcher.FromAssembly(typeof(RuntimeQuickBenchmark).Assembly).Run(args);
         break;

@@ -130,7 +130,9 @@ public sealed partial class CrossingSimulation : IAsyncDisposable
             HttpResponseMessage response;
             try
             {
-                response = await _http.PostAsJsonAsync(new Uri(_options.SiloUrl, "/api/trips"), truck.Declaration, Json, cancellationToken).ConfigureAwait(false);
+                // A company that declares late asks for "now" rather than a moment already past.
+                var declaration = truck.Declaration! with { DesiredArrival = Max(truck.DesiredArrival, _clock.GetUtcNow()) };
+                response = await _http.PostAsJsonAsync(new Uri(_options.SiloUrl, "/api/trips"), declaration, Json, cancellationToken).ConfigureAwait(false);
             }
             catch (HttpRequestException) when (attempt < 3)
             {
@@ -195,6 +197,8 @@ public sealed partial class CrossingSimulation : IAsyncDisposable
     }
 
     private void Say(string line) => _options.Progress?.WriteLine($"[{_clock.GetUtcNow():yyyy-MM-dd HH:mm} site] {line}");
+
+    private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
 
     private static string Shorten(string text) => text.Length <= 300 ? text : text[..300] + "…";
 
