@@ -6,7 +6,7 @@ namespace BorderGate.Simulation.Plan;
 /// (normal, mean 14:30, sd 1 h 30 min, 37 %) and a background spread evenly from 05:00 to 22:00 (25 %).
 /// Draws outside 04:00–23:30 are drawn again, so that nobody asks for the middle of the night.
 /// </summary>
-internal static class ArrivalCurve
+public static class ArrivalCurve
 {
     public const double MorningPeakHour = 8.5;
     public const double MorningSpreadHours = 1.25;
@@ -19,7 +19,7 @@ internal static class ArrivalCurve
     public const double EarliestHour = 4;
     public const double LatestHour = 23.5;
 
-    public static double DrawHour(Random random)
+    internal static double DrawHour(Random random)
     {
         while (true)
         {

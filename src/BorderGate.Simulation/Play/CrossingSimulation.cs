@@ -81,7 +81,7 @@ public sealed partial class CrossingSimulation : IAsyncDisposable
 
         var counts = await CheckFinalStatesAsync(plan, cancellationToken).ConfigureAwait(false);
         var kpis = await GetAsync<GateKpis>("/api/crossing/kpis", cancellationToken).ConfigureAwait(false);
-        return new SimulationReport(plan.Trucks.Count, counts, Stopwatch.GetElapsedTime(started), siteStart, _clock.GetUtcNow(), _polls, kpis, _monitor.Violations);
+        return new SimulationReport(plan.Trucks.Count, counts, Stopwatch.GetElapsedTime(started), siteStart, _clock.GetUtcNow(), _polls, kpis, _monitor.Violations, _monitor.Notes);
     }
 
     public ValueTask DisposeAsync() => _fleet.DisposeAsync();
@@ -130,7 +130,9 @@ public sealed partial class CrossingSimulation : IAsyncDisposable
             HttpResponseMessage response;
             try
             {
-                response = await _http.PostAsJsonAsync(new Uri(_options.SiloUrl, "/api/trips"), truck.Declaration, Json, cancellationToken).ConfigureAwait(false);
+                // A company that declares late asks for "now" rather than a moment already past.
+                var declaration = truck.Declaration! with { DesiredArrival = Max(truck.DesiredArrival, _clock.GetUtcNow()) };
+                response = await _http.PostAsJsonAsync(new Uri(_options.SiloUrl, "/api/trips"), declaration, Json, cancellationToken).ConfigureAwait(false);
             }
             catch (HttpRequestException) when (attempt < 3)
             {
@@ -149,9 +151,21 @@ public sealed partial class CrossingSimulation : IAsyncDisposable
                     return body?.Window;
                 }
 
-                if ((int)response.StatusCode >= 500 && attempt < 3)
+                if ((int)response.StatusCode >= 500)
                 {
-                    continue;
+                    // The trip may be booked even though the answer failed (seen: a Location header with a
+                    // Chinese plate): the driver's status says so, and a second declaration would conflict.
+                    var status = await GetAsync<DriverStatusBody>($"/api/trucks/{Uri.EscapeDataString(truck.Plate)}/status", cancellationToken).ConfigureAwait(false);
+                    if (status is { Status: TruckStatus.Booked, Window: { } booked })
+                    {
+                        _monitor.Note($"POST /api/trips answered {(int)response.StatusCode} but booked the trip");
+                        return booked;
+                    }
+
+                    if (attempt < 3)
+                    {
+                        continue;
+                    }
                 }
 
                 var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
@@ -183,6 +197,8 @@ public sealed partial class CrossingSimulation : IAsyncDisposable
     }
 
     private void Say(string line) => _options.Progress?.WriteLine($"[{_clock.GetUtcNow():yyyy-MM-dd HH:mm} site] {line}");
+
+    private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
 
     private static string Shorten(string text) => text.Length <= 300 ? text : text[..300] + "…";
 

@@ -13,9 +13,15 @@ internal sealed class InvariantMonitor
     private const int MaxViolations = 500;
     private readonly ConcurrentQueue<string> _violations = new();
     private readonly ConcurrentDictionary<string, string> _seenOnVehicle = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, int> _notes = new(StringComparer.Ordinal);
     private int _count;
 
     public IReadOnlyList<string> Violations => [.. _violations];
+
+    /// <summary>Things worth knowing that break no invariant (silo defects worked around), with how often they happened.</summary>
+    public IReadOnlyDictionary<string, int> Notes => new Dictionary<string, int>(_notes, StringComparer.Ordinal);
+
+    public void Note(string note) => _notes.AddOrUpdate(note, 1, (_, n) => n + 1);
 
     /// <summary>Containers seen on a driverless truck, with the vehicle.</summary>
     public IReadOnlyDictionary<string, string> SeenOnVehicle => _seenOnVehicle;

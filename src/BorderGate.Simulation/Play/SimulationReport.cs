@@ -11,7 +11,8 @@ public sealed record SimulationReport(
     DateTimeOffset SiteEnd,
     int Polls,
     GateKpis? Kpis,
-    IReadOnlyList<string> Violations)
+    IReadOnlyList<string> Violations,
+    IReadOnlyDictionary<string, int> Notes)
 {
     public bool Passed => Violations.Count == 0;
 
@@ -37,6 +38,11 @@ public sealed record SimulationReport(
             writer.WriteLine(string.Create(inv, $"kpi_yard_occupied: {k.YardOccupied}/{k.YardCapacity}"));
             var peak = k.ThroughputByHour.Count == 0 ? 0 : k.ThroughputByHour.Max(h => h.Completed);
             writer.WriteLine(string.Create(inv, $"kpi_peak_completed_per_hour: {peak}"));
+        }
+
+        foreach (var (note, count) in Notes)
+        {
+            writer.WriteLine(string.Create(inv, $"note: {note} (x{count})"));
         }
 
         writer.WriteLine(string.Create(inv, $"violations: {Violations.Count}"));

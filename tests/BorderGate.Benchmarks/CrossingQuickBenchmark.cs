@@ -1,0 +1,162 @@
+extern alias silo;
+
+using System.Diagnostics.Metrics;
+using System.Globalization;
+using BorderGate.Contracts.Site;
+using BorderGate.Devices.Keys;
+using BorderGate.Simulation.Plan;
+using BorderGate.Simulation.Play;
+using BorderGate.Simulation.Time;
+using BorderGate.TestSupport;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using SiloApp = silo::Program;
+
+namespace BorderGate.Benchmarks;
+
+/// <summary>
+/// <c>crossing</c>: the real silo in process (Kestrel on loopback, SQLite in a temp directory, scaled site clock)
+/// plays a 10,000-truck day as fast as it keeps up and prints day_10k_wall_s, day_10k_violations,
+/// device_ack_p99_ms (the device grains' ack latency, converted to real milliseconds) and day_100k_wall_s.
+/// Options: <c>--speedup N</c> (default 6000), <c>--poll-ms N</c> (default 10), <c>--trucks N</c>, <c>--with-100k</c>.
+/// </summary>
+internal static class CrossingQuickBenchmark
+{
+    private const string Secret = "benchmark-secret";
+
+    public static async Task RunAsync(TextWriter output, string[] args)
+    {
+        var speedUp = Arg(args, "--speedup", 6000);
+        var poll = Arg(args, "--poll-ms", 10);
+        var trucks = (int)Arg(args, "--trucks", 10_000);
+        var (report, ackP99) = await PlayDayAsync(trucks, speedUp, poll, output);
+        var inv = CultureInfo.InvariantCulture;
+        report.WriteTo(output);
+        output.WriteLine(string.Create(inv, $"speedup: {speedUp}"));
+        output.WriteLine(string.Create(inv, $"day_10k_wall_s: {report.WallTime.TotalSeconds:0.0}"));
+        output.WriteLine(string.Create(inv, $"day_10k_violations: {report.Violations.Count}"));
+        output.WriteLine(string.Create(inv, $"device_ack_p99_ms: {ackP99:0.00}"));
+        if (args.Contains("--with-100k", StringComparer.Ordinal))
+        {
+            var (big, _) = await PlayDayAsync(100_000, speedUp, poll, output);
+            big.WriteTo(output);
+            output.WriteLine(string.Create(inv, $"day_100k_wall_s: {big.WallTime.TotalSeconds:0.0}"));
+        }
+        else
+        {
+            output.WriteLine("day_100k_wall_s: not run (pass --with-100k); see the report for why it cannot finish on the 6-lane layout");
+        }
+    }
+
+    private static async Task<(SimulationReport Report, double AckP99Ms)> PlayDayAsync(int trucks, double speedUp, double pollMs, TextWriter output)
+    {
+        using var data = new TempDirectory("bordergate-bench-");
+        var siteStart = new DateTimeOffset(2026, 3, 2, 20, 55, 0, TimeSpan.Zero);
+        await using var host = new BenchSilo(data.Path, speedUp, siteStart);
+        var baseUrl = host.Start();
+        var clock = host.Services.GetRequiredService<ScaledTimeProvider>();
+        var layout = host.Services.GetRequiredService<SiteLayout>();
+        var plan = DayPlan.Generate(7, trucks, layout, siteStart + TimeSpan.FromMinutes(5) - TimeSpan.FromHours(ArrivalCurve.EarliestHour));
+
+        var acks = new List<double>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == "BorderGate.Crossing" && instrument.Name == "bordergate.device.ack.latency")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<double>((_, value, _, _) =>
+        {
+            lock (acks)
+            {
+                acks.Add(value / speedUp);
+            }
+        });
+        listener.Start();
+
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
+        await using var simulation = new CrossingSimulation(http, layout, clock, new SimulationOptions
+        {
+            SiloUrl = baseUrl,
+            KeyFor = id => DevelopmentDeviceKeys.Derive(Secret, id),
+            PollInterval = TimeSpan.FromMilliseconds(pollMs),
+            SettleTimeout = TimeSpan.FromSeconds(30),
+            MaxConcurrentRequests = 16,
+            Progress = output,
+        });
+        var report = await simulation.RunAsync(plan);
+        listener.Dispose();
+        double p99;
+        lock (acks)
+        {
+            var sorted = acks.Order().ToArray();
+            p99 = sorted.Length == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(0.99 * sorted.Length) - 1, 0, sorted.Length - 1)];
+        }
+
+        return (report, p99);
+    }
+
+    private static double Arg(string[] args, string name, double fallback)
+    {
+        var index = Array.IndexOf(args, name);
+        return index >= 0 && index + 1 < args.Length ? double.Parse(args[index + 1], CultureInfo.InvariantCulture) : fallback;
+    }
+
+    private sealed class BenchSilo : WebApplicationFactory<SiloApp>
+    {
+        private readonly Dictionary<string, string?> _settings;
+
+        public BenchSilo(string dataDirectory, double speedUp, DateTimeOffset siteStart)
+        {
+            _settings = new Dictionary<string, string?>
+            {
+                ["BorderGate:DataDirectory"] = dataDirectory,
+                [DevelopmentDeviceKeys.SharedSecretKey] = Secret,
+                ["BorderGate:Simulation:SpeedUp"] = speedUp.ToString(CultureInfo.InvariantCulture),
+                ["BorderGate:Simulation:Start"] = siteStart.ToString("O"),
+                ["Logging:LogLevel:Default"] = "Error",
+            };
+            UseKestrel(0);
+
+            // The benchmark is no test project, so no content-root manifest is generated for the silo.
+            Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_BORDERGATE_SILO", AppContext.BaseDirectory);
+        }
+
+        public Uri Start()
+        {
+            StartServer();
+            return new Uri(Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        }
+
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            foreach (var (key, value) in _settings)
+            {
+                builder.UseSetting(key, value);
+            }
+
+            builder.ConfigureTestServices(services =>
+            {
+                silo::BorderGate.Silo.Hosting.SimulationSetup.AddSimulation(services, new ConfigurationBuilder().AddInMemoryCollection(_settings).Build());
+                services.AddSingleton<IStartupFilter, RouteBranch>();
+            });
+        }
+    }
+
+    private sealed class RouteBranch : IStartupFilter
+    {
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            app.Map("/api/crossing/route", branch => branch.Run(silo::BorderGate.Silo.Api.RouteApi.WriteSnapshotAsync));
+            next(app);
+        };
+    }
+}

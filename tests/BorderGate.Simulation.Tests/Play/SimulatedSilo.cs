@@ -1,0 +1,67 @@
+using BorderGate.Devices.Keys;
+using BorderGate.Silo.Api;
+using BorderGate.Silo.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace BorderGate.Simulation.Tests.Play;
+
+/// <summary>The real silo on a loopback Kestrel port, on SQLite in a temp directory, its site clock scaled.</summary>
+public sealed class SimulatedSilo : WebApplicationFactory<Program>
+{
+    public const string DeviceSecret = "simulation-test-secret";
+    private readonly Dictionary<string, string?> _settings;
+
+    public SimulatedSilo(string dataDirectory, double speedUp, DateTimeOffset siteStart)
+    {
+        _settings = new Dictionary<string, string?>
+        {
+            ["BorderGate:DataDirectory"] = dataDirectory,
+            [DevelopmentDeviceKeys.SharedSecretKey] = DeviceSecret,
+            ["BorderGate:Simulation:SpeedUp"] = speedUp.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["BorderGate:Simulation:Start"] = siteStart.ToString("O"),
+            ["Logging:LogLevel:Default"] = "Error",
+        };
+        UseKestrel(0);
+    }
+
+    public Uri BaseAddress { get; private set; } = null!;
+
+    public Uri Start()
+    {
+        StartServer();
+        var address = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        BaseAddress = new Uri(address);
+        return BaseAddress;
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
+        // Until Program.cs calls AddSimulation and maps the route API itself (both are idempotent here).
+        builder.ConfigureTestServices(services =>
+        {
+            services.AddSimulation(new ConfigurationBuilder().AddInMemoryCollection(_settings).Build());
+            services.AddSingleton<IStartupFilter, RouteBranch>();
+        });
+    }
+
+    private sealed class RouteBranch : IStartupFilter
+    {
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            app.Map("/api/crossing/route", branch => branch.Run(RouteApi.WriteSnapshotAsync));
+            next(app);
+        };
+    }
+}
