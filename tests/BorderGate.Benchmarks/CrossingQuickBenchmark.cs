@@ -124,6 +124,11 @@ internal static class CrossingQuickBenchmark
                 ["BorderGate:Simulation:Start"] = siteStart.ToString("O"),
                 ["Logging:LogLevel:Default"] = "Error",
             };
+            if (Environment.GetEnvironmentVariable("BORDERGATE_BENCH_SITE") is { Length: > 0 } site)
+            {
+                _settings["BorderGate:Site"] = site;
+            }
+
             UseKestrel(0);
 
             // The benchmark is no test project, so no content-root manifest is generated for the silo.

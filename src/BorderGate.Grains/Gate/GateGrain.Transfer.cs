@@ -154,8 +154,19 @@ public sealed partial class GateGrain
         return null;
     }
 
-    private CraneLayout CraneFor(string? blockId) =>
-        (blockId is null ? null : _layout.Cranes.FirstOrDefault(c => c.Blocks.Contains(blockId))) ?? _layout.Cranes[0];
+    /// <summary>
+    /// The crane that serves the block; for a direct truck-to-vehicle move any crane can, so they take turns
+    /// (one crane for every direct move was the bottleneck of the first simulated days).
+    /// </summary>
+    private CraneLayout CraneFor(string? blockId)
+    {
+        if (blockId is not null && _layout.Cranes.Where(c => c.Blocks.Contains(blockId)).ToList() is { Count: > 0 } serving)
+        {
+            return serving[(int)(S.CraneTurn++ % serving.Count)];
+        }
+
+        return _layout.Cranes[(int)(S.CraneTurn++ % _layout.Cranes.Count)];
+    }
 
     private ICraneGrain Crane(CraneLayout crane) => GrainFactory.GetGrain<ICraneGrain>(CrossingIds.Crane(GrainKey, crane.Id));
 

@@ -49,6 +49,9 @@ public sealed class GateState
     public Dictionary<string, string> BrokenVehicles { get; set; } = new(StringComparer.Ordinal);
 
     public int ContainersCrossed { get; set; }
+
+    /// <summary>Round-robin position over the cranes that can take a move.</summary>
+    public long CraneTurn { get; set; }
 }
 
 public sealed record YardContainer(string ContainerNumber, string SlotId);
