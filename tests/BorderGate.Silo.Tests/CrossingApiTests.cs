@@ -110,6 +110,17 @@ public sealed class CrossingApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Devices_StatusAndClearFault_UnknownDeviceIsNotFound()
+    {
+        var status = await _client.GetFromJsonAsync<JsonElement>("/api/crossing/devices/bar-lane-1", s_json);
+        Assert.Equal("Barrier", status.GetProperty("kind").GetString());
+        Assert.Equal("Unknown", status.GetProperty("health").GetString());
+        Assert.Equal(HttpStatusCode.NoContent, (await _client.PostAsJsonAsync("/api/crossing/devices/bar-lane-1/clear-fault", new { by = "supervisor-2" })).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await _client.GetAsync(new Uri("/api/crossing/devices/no-such-device", UriKind.Relative))).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await _client.PostAsJsonAsync("/api/crossing/devices/no-such-device/clear-fault", new { by = "x" })).StatusCode);
+    }
+
+    [Fact]
     public async Task OperatorClosesALane_DispatchStopsUsingIt()
     {
         var layout = await _client.GetFromJsonAsync<JsonElement>("/api/crossing/layout", s_json);

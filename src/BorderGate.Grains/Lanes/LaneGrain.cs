@@ -169,6 +169,7 @@ public sealed partial class LaneGrain(
         var due = step switch
         {
             LaneStep.AwaitingTruck => _layout.Policy.CallTimeout,
+            LaneStep.Weighing => timings.WeighTimeout,
             LaneStep.DocumentCheck => timings.DocumentCheck,
             LaneStep.Quarantine => timings.Quarantine,
             LaneStep.Leaving => timings.BarrierPass,
@@ -192,6 +193,9 @@ public sealed partial class LaneGrain(
         {
             case LaneStep.AwaitingTruck:
                 await FinishAsync(truck, LaneOutcome.Returned, $"did not reach {_lane.Id} within {_layout.Policy.CallTimeout.TotalMinutes:0} min");
+                break;
+            case LaneStep.Weighing when S.WeighedKg is null:
+                await FinishAsync(truck, LaneOutcome.Returned, $"no stable weighbridge reading within {timings.WeighTimeout.TotalMinutes:0} min on {_lane.Id}");
                 break;
             case LaneStep.DocumentCheck:
                 await Truck(truck.Plate).Advance(new TripTransition(TruckStatus.InLane, "documents checked"));

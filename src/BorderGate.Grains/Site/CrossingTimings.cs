@@ -18,6 +18,9 @@ public sealed class CrossingTimings
     /// <summary>From the barrier opening to the truck having cleared it.</summary>
     public TimeSpan BarrierPass { get; set; } = TimeSpan.FromSeconds(20);
 
+    /// <summary>A truck on the weighbridge without a stable reading for this long goes back to the queue (the lane does not wait for ever).</summary>
+    public TimeSpan WeighTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
     /// <summary>Readings of a weighbridge must stay within this many kilograms to count as stable.</summary>
     public int WeighStableToleranceKg { get; set; } = 20;
 

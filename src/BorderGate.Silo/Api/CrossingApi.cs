@@ -1,5 +1,6 @@
 using BorderGate.Actors;
 using BorderGate.Contracts.Crossing;
+using BorderGate.Contracts.Devices;
 using BorderGate.Contracts.Site;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -25,6 +26,21 @@ internal static class CrossingApi
             Conflicts(() => Gate(grains, site).HoldTruck(TrucksApi.Normalize(plate), action.By, action.Reason ?? "held by operator")));
         api.MapPost("/crossing/trucks/{plate}/release", (string plate, OperatorAction action, IGrainFactory grains, SiteLayout site) =>
             Conflicts(() => Gate(grains, site).ReleaseTruck(TrucksApi.Normalize(plate), action.By)));
+        api.MapGet("/crossing/devices/{deviceId}", async Task<Results<Ok<DeviceStatus>, NotFound<ProblemDetailsBody>>> (string deviceId, IGrainFactory grains, SiteLayout site) =>
+            KnownDevice(site, deviceId)
+                ? TypedResults.Ok(await grains.GetGrain<IDeviceGrain>(CrossingIds.Device(site.CrossingId, deviceId)).Status())
+                : TypedResults.NotFound(new ProblemDetailsBody($"Crossing {site.CrossingId} has no device '{deviceId}'.")));
+        api.MapPost("/crossing/devices/{deviceId}/clear-fault", async Task<Results<NoContent, NotFound<ProblemDetailsBody>>> (string deviceId, OperatorAction action, IGrainFactory grains, SiteLayout site) =>
+        {
+            if (!KnownDevice(site, deviceId))
+            {
+                return TypedResults.NotFound(new ProblemDetailsBody($"Crossing {site.CrossingId} has no device '{deviceId}'."));
+            }
+
+            // The operator acknowledged the alarm and the equipment was checked: it may rejoin dispatch.
+            await grains.GetGrain<IDeviceGrain>(CrossingIds.Device(site.CrossingId, deviceId)).ClearFault();
+            return TypedResults.NoContent();
+        });
         api.MapPost("/crossing/dispatch", async (IGrainFactory grains, SiteLayout site) =>
         {
             await Gate(grains, site).Dispatch();
@@ -32,6 +48,8 @@ internal static class CrossingApi
         });
         return api;
     }
+
+    private static bool KnownDevice(SiteLayout site, string deviceId) => site.Devices().Any(d => d.DeviceId == deviceId);
 
     private static IGateGrain Gate(IGrainFactory grains, SiteLayout site) => grains.GetGrain<IGateGrain>(site.CrossingId);
 

@@ -59,6 +59,20 @@ public sealed class LaneGrainTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task NoStableReading_TruckGoesBackToTheQueue_AfterTheWeighTimeout()
+    {
+        var lane = await CallToLaneAsync("29C44444");
+        await Device(lane, "cam", "plate-read", ("plate", "29C44444"));
+        await Device(lane, "wb", "weight", ("kg", "20100"), ("stable", "false"));
+        await Wait.WaitUntil(async () => await StepOf(lane) == LaneStep.Weighing, TimeSpan.FromSeconds(10), "weighing");
+
+        _crossing.Cluster.TimeProvider.Advance(_crossing.Timings.WeighTimeout);
+        await Wait.WaitUntil(async () => (await _crossing.Truck("29C44444").Current())!.Events.Any(e => e.Name == "returned to queue"),
+            TimeSpan.FromSeconds(10), "returned");
+        Assert.Contains("no stable weighbridge reading", (await _crossing.Truck("29C44444").Current())!.Events.Last(e => e.Name == "returned to queue").Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task DeviceFault_TakesLaneOutOfDispatch_TruckGoesBackToTheHeadOfTheQueue()
     {
         var lane = await CallToLaneAsync("29C33333");
