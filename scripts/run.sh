@@ -10,6 +10,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}"
 if [[ "${BORDERGATE_SIMULATION:-on}" != "off" ]]; then
+  # A simulated day starts from a clean crossing: its own data directory, emptied at each start.
+  export BorderGate__DataDirectory="${BorderGate__DataDirectory:-data/simulation}"
+  rm -rf "src/BorderGate.Silo/${BorderGate__DataDirectory}" "${BorderGate__DataDirectory}"
   export BorderGate__Simulation__Enabled=true
   export BorderGate__Simulation__SpeedUp="${BORDERGATE_SPEEDUP:-60}"
   export BorderGate__Simulation__Trucks="${BORDERGATE_TRUCKS:-2000}"
