@@ -56,6 +56,21 @@ public sealed class CrossingApiTests : IAsyncLifetime
         Assert.Contains(alerts.EnumerateArray(), a => a.GetProperty("code").GetString() == "container.check_digit");
     }
 
+    [Theory]
+    [InlineData("{\"companyId\": \"c\", \"truckPlate\": ")]
+    [InlineData("{\"companyId\": \"c\", \"truckPlate\": \"29C12345\", \"cargoKind\": \"Banana\"}")]
+    [InlineData("[1, 2, 3]")]
+    public async Task MalformedDeclarationBody_IsRejected_AndNothingIsBooked(string body)
+    {
+        using var content = new StringContent(body, System.Text.Encoding.UTF8, "application/json");
+        var response = await _client.PostAsync(new Uri("/api/trips", UriKind.Relative), content);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await _client.GetAsync(new Uri("/api/trucks/29C12345", UriKind.Relative))).StatusCode);
+        var kpis = await _client.GetFromJsonAsync<JsonElement>("/api/crossing/kpis", s_json);
+        Assert.Equal(0, kpis.GetProperty("trucksByStatus").GetProperty("Booked").GetInt32());
+    }
+
     [Fact]
     public async Task ValidDeclaration_IsBooked_ThenArrivalCallsTheTruckToALane_DriverSeesIt()
     {

@@ -94,7 +94,7 @@ public sealed partial class GateGrain
             slot.Plate = entry.Plate;
             slot.Since = now;
             S.InFlight[entry.Plate] = new InFlightTruck(entry.Direction, TruckStatus.Called, now);
-            calls.Add(entry with { });
+            calls.Add(entry);
             LogCalled(logger, GrainKey, entry.Plate, assignment.LaneId);
             Diagnostics.Dispatches.Add(1, new KeyValuePair<string, object?>(Diagnostics.LaneTag, assignment.LaneId));
         }
