@@ -14,4 +14,15 @@ public static class DeviceEventNames
 
     /// <summary>An operator cleared the device's fault.</summary>
     public const string FaultCleared = "fault-cleared";
+
+    /// <summary>
+    /// Whether <paramref name="deviceEvent"/> ends the fault an owner recorded for its device (<paramref name="recordedFault"/>,
+    /// the fault event's name): an operator cleared it, or the device reconnected after being offline or stale.
+    /// Being online again does not clear a real fault (a load cell, a hoist); only an operator does.
+    /// </summary>
+    public static bool IsRecovery(DeviceEvent deviceEvent, string? recordedFault)
+    {
+        ArgumentNullException.ThrowIfNull(deviceEvent);
+        return deviceEvent.Name == FaultCleared || (deviceEvent.Name == Online && recordedFault is Offline or Stale);
+    }
 }

@@ -68,7 +68,7 @@ public sealed partial class CraneGrain(
                 await CompleteAsync(job);
                 break;
             case DeviceEventNames.FaultCleared or DeviceEventNames.Online
-                when S.Mode == CraneMode.Faulted && Lanes.LaneGrain.IsRecovery(deviceEvent, S.FaultCode):
+                when S.Mode == CraneMode.Faulted && DeviceEventNames.IsRecovery(deviceEvent, S.FaultCode):
                 S.Mode = CraneMode.Idle;
                 S.Fault = null;
                 S.FaultCode = null;

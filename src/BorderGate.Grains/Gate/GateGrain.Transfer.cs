@@ -122,8 +122,7 @@ public sealed partial class GateGrain
             var container = S.AwaitingVehicle[0];
             S.AwaitingVehicle.RemoveAt(0);
             await state.WriteStateAsync();
-            var block = _layout.YardBlocks.First(b => container.SlotId.StartsWith(b.Id + "-", StringComparison.Ordinal));
-            var crane = CraneFor(block.Id);
+            var crane = CraneFor(BlockOf(container.SlotId).Id);
             await Crane(crane).Enqueue(new CraneJob(
                 $"{container.ContainerNumber}/{container.SlotId}/load",
                 container.ContainerNumber,
@@ -184,10 +183,13 @@ public sealed partial class GateGrain
     /// <summary>A slot's position along the crane rail: its block's x plus its bay (slots are about 6.5 m apart).</summary>
     private double SlotX(string slotId)
     {
-        var block = _layout.YardBlocks.First(b => slotId.StartsWith(b.Id + "-", StringComparison.Ordinal));
+        var block = BlockOf(slotId);
         var bay = int.Parse(slotId[(slotId.LastIndexOf('-') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
         return block.Position.X + ((bay - 1) * 6.5);
     }
+
+    private YardBlockLayout BlockOf(string slotId) =>
+        _layout.YardBlocks.First(b => slotId.StartsWith(b.Id + "-", StringComparison.Ordinal));
 
     private IYardGrain Yard => GrainFactory.GetGrain<IYardGrain>(GrainKey);
 

@@ -82,7 +82,7 @@ public sealed partial class LaneGrain(
             return;
         }
 
-        if (IsRecovery(deviceEvent, S.Faults.GetValueOrDefault(deviceEvent.DeviceId)) && S.Faults.Remove(deviceEvent.DeviceId))
+        if (DeviceEventNames.IsRecovery(deviceEvent, S.Faults.GetValueOrDefault(deviceEvent.DeviceId)) && S.Faults.Remove(deviceEvent.DeviceId))
         {
             await state.WriteStateAsync();
             if (S.Faults.Count == 0)
@@ -274,14 +274,6 @@ public sealed partial class LaneGrain(
 
         await Gate.LaneFinished(_lane.Id, truck.Plate, outcome, reason);
     }
-
-    /// <summary>
-    /// A device is back: an operator cleared its fault, or it reconnected after being offline or stale. Being
-    /// online again does not clear a real fault (a weighbridge's load cell, say); only an operator does.
-    /// </summary>
-    internal static bool IsRecovery(DeviceEvent deviceEvent, string? recordedFault) =>
-        deviceEvent.Name == DeviceEventNames.FaultCleared
-        || (deviceEvent.Name == DeviceEventNames.Online && recordedFault is DeviceEventNames.Offline or DeviceEventNames.Stale);
 
     private DeviceEvent BarrierFault(string command, CommandResult result) =>
         new(_lane.Devices.BarrierId, DeviceKind.Barrier, $"{command}-{result.Outcome}".ToLowerInvariant(),

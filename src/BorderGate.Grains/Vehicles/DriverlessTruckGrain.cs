@@ -86,7 +86,7 @@ public sealed partial class DriverlessTruckGrain(
                 await ArriveAsync(segment);
                 break;
             case DeviceEventNames.FaultCleared or DeviceEventNames.Online
-                when S.Mode == VehicleMode.BrokenDown && Lanes.LaneGrain.IsRecovery(deviceEvent, S.FaultCode):
+                when S.Mode == VehicleMode.BrokenDown && DeviceEventNames.IsRecovery(deviceEvent, S.FaultCode):
                 S.Mode = S.Leg;
                 S.Fault = null;
                 S.FaultCode = null;
