@@ -26,6 +26,7 @@ public static class Diagnostics
     public const string LaneFaultsInstrument = "bordergate.lane.faults";
     public const string CraneMovesInstrument = "bordergate.crane.moves";
     public const string ContainersCrossedInstrument = "bordergate.containers.crossed";
+    public const string FeedPublishFailuresInstrument = "bordergate.feed.publish_failures";
 
     public const string DeviceCommandActivity = "device.command";
 
@@ -85,4 +86,7 @@ public static class Diagnostics
 
     internal static readonly Counter<long> ContainersCrossed = Meter.CreateCounter<long>(
         ContainersCrossedInstrument, "{container}", "Containers handed over to the partner side by driverless trucks.");
+
+    internal static readonly Counter<long> FeedPublishFailures = Meter.CreateCounter<long>(
+        FeedPublishFailuresInstrument, "{event}", "Steps stored but not published on the crossing feed (storage outage).");
 }

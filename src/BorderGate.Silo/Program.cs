@@ -41,6 +41,7 @@ var api = app.MapGroup("/api");
 api.MapTripsApi();
 api.MapTrucksApi();
 api.MapCrossingApi();
+api.MapFeedApi();
 api.MapRouteApi();
 app.MapGet("/", (ActorRuntime runtime, SiloStatus status) => TypedResults.Content(UpPage.Render(runtime, status), "text/html; charset=utf-8"));
 await app.RunAsync();

@@ -57,7 +57,7 @@ public sealed class CrossingFixture : IAsyncLifetime
     {
         var trip = new TripRegistration($"trip-{plate}-{Guid.NewGuid():N}", "company-1", plate, "CSQU3054383", cargo, direction, "100000000001", 20_000, desired ?? Now);
         var window = await Gate.Book(trip);
-        await Truck(plate).Register(trip, window);
+        await Truck(plate).Register(TestSites.CrossingId, trip, window);
         return trip;
     }
 }

@@ -6,8 +6,11 @@ namespace BorderGate.Contracts.Crossing;
 /// <summary>A truck (key: normalized plate): its trip's lifecycle, every transition a timestamped event, and its history.</summary>
 public interface ITruckGrain : IGrainWithStringKey
 {
-    /// <summary>Registers a validated trip with its booked window. Fails if a trip is already under way.</summary>
-    Task<TripView> Register(TripRegistration trip, ArrivalWindow window);
+    /// <summary>
+    /// Registers a validated trip at crossing <paramref name="crossingId"/> with its booked window. Fails if a
+    /// trip is already under way. Every step of the trip from here on is published on that crossing's feed.
+    /// </summary>
+    Task<TripView> Register(string crossingId, TripRegistration trip, ArrivalWindow window);
 
     /// <summary>Moves the trip on; throws <see cref="InvalidTripTransitionException"/> for an illegal step.</summary>
     Task<TripView> Advance(TripTransition transition);

@@ -7,7 +7,8 @@ namespace BorderGate.Grains.Trucks;
 /// <summary>
 /// A truck (key: its normalized plate). It keeps the record of its trip: every transition with its
 /// time, so that waiting and turn times are exact, and the trips before (the last <see cref="HistoryLimit"/>).
-/// The gate and the lanes move it on; it refuses any step its trip cannot take.
+/// The gate and the lanes move it on; it refuses any step its trip cannot take. Every step, once stored,
+/// is published on the crossing's feed (<see cref="CrossingEvent.StreamFor"/>).
 /// </summary>
 public sealed partial class TruckGrain(
     [PersistentState("truck")] IPersistentState<TruckState> state,
@@ -15,8 +16,9 @@ public sealed partial class TruckGrain(
 {
     internal const int HistoryLimit = 50;
 
-    public async Task<TripView> Register(TripRegistration trip, ArrivalWindow window)
+    public async Task<TripView> Register(string crossingId, TripRegistration trip, ArrivalWindow window)
     {
+        ArgumentException.ThrowIfNullOrEmpty(crossingId);
         ArgumentNullException.ThrowIfNull(trip);
         var current = state.State.Current;
         if (current is not null && !TripRules.IsFinal(current.Status))
@@ -35,12 +37,14 @@ public sealed partial class TruckGrain(
         state.State.Current = new TripRecord
         {
             Trip = trip,
+            CrossingId = crossingId,
             Status = TruckStatus.Booked,
             Window = window,
             Events = [new TripEvent("booked", TruckStatus.Booked, now, $"window {window.Start:HH:mm}–{window.End:HH:mm}")],
         };
         await state.WriteStateAsync();
         LogRegistered(logger, GrainKey, trip.TripId);
+        await PublishAsync(state.State.Current);
         return state.State.Current.ToView();
     }
 
@@ -89,6 +93,7 @@ public sealed partial class TruckGrain(
         trip.Status = transition.To;
         trip.Events.Add(new TripEvent(transition.Event, transition.To, now, transition.Detail));
         await state.WriteStateAsync();
+        await PublishAsync(trip);
         Diagnostics.TripTransitions.Add(1, new KeyValuePair<string, object?>(Diagnostics.TripStatusTag, transition.To.ToString()));
         var view = trip.ToView();
         if (transition.To == TruckStatus.Completed)
@@ -112,6 +117,30 @@ public sealed partial class TruckGrain(
 
     public Task<TripView?> Current() => Task.FromResult(state.State.Current?.ToView());
 
+    /// <summary>
+    /// Publishes the trip's last step on its crossing's feed. The step is stored already and stands: a feed that
+    /// cannot be written to (storage outage) is logged and counted, and watchers recover from a snapshot.
+    /// </summary>
+    private async Task PublishAsync(TripRecord trip)
+    {
+        if (trip.CrossingId is not { } crossingId)
+        {
+            return; // a trip stored before trips knew their crossing
+        }
+
+        var last = trip.Events[^1];
+        var moved = new TruckMoved(crossingId, last.At, GrainKey, trip.Trip.TripId, last.Name, trip.Status, last.Detail, trip.LaneId, trip.BayId, trip.SlotId, trip.Channel);
+        try
+        {
+            await GetStreamProvider(CrossingEvent.StreamProvider).GetStream<CrossingEvent>(CrossingEvent.StreamFor(crossingId)).OnNextAsync(moved);
+        }
+        catch (GrainStorageException exception)
+        {
+            Diagnostics.FeedPublishFailures.Add(1);
+            LogFeedFailed(logger, GrainKey, last.Name, exception);
+        }
+    }
+
     private void Archive()
     {
         if (state.State.Current is { } finished)
@@ -125,6 +154,9 @@ public sealed partial class TruckGrain(
             state.State.Current = null;
         }
     }
+
+    [LoggerMessage(2002, LogLevel.Warning, "Truck {Plate}: step {Step} is stored but could not be published on the crossing feed")]
+    private static partial void LogFeedFailed(ILogger logger, string plate, string step, Exception exception);
 
     [LoggerMessage(2001, LogLevel.Debug, "Truck {Plate} registered trip {TripId}")]
     private static partial void LogRegistered(ILogger logger, string plate, string tripId);

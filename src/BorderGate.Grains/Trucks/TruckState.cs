@@ -16,6 +16,9 @@ public sealed class TripRecord
 {
     public required TripRegistration Trip { get; set; }
 
+    /// <summary>The crossing the trip goes through (its feed carries the trip's steps).</summary>
+    public string? CrossingId { get; set; }
+
     public TruckStatus Status { get; set; }
 
     public ArrivalWindow? Window { get; set; }

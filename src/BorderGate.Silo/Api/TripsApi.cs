@@ -59,7 +59,7 @@ internal static class TripsApi
             }
 
             var window = await grains.GetGrain<IGateGrain>(site.CrossingId).Book(trip);
-            await grains.GetGrain<ITruckGrain>(CrossingIds.Truck(plate)).Register(trip, window);
+            await grains.GetGrain<ITruckGrain>(CrossingIds.Truck(plate)).Register(site.CrossingId, trip, window);
             await grains.GetGrain<ICompanyGrain>(valid.CompanyId).TripDeclared(trip.TripId, plate);
             return TypedResults.Created($"/api/trucks/{Uri.EscapeDataString(plate)}", new DeclaredTrip(trip.TripId, plate, window));
         }

@@ -36,10 +36,6 @@ public sealed partial class CrossingSimulation
         Interlocked.Increment(ref _polls);
         _monitor.CheckGate(gate);
         _lastGate = gate;
-        foreach (var lane in gate.Lanes)
-        {
-            OnLaneSeen(lane);
-        }
 
         var yard = await GetAsync<YardView>("/api/crossing/yard", cancellationToken).ConfigureAwait(false);
         if (yard is not null)
@@ -64,68 +60,82 @@ public sealed partial class CrossingSimulation
         }
     }
 
-    /// <summary>A lane's truck changed: the one that left rolls off the weighbridge, a new one drives up.</summary>
-    private void OnLaneSeen(LaneView lane)
+    /// <summary>
+    /// Follows the crossing's feed from when the day starts and acts as the drivers do: a truck called to a lane
+    /// drives there; once the lane has read its plate it rolls onto the weighbridge; when it leaves the lane
+    /// (through the barrier, to inspection, held, or sent back to the queue) the deck is empty again. Reconnects
+    /// after a dropped connection from the last sequence seen, so no step is missed.
+    /// </summary>
+    private async Task FollowFeedAsync(IAsyncEnumerable<FeedItem> feed, CancellationToken cancellationToken)
     {
-        var current = _visits.GetValueOrDefault(lane.LaneId);
-        if (current is not null && (lane.Plate != current.Plate || lane.Since != current.Since))
+        long last = 0;
+        while (!cancellationToken.IsCancellationRequested)
         {
-            _visits.TryRemove(lane.LaneId, out _);
-            if (current.OnWeighbridge)
+            try
             {
-                _ = Background(Weighbridge(lane.LaneId).ClearAsync());
+                await foreach (var item in feed.WithCancellation(cancellationToken).ConfigureAwait(false))
+                {
+                    last = item.Sequence;
+                    Interlocked.Increment(ref _feedEvents);
+                    if (item.Event is TruckMoved moved)
+                    {
+                        OnTruckMoved(moved);
+                    }
+                }
             }
-        }
+            catch (Exception exception) when (exception is HttpRequestException or IOException && !cancellationToken.IsCancellationRequested)
+            {
+                Say($"feed dropped after {last}: {exception.Message}; reconnecting");
+            }
 
-        if (lane.Plate is { } plate && (current is null || current.Plate != plate || current.Since != lane.Since))
-        {
-            var visit = new LaneVisit(plate, lane.Since);
-            if (_visits.TryAdd(lane.LaneId, visit))
+            if (cancellationToken.IsCancellationRequested)
             {
-                _ = Background(DriveThroughLaneAsync(lane.LaneId, visit));
+                return;
             }
+
+            feed = await CrossingFeedReader.OpenAsync(_http, _options.SiloUrl, last, cancellationToken).ConfigureAwait(false);
         }
     }
 
-    /// <summary>The called truck drives to the lane, is seen by its camera and, once the lane has it, rolls onto the weighbridge.</summary>
-    private async Task DriveThroughLaneAsync(string laneId, LaneVisit visit)
+    private void OnTruckMoved(TruckMoved moved)
+    {
+        _monitor.OnTruckMoved(moved);
+        switch (moved)
+        {
+            case { Event: "called", LaneId: { } laneId }:
+                var called = new LaneVisit(moved.Plate, moved.At);
+                _visits[laneId] = called;
+                _laneOf[moved.Plate] = laneId;
+                _ = Background(DriveToLaneAsync(laneId, called));
+                break;
+            case { Event: "plate read", LaneId: { } laneId } when _visits.GetValueOrDefault(laneId) is { } arrived && arrived.Plate == moved.Plate:
+                var kg = _planned.TryGetValue(moved.Plate, out var planned) ? planned.WeighedKg : 20_000;
+                arrived.OnWeighbridge = true;
+                _ = Background(Weighbridge(laneId).PlaceTruckAsync(moved.Plate, kg));
+                break;
+            case { Status: not (TruckStatus.Called or TruckStatus.InLane) } when _laneOf.TryRemove(moved.Plate, out var laneId):
+                if (_visits.GetValueOrDefault(laneId) is { } left && left.Plate == moved.Plate && _visits.TryRemove(new KeyValuePair<string, LaneVisit>(laneId, left)) && left.OnWeighbridge)
+                {
+                    _ = Background(Weighbridge(laneId).ClearAsync());
+                }
+
+                break;
+        }
+    }
+
+    /// <summary>The called truck drives from the waiting area to its lane, where the lane's camera sees it.</summary>
+    private async Task DriveToLaneAsync(string laneId, LaneVisit visit)
     {
         await Task.Delay(_options.DriveToLane, _clock).ConfigureAwait(false);
-        if (!IsCurrent(laneId, visit))
+        if (IsCurrent(laneId, visit))
         {
-            return;
-        }
-
-        var layoutLane = _layout.Lanes.First(l => l.Id == laneId);
-        await _fleet.Get<SimulatedPlateCamera>(layoutLane.Devices.PlateCameraId).SightAsync(visit.Plate).ConfigureAwait(false);
-
-        // The driver's phone says "follow-lane" once the lane has read the plate: then onto the weighbridge.
-        var giveUpAt = _clock.GetUtcNow() + _layout.Policy.CallTimeout;
-        var poll = TimeSpan.FromMilliseconds(Math.Clamp(_options.PollInterval.TotalMilliseconds / 4, 2, 50));
-        while (IsCurrent(laneId, visit) && _clock.GetUtcNow() < giveUpAt)
-        {
-            var status = await GetAsync<DriverStatusBody>($"/api/trucks/{Uri.EscapeDataString(visit.Plate)}/status", CancellationToken.None).ConfigureAwait(false);
-            if (status?.Status == TruckStatus.InLane)
-            {
-                var kg = _planned.TryGetValue(visit.Plate, out var planned) ? planned.WeighedKg : 20_000;
-                visit.OnWeighbridge = true;
-                await Weighbridge(laneId).PlaceTruckAsync(visit.Plate, kg).ConfigureAwait(false);
-                return;
-            }
-
-            if (status?.Status is not TruckStatus.Called)
-            {
-                return;
-            }
-
-            await Task.Delay(poll).ConfigureAwait(false);
+            await _fleet.Get<SimulatedPlateCamera>(_lanes[laneId].Devices.PlateCameraId).SightAsync(visit.Plate).ConfigureAwait(false);
         }
     }
 
     private bool IsCurrent(string laneId, LaneVisit visit) => ReferenceEquals(_visits.GetValueOrDefault(laneId), visit);
 
-    private SimulatedWeighbridge Weighbridge(string laneId) =>
-        _fleet.Get<SimulatedWeighbridge>(_layout.Lanes.First(l => l.Id == laneId).Devices.WeighbridgeId);
+    private SimulatedWeighbridge Weighbridge(string laneId) => _fleet.Get<SimulatedWeighbridge>(_lanes[laneId].Devices.WeighbridgeId);
 
     private async Task Background(Task work)
     {

@@ -30,12 +30,15 @@ public sealed partial class CrossingSimulation : IAsyncDisposable
     private readonly SemaphoreSlim _requests;
     private readonly ConcurrentDictionary<string, ArrivalWindow> _windows = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, LaneVisit> _visits = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, string> _laneOf = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, LaneLayout> _lanes;
     private Dictionary<string, PlannedTruck> _planned = new(StringComparer.Ordinal);
     private GateView? _lastGate;
     private YardView? _lastYard;
     private RouteSnapshot? _lastRoute;
     private bool _routeAvailable = true;
     private int _polls;
+    private long _feedEvents;
     private int _pendingArrivals;
 
     /// <param name="http">A client for the silo (its base address is not used: requests go to <see cref="SimulationOptions.SiloUrl"/>).</param>
@@ -51,6 +54,7 @@ public sealed partial class CrossingSimulation : IAsyncDisposable
         _options = options;
         _requests = new SemaphoreSlim(Math.Max(1, options.MaxConcurrentRequests));
         _fleet = new SimulatedDeviceFleet(layout, options.KeyFor, siteClock);
+        _lanes = layout.Lanes.ToDictionary(l => l.Id, StringComparer.Ordinal);
     }
 
     /// <summary>The simulated devices (tests inject faults through them).</summary>
@@ -64,9 +68,12 @@ public sealed partial class CrossingSimulation : IAsyncDisposable
         var siteStart = _clock.GetUtcNow();
         _planned = plan.Trucks.ToDictionary(t => t.Plate, StringComparer.Ordinal);
         await _fleet.ConnectAllAsync(DeviceUri, cancellationToken).ConfigureAwait(false);
-        Say($"connected {_fleet.Devices.Count} simulated devices; playing {plan.Trucks.Count} trucks");
-
         using var watching = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+
+        // Live from here: the silo has subscribed once the feed's headers arrive, before anything is declared.
+        var feed = await CrossingFeedReader.OpenAsync(_http, _options.SiloUrl, after: null, watching.Token).ConfigureAwait(false);
+        var follower = FollowFeedAsync(feed, watching.Token);
+        Say($"connected {_fleet.Devices.Count} simulated devices and the crossing feed; playing {plan.Trucks.Count} trucks");
         var watcher = WatchAsync(watching.Token);
         var sampler = SampleVehiclesAsync(watching.Token);
         var faults = InjectFaultsAsync(plan, watching.Token);
@@ -76,12 +83,13 @@ public sealed partial class CrossingSimulation : IAsyncDisposable
         await SettleAsync(plan, cancellationToken).ConfigureAwait(false);
         await watching.CancelAsync().ConfigureAwait(false);
         await Quietly(watcher).ConfigureAwait(false);
+        await Quietly(follower).ConfigureAwait(false);
         await Quietly(sampler).ConfigureAwait(false);
         await Quietly(faults).ConfigureAwait(false);
 
         var counts = await CheckFinalStatesAsync(plan, cancellationToken).ConfigureAwait(false);
         var kpis = await GetAsync<GateKpis>("/api/crossing/kpis", cancellationToken).ConfigureAwait(false);
-        return new SimulationReport(plan.Trucks.Count, counts, Stopwatch.GetElapsedTime(started), siteStart, _clock.GetUtcNow(), _polls, kpis, _monitor.Violations, _monitor.Notes);
+        return new SimulationReport(plan.Trucks.Count, counts, Stopwatch.GetElapsedTime(started), siteStart, _clock.GetUtcNow(), _polls, Interlocked.Read(ref _feedEvents), kpis, _monitor.Violations, _monitor.Notes);
     }
 
     public ValueTask DisposeAsync() => _fleet.DisposeAsync();

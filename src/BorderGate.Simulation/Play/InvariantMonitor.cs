@@ -6,7 +6,9 @@ namespace BorderGate.Simulation.Play;
 /// <summary>
 /// Checks every snapshot the simulation takes: never two trucks in a lane nor a truck in two places, no
 /// container in two yard slots, never two vehicles in a route segment. Remembers which containers were
-/// seen on driverless trucks (they leave them only at the handoff).
+/// seen on driverless trucks (they leave them only at the handoff). Follows the crossing's feed too: every
+/// step of every trip in order, so a second truck called to a lane before the first left it is caught even
+/// between two snapshots.
 /// </summary>
 internal sealed class InvariantMonitor
 {
@@ -14,6 +16,8 @@ internal sealed class InvariantMonitor
     private readonly ConcurrentQueue<string> _violations = new();
     private readonly ConcurrentDictionary<string, string> _seenOnVehicle = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, int> _notes = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _laneHolder = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _holderLane = new(StringComparer.Ordinal);
     private int _count;
 
     public IReadOnlyList<string> Violations => [.. _violations];
@@ -60,6 +64,30 @@ internal sealed class InvariantMonitor
             {
                 Add($"lane {lane.LaneId} appears twice in the crossing snapshot");
             }
+        }
+    }
+
+    /// <summary>One step of a trip from the feed (called in sequence order, from one reader).</summary>
+    public void OnTruckMoved(TruckMoved moved)
+    {
+        if (moved is { Event: "called", LaneId: { } laneId })
+        {
+            if (_laneHolder.TryGetValue(laneId, out var holder) && holder != moved.Plate)
+            {
+                Add($"truck {moved.Plate} called to {laneId} while {holder} still held it");
+            }
+
+            if (_holderLane.TryGetValue(moved.Plate, out var other) && other != laneId)
+            {
+                Add($"truck {moved.Plate} called to {laneId} while it still held {other}");
+            }
+
+            _laneHolder[laneId] = moved.Plate;
+            _holderLane[moved.Plate] = laneId;
+        }
+        else if (moved.Status is not (TruckStatus.Called or TruckStatus.InLane) && _holderLane.Remove(moved.Plate, out var left))
+        {
+            _laneHolder.Remove(left);
         }
     }
 

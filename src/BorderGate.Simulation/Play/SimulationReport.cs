@@ -10,6 +10,7 @@ public sealed record SimulationReport(
     DateTimeOffset SiteStart,
     DateTimeOffset SiteEnd,
     int Polls,
+    long FeedEvents,
     GateKpis? Kpis,
     IReadOnlyList<string> Violations,
     IReadOnlyDictionary<string, int> Notes)
@@ -29,6 +30,7 @@ public sealed record SimulationReport(
         writer.WriteLine(string.Create(inv, $"wall_s: {WallTime.TotalSeconds:0.0}"));
         writer.WriteLine(string.Create(inv, $"site_hours: {(SiteEnd - SiteStart).TotalHours:0.0}"));
         writer.WriteLine(string.Create(inv, $"polls: {Polls}"));
+        writer.WriteLine(string.Create(inv, $"feed_events: {FeedEvents}"));
         if (Kpis is { } k)
         {
             writer.WriteLine(string.Create(inv, $"kpi_avg_wait_min: {k.AverageWait.TotalMinutes:0.0}"));

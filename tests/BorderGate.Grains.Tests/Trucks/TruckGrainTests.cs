@@ -1,5 +1,7 @@
 using BorderGate.Contracts.Crossing;
+using BorderGate.Actors.Streams;
 using BorderGate.Contracts.Trips;
+using BorderGate.TestSupport;
 
 namespace BorderGate.Grains.Tests.Trucks;
 
@@ -19,7 +21,7 @@ public sealed class TruckGrainTests : IAsyncLifetime
     {
         var truck = _crossing.Truck("29C12345");
         var window = new ArrivalWindow(_crossing.Now, _crossing.Now.AddMinutes(30));
-        await truck.Register(Trip("t1"), window);
+        await truck.Register(TestSites.CrossingId, Trip("t1"), window);
 
         _crossing.Cluster.TimeProvider.Advance(TimeSpan.FromMinutes(5));
         await truck.Advance(new TripTransition(TruckStatus.Waiting, "arrived"));
@@ -39,10 +41,44 @@ public sealed class TruckGrainTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task EveryStep_IsPublishedOnTheCrossingFeed_InOrder_AndARefusedStepIsNot()
+    {
+        var seen = new List<StreamEvent<CrossingEvent>>();
+        var stream = _crossing.Cluster.Runtime.GetStreamProvider(CrossingEvent.StreamProvider).GetStream<CrossingEvent>(CrossingEvent.StreamFor(TestSites.CrossingId));
+        await using var subscription = await stream.SubscribeAsync((e, _) =>
+        {
+            lock (seen)
+            {
+                seen.Add(e);
+            }
+
+            return Task.CompletedTask;
+        });
+        var truck = _crossing.Truck("29C33333");
+        await truck.Register(TestSites.CrossingId, Trip("t5"), new ArrivalWindow(_crossing.Now, _crossing.Now.AddMinutes(30)));
+        await truck.Advance(new TripTransition(TruckStatus.Waiting, "arrived"));
+        await Assert.ThrowsAsync<InvalidTripTransitionException>(() => truck.Advance(new TripTransition(TruckStatus.Completed, "completed")));
+        await truck.Advance(new TripTransition(TruckStatus.Called, "called", "go to lane-2", LaneId: "lane-2"));
+
+        await Wait.WaitUntil(() => { lock (seen) { return seen.Count == 3; } }, TimeSpan.FromSeconds(10), "three steps reach the feed");
+        List<StreamEvent<CrossingEvent>> events;
+        lock (seen)
+        {
+            events = [.. seen];
+        }
+
+        Assert.Equal(events.Select(e => e.Sequence).Order(), events.Select(e => e.Sequence));
+        var moves = events.Select(e => Assert.IsType<TruckMoved>(e.Item)).ToList();
+        Assert.Equal(["booked", "arrived", "called"], moves.Select(m => m.Event));
+        Assert.All(moves, m => Assert.Equal(("29C33333", "t5", TestSites.CrossingId), (m.Plate, m.TripId, m.CrossingId)));
+        Assert.Equal((TruckStatus.Called, "lane-2", "go to lane-2"), (moves[2].Status, moves[2].LaneId, moves[2].Detail));
+    }
+
+    [Fact]
     public async Task IllegalTransition_IsRefused_AndChangesNothing()
     {
         var truck = _crossing.Truck("29C22222");
-        await truck.Register(Trip("t2"), new ArrivalWindow(_crossing.Now, _crossing.Now.AddMinutes(30)));
+        await truck.Register(TestSites.CrossingId, Trip("t2"), new ArrivalWindow(_crossing.Now, _crossing.Now.AddMinutes(30)));
 
         var error = await Assert.ThrowsAsync<InvalidTripTransitionException>(() => truck.Advance(new TripTransition(TruckStatus.Completed, "completed")));
         Assert.Contains("Booked", error.Message, StringComparison.Ordinal);
@@ -55,10 +91,10 @@ public sealed class TruckGrainTests : IAsyncLifetime
     {
         var truck = _crossing.Truck("29C33333");
         var window = new ArrivalWindow(_crossing.Now, _crossing.Now.AddMinutes(30));
-        await truck.Register(Trip("t3"), window);
-        await truck.Register(Trip("t3"), window);
+        await truck.Register(TestSites.CrossingId, Trip("t3"), window);
+        await truck.Register(TestSites.CrossingId, Trip("t3"), window);
 
-        await Assert.ThrowsAsync<InvalidTripTransitionException>(() => truck.Register(Trip("t4"), window));
+        await Assert.ThrowsAsync<InvalidTripTransitionException>(() => truck.Register(TestSites.CrossingId, Trip("t4"), window));
     }
 
     [Fact]
@@ -67,7 +103,7 @@ public sealed class TruckGrainTests : IAsyncLifetime
         var truck = _crossing.Truck("29C44444");
         for (var i = 0; i < 3; i++)
         {
-            await truck.Register(Trip($"h{i}"), new ArrivalWindow(_crossing.Now, _crossing.Now.AddMinutes(30)));
+            await truck.Register(TestSites.CrossingId, Trip($"h{i}"), new ArrivalWindow(_crossing.Now, _crossing.Now.AddMinutes(30)));
             await truck.Advance(new TripTransition(TruckStatus.NoShow, "no-show"));
         }
 
