@@ -12,15 +12,14 @@ namespace BorderGate.Grains;
 public static class CrossingServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds what the crossing's grains need: the site layouts, checkpoint timings, the customs channel
+    /// Adds what the crossing's grains need: the site layouts (with their checkpoint timings), the customs channel
     /// source (the simulated one unless another is registered), the device registry and the owners of
     /// devices. The host adds the runtime, storage and the <see cref="IDeviceLink"/>.
     /// </summary>
-    public static IServiceCollection AddCrossing(this IServiceCollection services, IReadOnlyList<SiteLayout> layouts, CrossingTimings? timings = null)
+    public static IServiceCollection AddCrossing(this IServiceCollection services, IReadOnlyList<SiteLayout> layouts)
     {
         ArgumentNullException.ThrowIfNull(services);
         services.AddSingleton(new CrossingSites(layouts));
-        services.AddSingleton(timings ?? new CrossingTimings());
         services.TryAddSingleton<ICustomsChannels>(new SimulatedCustomsChannels());
         services.AddDeviceGrains(layouts);
         services.AddSingleton<IDeviceOwnerResolver>(new DeviceOwners()

@@ -5,7 +5,6 @@ using BorderGate.Contracts.Site;
 using BorderGate.Contracts.Trips;
 using BorderGate.Grains.Customs;
 using BorderGate.Grains;
-using BorderGate.Grains.Site;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace BorderGate.Grains.Tests;
@@ -29,7 +28,8 @@ public sealed class CrossingFixture : IAsyncLifetime
 
     public TestCluster Cluster { get; private set; } = null!;
 
-    public CrossingTimings Timings { get; } = new();
+    /// <summary>The layout's checkpoint timings; a test that needs others builds its layout <c>with { Timings = ... }</c>.</summary>
+    public CheckpointTimings Timings => _layout.Timings;
 
     /// <summary>The crossing's hardware: acknowledges every command at once, records them, can be told to fail.</summary>
     public FakeHardware Hardware { get; } = new();
@@ -48,7 +48,7 @@ public sealed class CrossingFixture : IAsyncLifetime
             .ConfigureServices(s => s
                 .AddSingleton(_customs)
                 .AddSingleton<IDeviceLink>(Hardware)
-                .AddCrossing([_layout], Timings)));
+                .AddCrossing([_layout])));
 
     public async Task DisposeAsync() => await Cluster.DisposeAsync();
 

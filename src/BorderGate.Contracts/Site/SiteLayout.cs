@@ -30,6 +30,9 @@ public sealed record SiteLayout
     public required IReadOnlyList<DriverlessTruckLayout> DriverlessTrucks { get; init; }
 
     public required DispatchPolicy Policy { get; init; }
+
+    /// <summary>How long the checkpoints take at this site; a layout without the section gets the defaults.</summary>
+    public CheckpointTimings Timings { get; init; } = new();
 }
 
 /// <summary>The entrance: the plate camera that registers arrivals and the waiting area's capacity.</summary>
@@ -143,4 +146,32 @@ public sealed record DispatchPolicy
 
     /// <summary>A device that sends nothing (not even a heartbeat) for this long is stale.</summary>
     public TimeSpan DeviceStaleAfter { get; init; } = TimeSpan.FromSeconds(15);
+}
+
+/// <summary>
+/// How long the people at the checkpoints take (in site time; the simulation speeds the clock up). Real
+/// values come from the site's operating figures; the defaults are the pilot's planning figures.
+/// </summary>
+public sealed record CheckpointTimings
+{
+    /// <summary>Yellow channel: a customs officer checks the documents at the lane.</summary>
+    public TimeSpan DocumentCheck { get; init; } = TimeSpan.FromMinutes(3);
+
+    /// <summary>Plant quarantine sampling of fresh fruit and farm produce at the lane.</summary>
+    public TimeSpan Quarantine { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Red channel: physical inspection in a bay.</summary>
+    public TimeSpan Inspection { get; init; } = TimeSpan.FromMinutes(25);
+
+    /// <summary>From the barrier opening to the truck having cleared it.</summary>
+    public TimeSpan BarrierPass { get; init; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>A truck on the weighbridge without a stable reading for this long goes back to the queue (the lane does not wait for ever).</summary>
+    public TimeSpan WeighTimeout { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Readings of a weighbridge must stay within this many kilograms to count as stable.</summary>
+    public int WeighStableToleranceKg { get; init; } = 20;
+
+    /// <summary>Declared and weighed gross weight may differ by this share before the truck is held.</summary>
+    public double WeightMismatchTolerance { get; init; } = 0.1;
 }

@@ -30,6 +30,7 @@ internal sealed partial class SiteLayoutCheck(SiteLayout layout)
         var waypoints = CheckRoute();
         CheckDriverlessTrucks(waypoints);
         CheckPolicy();
+        CheckTimings();
         return _problems;
     }
 

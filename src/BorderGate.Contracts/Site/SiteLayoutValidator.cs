@@ -2,8 +2,8 @@ namespace BorderGate.Contracts.Site;
 
 /// <summary>
 /// Checks that a site layout is consistent: unique ids, every device named once, cranes reaching known
-/// blocks, a route that takes a driverless truck from the yard to the handoff and back, policy values in
-/// range. Reports every problem, not just the first.
+/// blocks, a route that takes a driverless truck from the yard to the handoff and back, policy and
+/// checkpoint timing values in range. Reports every problem, not just the first.
 /// </summary>
 public static class SiteLayoutValidator
 {

@@ -9,6 +9,9 @@ public static class SiteLayouts
     /// <summary>Huu Nghi as planned: 14 lanes.</summary>
     public const string HuuNghi14File = "huu-nghi-14.json";
 
+    /// <summary>Huu Nghi's 14 lanes sized for the 2030 target of 10,000 trucks a day, with faster checkpoints.</summary>
+    public const string HuuNghi2030File = "huu-nghi-2030.json";
+
     /// <summary>The path of the default layout, Huu Nghi's; see <see cref="PathOf"/>.</summary>
     public static string DefaultPath => PathOf(HuuNghiFile);
 

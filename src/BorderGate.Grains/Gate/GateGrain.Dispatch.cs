@@ -131,7 +131,7 @@ public sealed partial class GateGrain
     private async Task FinishInspectionsAsync()
     {
         var now = TimeProvider.GetUtcNow();
-        foreach (var (bayId, use) in S.Bays.Where(b => b.Value is not null && b.Value.Since + timings.Inspection <= now).ToList())
+        foreach (var (bayId, use) in S.Bays.Where(b => b.Value is not null && b.Value.Since + Timings.Inspection <= now).ToList())
         {
             S.Bays[bayId] = null;
             var direction = S.InFlight.GetValueOrDefault(use!.Plate)?.Direction ?? TripDirection.Export;

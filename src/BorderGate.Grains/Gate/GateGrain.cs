@@ -18,7 +18,6 @@ public sealed partial class GateGrain(
     [PersistentState("gate")] IPersistentState<GateState> state,
     [PersistentState("gate-kpis")] IPersistentState<KpiWindow> kpis,
     CrossingSites sites,
-    CrossingTimings timings,
     ILogger<GateGrain> logger) : Grain, IGateGrain, ICraneJobObserver, IFleetObserver
 {
     private SiteLayout _layout = null!;
@@ -27,6 +26,8 @@ public sealed partial class GateGrain(
     private GateState S => state.State;
 
     private DispatchPolicy Policy => _layout.Policy;
+
+    private CheckpointTimings Timings => _layout.Timings;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {

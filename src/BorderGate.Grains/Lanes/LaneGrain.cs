@@ -19,7 +19,6 @@ namespace BorderGate.Grains.Lanes;
 public sealed partial class LaneGrain(
     [PersistentState("lane")] IPersistentState<LaneState> state,
     CrossingSites sites,
-    CrossingTimings timings,
     ICustomsChannels customs,
     ILogger<LaneGrain> logger) : Grain, ILaneGrain
 {
@@ -28,6 +27,8 @@ public sealed partial class LaneGrain(
     private IGrainTimer? _stepTimer;
 
     private LaneState S => state.State;
+
+    private CheckpointTimings Timings => _layout.Timings;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -135,7 +136,7 @@ public sealed partial class LaneGrain(
         var trip = await Truck(truck.Plate).Current();
         var declared = trip?.Trip.DeclaredWeightKg ?? 0;
         await Truck(truck.Plate).Advance(new TripTransition(TruckStatus.InLane, "weighed", $"{kg} kg"));
-        if (declared > 0 && Math.Abs(kg - declared) > declared * timings.WeightMismatchTolerance)
+        if (declared > 0 && Math.Abs(kg - declared) > declared * Timings.WeightMismatchTolerance)
         {
             await FinishAsync(truck, LaneOutcome.Held, $"weighed {kg} kg, declared {declared} kg");
             return;
@@ -169,10 +170,10 @@ public sealed partial class LaneGrain(
         var due = step switch
         {
             LaneStep.AwaitingTruck => _layout.Policy.CallTimeout,
-            LaneStep.Weighing => timings.WeighTimeout,
-            LaneStep.DocumentCheck => timings.DocumentCheck,
-            LaneStep.Quarantine => timings.Quarantine,
-            LaneStep.Leaving => timings.BarrierPass,
+            LaneStep.Weighing => Timings.WeighTimeout,
+            LaneStep.DocumentCheck => Timings.DocumentCheck,
+            LaneStep.Quarantine => Timings.Quarantine,
+            LaneStep.Leaving => Timings.BarrierPass,
             _ => (TimeSpan?)null,
         };
         if (due is { } dueTime)
@@ -195,7 +196,7 @@ public sealed partial class LaneGrain(
                 await FinishAsync(truck, LaneOutcome.Returned, $"did not reach {_lane.Id} within {_layout.Policy.CallTimeout.TotalMinutes:0} min");
                 break;
             case LaneStep.Weighing when S.WeighedKg is null:
-                await FinishAsync(truck, LaneOutcome.Returned, $"no stable weighbridge reading within {timings.WeighTimeout.TotalMinutes:0} min on {_lane.Id}");
+                await FinishAsync(truck, LaneOutcome.Returned, $"no stable weighbridge reading within {Timings.WeighTimeout.TotalMinutes:0} min on {_lane.Id}");
                 break;
             case LaneStep.DocumentCheck:
                 await Truck(truck.Plate).Advance(new TripTransition(TruckStatus.InLane, "documents checked"));

@@ -9,6 +9,7 @@ public sealed class SiteLayoutFileTests
     {
         Assert.True(File.Exists(Path.Combine(AppContext.BaseDirectory, "sites", SiteLayouts.HuuNghiFile)));
         Assert.True(File.Exists(Path.Combine(AppContext.BaseDirectory, "sites", SiteLayouts.HuuNghi14File)));
+        Assert.True(File.Exists(Path.Combine(AppContext.BaseDirectory, "sites", SiteLayouts.HuuNghi2030File)));
         Assert.Equal(Path.Combine(AppContext.BaseDirectory, "sites", SiteLayouts.HuuNghiFile), SiteLayouts.DefaultPath);
     }
 
@@ -61,9 +62,46 @@ public sealed class SiteLayoutFileTests
         Assert.Equal(today.CrossingId, planned.CrossingId);
     }
 
+    [Fact]
+    public void Layout_for_2030_is_the_fourteen_lane_plan_with_faster_checkpoints_and_bookings_for_10k_trucks()
+    {
+        var planned = SiteLayoutLoader.Load(SiteLayouts.PathOf(SiteLayouts.HuuNghi14File));
+        var target = SiteLayoutLoader.Load(SiteLayouts.PathOf(SiteLayouts.HuuNghi2030File));
+
+        // The same plan: everything but the name, the waiting area, the booking rate and the timings.
+        var samePlan = target with { Name = planned.Name, Entrance = planned.Entrance, Policy = planned.Policy, Timings = planned.Timings };
+        Assert.Equal(SiteLayoutLoader.ToJson(planned), SiteLayoutLoader.ToJson(samePlan));
+        Assert.Equal(14, target.Lanes.Count);
+        Assert.Equal(20, target.DriverlessTrucks.Count);
+
+        Assert.Equal(
+            new CheckpointTimings
+            {
+                DocumentCheck = TimeSpan.FromMinutes(1),
+                Quarantine = TimeSpan.FromMinutes(2),
+                Inspection = TimeSpan.FromMinutes(20),
+                BarrierPass = TimeSpan.FromSeconds(15),
+            },
+            target.Timings);
+        var windowsPerDay = TimeSpan.FromDays(1) / target.Policy.ArrivalWindow;
+        Assert.True(windowsPerDay * target.Policy.TripsPerWindow >= 11_000, $"{windowsPerDay} windows of {target.Policy.TripsPerWindow} trips");
+        Assert.Equal(planned.Policy with { TripsPerWindow = target.Policy.TripsPerWindow }, target.Policy);
+        Assert.Equal(planned.Entrance with { WaitingAreaCapacity = 1500 }, target.Entrance);
+    }
+
+    [Fact]
+    public void Every_shipped_layout_is_valid()
+    {
+        var files = Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "sites"), "*.json");
+
+        Assert.Contains(files, f => Path.GetFileName(f) == SiteLayouts.HuuNghi2030File);
+        Assert.All(files, file => SiteLayoutLoader.Load(file)); // throws on any problem, naming the file
+    }
+
     [Theory]
     [InlineData(SiteLayouts.HuuNghiFile)]
     [InlineData(SiteLayouts.HuuNghi14File)]
+    [InlineData(SiteLayouts.HuuNghi2030File)]
     public void Site_plan_reads_left_to_right_from_entrance_to_border(string file)
     {
         var layout = SiteLayoutLoader.Load(SiteLayouts.PathOf(file));
@@ -85,6 +123,7 @@ public sealed class SiteLayoutFileTests
     [Theory]
     [InlineData(SiteLayouts.HuuNghiFile)]
     [InlineData(SiteLayouts.HuuNghi14File)]
+    [InlineData(SiteLayouts.HuuNghi2030File)]
     public void Every_road_section_can_be_driven_both_ways(string file)
     {
         var route = SiteLayoutLoader.Load(SiteLayouts.PathOf(file)).Route;

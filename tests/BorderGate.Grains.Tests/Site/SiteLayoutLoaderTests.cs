@@ -33,6 +33,52 @@ public sealed class SiteLayoutLoaderTests
     }
 
     [Fact]
+    public void Layout_without_timings_takes_the_default_timings() =>
+        Assert.Equal(new CheckpointTimings(), SiteLayoutLoader.Parse(s_valid).Timings);
+
+    [Fact]
+    public void Timings_are_read_as_durations_and_omitted_ones_take_their_defaults()
+    {
+        var layout = SiteLayoutLoader.Parse(WithTimings(s_valid, """{ "documentCheck": "00:01:00", "barrierPass": "00:00:15", "weightMismatchTolerance": 0.05 }"""));
+
+        Assert.Equal(
+            new CheckpointTimings { DocumentCheck = TimeSpan.FromMinutes(1), BarrierPass = TimeSpan.FromSeconds(15), WeightMismatchTolerance = 0.05 },
+            layout.Timings);
+        Assert.Equal(TimeSpan.FromMinutes(25), layout.Timings.Inspection);
+    }
+
+    [Fact]
+    public void Timings_round_trip_through_the_json() =>
+        Assert.Contains("\"timings\": {", SiteLayoutLoader.ToJson(SiteLayoutLoader.Parse(s_valid)), StringComparison.Ordinal);
+
+    [Fact]
+    public void Timings_out_of_range_are_named_field_by_field()
+    {
+        var error = ParseFails(WithTimings(s_valid, """{ "quarantine": "00:00:00", "weighStableToleranceKg": -5, "weightMismatchTolerance": 1 }"""));
+
+        Assert.Equal(
+            [
+                "timings.quarantine must be positive and at most 1.00:00:00; it is 00:00:00.",
+                "timings.weighStableToleranceKg must not be negative; it is -5.",
+                "timings.weightMismatchTolerance is a share of the declared weight, above 0 and below 1; it is 1.",
+            ],
+            error.Problems);
+    }
+
+    [Theory]
+    [InlineData("""{ "inspecton": "00:20:00" }""", "inspecton")]
+    [InlineData("""{ "inspection": "20 minutes" }""", "inspection")]
+    [InlineData("""{ "inspection": 1200 }""", "inspection")]
+    [InlineData("null", "timings")]
+    public void Timings_that_are_not_durations_or_not_known_are_rejected(string timings, string named)
+    {
+        var problem = Assert.Single(ParseFails(WithTimings(s_valid, timings)).Problems);
+
+        Assert.StartsWith("Invalid layout JSON:", problem, StringComparison.Ordinal);
+        Assert.Contains(named, problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Load_reads_a_file_and_names_it_in_errors()
     {
         using var directory = new TempDirectory();
@@ -107,6 +153,9 @@ public sealed class SiteLayoutLoaderTests
         Assert.Contains("has 2 problems", error.Message, StringComparison.Ordinal);
         Assert.All(error.Problems, p => Assert.Contains(p, error.Message, StringComparison.Ordinal));
     }
+
+    private static string WithTimings(string json, string timings) =>
+        json.Replace("\"policy\":", $"\"timings\": {timings},\n  \"policy\":", StringComparison.Ordinal);
 
     private static string ReplacePolicy(string json, string policy)
     {

@@ -231,14 +231,60 @@ public sealed class SiteLayoutValidatorTests
             })));
 
     [Fact]
+    public void Checkpoint_durations_that_are_not_positive_are_rejected_field_by_field() =>
+        Assert.Equal(
+            [
+                "timings.documentCheck must be positive and at most 1.00:00:00; it is 00:00:00.",
+                "timings.quarantine must be positive and at most 1.00:00:00; it is -00:01:00.",
+                "timings.inspection must be positive and at most 1.00:00:00; it is 00:00:00.",
+                "timings.barrierPass must be positive and at most 1.00:00:00; it is -00:00:01.",
+                "timings.weighTimeout must be positive and at most 1.00:00:00; it is 00:00:00.",
+            ],
+            SiteLayoutValidator.Validate(s_valid with
+            {
+                Timings = new CheckpointTimings
+                {
+                    DocumentCheck = TimeSpan.Zero,
+                    Quarantine = TimeSpan.FromMinutes(-1),
+                    Inspection = TimeSpan.Zero,
+                    BarrierPass = TimeSpan.FromSeconds(-1),
+                    WeighTimeout = TimeSpan.Zero,
+                },
+            }));
+
+    [Fact]
+    public void Checkpoint_duration_of_more_than_a_day_is_rejected() =>
+        AssertOnly(s_valid with { Timings = new CheckpointTimings { Inspection = TimeSpan.FromHours(25) } },
+            "timings.inspection must be positive and at most 1.00:00:00; it is 1.01:00:00.");
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(-0.1)]
+    [InlineData(double.NaN)]
+    public void Weight_mismatch_tolerance_out_of_range_is_rejected(double tolerance) =>
+        AssertOnly(s_valid with { Timings = new CheckpointTimings { WeightMismatchTolerance = tolerance } },
+            $"timings.weightMismatchTolerance is a share of the declared weight, above 0 and below 1; it is {tolerance.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture)}.");
+
+    [Fact]
+    public void Negative_weigh_stable_tolerance_is_rejected() =>
+        AssertOnly(s_valid with { Timings = new CheckpointTimings { WeighStableToleranceKg = -1 } },
+            "timings.weighStableToleranceKg must not be negative; it is -1.");
+
+    [Fact]
+    public void Exact_weighbridge_readings_are_allowed() =>
+        Assert.Empty(SiteLayoutValidator.Validate(s_valid with { Timings = new CheckpointTimings { WeighStableToleranceKg = 0 } }));
+
+    [Fact]
     public void Missing_sections_are_problems_not_crashes() =>
         Assert.Equal(
-            ["entrance is missing.", "route is missing.", "driverlessTrucks[0] (agv-01).homeWaypointId names 'yard', which is not a route waypoint.", "policy is missing."],
+            ["entrance is missing.", "route is missing.", "driverlessTrucks[0] (agv-01).homeWaypointId names 'yard', which is not a route waypoint.", "policy is missing.", "timings is missing."],
             SiteLayoutValidator.Validate(s_valid with
             {
                 Entrance = null!,
                 Route = null!,
                 Policy = null!,
+                Timings = null!,
                 DriverlessTrucks = [s_valid.DriverlessTrucks[0]],
             }));
 
