@@ -68,11 +68,22 @@ internal static class CrossingQuickBenchmark
         using var listener = new MeterListener();
         listener.InstrumentPublished = (instrument, l) =>
         {
-            if (instrument.Meter.Name == "BorderGate.Crossing" && instrument.Name == "bordergate.device.ack.latency")
+            if ((instrument.Meter.Name == "BorderGate.Crossing" && instrument.Name == "bordergate.device.ack.latency")
+                || instrument.Name == "bordergate.actors.storage.write.size")
             {
                 l.EnableMeasurementEvents(instrument);
             }
         };
+        var written = new Dictionary<string, (long Writes, long Bytes)>(StringComparer.Ordinal);
+        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+        {
+            var name = tags.Length > 0 ? tags[0].Value as string ?? "?" : "?";
+            lock (written)
+            {
+                var (writes, bytes) = written.GetValueOrDefault(name);
+                written[name] = (writes + 1, bytes + value);
+            }
+        });
         listener.SetMeasurementEventCallback<double>((_, value, _, _) =>
         {
             lock (acks)
@@ -92,8 +103,22 @@ internal static class CrossingQuickBenchmark
             MaxConcurrentRequests = 16,
             Progress = output,
         });
+        var cpuBefore = Environment.ProcessorCount > 0 ? System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime : TimeSpan.Zero;
+        var allocatedBefore = GC.GetTotalAllocatedBytes();
+        var gen2Before = GC.CollectionCount(2);
         var report = await simulation.RunAsync(plan);
         listener.Dispose();
+        var inv = CultureInfo.InvariantCulture;
+        output.WriteLine(string.Create(inv, $"process_cpu_s: {(System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds:0.0}"));
+        output.WriteLine(string.Create(inv, $"allocated_mb: {(GC.GetTotalAllocatedBytes() - allocatedBefore) / 1048576.0:0}"));
+        output.WriteLine(string.Create(inv, $"gen2_collections: {GC.CollectionCount(2) - gen2Before}"));
+        lock (written)
+        {
+            foreach (var (name, (writes, bytes)) in written.OrderByDescending(w => w.Value.Bytes))
+            {
+                output.WriteLine(string.Create(inv, $"state_writes_{name}: {writes} writes, {bytes / 1048576.0:0.0} MB, {bytes / Math.Max(1, writes)} B avg"));
+            }
+        }
         double p99;
         lock (acks)
         {

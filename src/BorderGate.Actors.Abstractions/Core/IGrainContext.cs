@@ -31,6 +31,14 @@ public interface IGrainContext
 
     Task<IReadOnlyList<IGrainReminder>> GetRemindersAsync();
 
+    /// <summary>
+    /// A named persistent state made at run time, for a grain that keeps its state in parts whose number its
+    /// configuration decides (a queue split in shards, so a change writes one shard). Unlike a constructor's
+    /// <see cref="PersistentStateAttribute"/> state it is not read before activation: read it before use.
+    /// </summary>
+    IPersistentState<TState> CreatePersistentState<TState>(string stateName, string? storageName = null)
+        where TState : new();
+
     /// <summary>The named stream provider registered with the runtime.</summary>
     IStreamProvider GetStreamProvider(string name);
 }

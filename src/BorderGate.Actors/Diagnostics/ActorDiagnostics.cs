@@ -20,6 +20,7 @@ public static class ActorDiagnostics
     public const string ActivationsCreatedInstrument = "bordergate.actors.activations.created";
     public const string MailboxDepthInstrument = "bordergate.actors.mailbox.depth";
     public const string StorageDurationInstrument = "bordergate.actors.storage.duration";
+    public const string StorageWriteSizeInstrument = "bordergate.actors.storage.write.size";
     public const string StreamEventsInstrument = "bordergate.actors.stream.events";
     public const string RemindersFiredInstrument = "bordergate.actors.reminders.fired";
 
@@ -29,6 +30,7 @@ public static class ActorDiagnostics
     public const string GrainMethodTag = "bordergate.grain.method";
     public const string StorageOperationTag = "bordergate.storage.operation";
     public const string StorageProviderTag = "bordergate.storage.provider";
+    public const string StateNameTag = "bordergate.state.name";
     public const string StreamTag = "bordergate.stream";
     public const string OutcomeTag = "outcome";
 
@@ -45,6 +47,9 @@ public static class ActorDiagnostics
     internal static readonly Histogram<double> StorageDuration = Meter.CreateHistogram<double>(
         StorageDurationInstrument, "ms", "Grain state storage operations.",
         advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.1, 0.5, 1, 2, 5, 10, 25, 50, 100, 250, 1000, 5000] });
+    internal static readonly Histogram<long> StorageWriteSize = Meter.CreateHistogram<long>(
+        StorageWriteSizeInstrument, "By", "Size of each grain state written, by state name (large states cost serialization and storage on every write).",
+        advice: new InstrumentAdvice<long> { HistogramBucketBoundaries = [256, 1024, 4096, 16384, 65536, 262144, 1048576] });
     internal static readonly Counter<long> StreamEvents = Meter.CreateCounter<long>(StreamEventsInstrument, "{event}", "Stream events published.");
     internal static readonly Counter<long> RemindersFired = Meter.CreateCounter<long>(RemindersFiredInstrument, "{tick}", "Reminder ticks delivered.");
 

@@ -42,15 +42,19 @@ internal sealed partial class ActivationData : IGrainContext, IGrainActivationCo
     public IPersistentState<TState> GetPersistentState<TState>(string stateName, string? storageName)
         where TState : new()
     {
-        var state = new PersistentState<TState>(
+        var state = (PersistentState<TState>)CreatePersistentState<TState>(stateName, storageName);
+        (_states ??= []).Add(state);
+        return state;
+    }
+
+    public IPersistentState<TState> CreatePersistentState<TState>(string stateName, string? storageName = null)
+        where TState : new() =>
+        new PersistentState<TState>(
             stateName,
             storageName ?? Storage.ProviderNames.Default,
             GrainId,
             _runtime.GetStorage(storageName ?? Storage.ProviderNames.Default, GrainId),
             _runtime.Options.JsonSerializerOptions);
-        (_states ??= []).Add(state);
-        return state;
-    }
 
     public IGrainTimer RegisterTimer(Func<CancellationToken, Task> callback, GrainTimerOptions options)
     {

@@ -87,6 +87,11 @@ internal sealed class PersistentState<TState> : IPersistentState<TState>, IPersi
                 $"State '{_stateName}' of grain {_grainId} ({typeof(TState).Name}) cannot be serialized to JSON; nothing was written: {exception.Message}", exception);
         }
 
+        if (ActorDiagnostics.StorageWriteSize.Enabled)
+        {
+            ActorDiagnostics.StorageWriteSize.Record(json.Length, new KeyValuePair<string, object?>(ActorDiagnostics.StateNameTag, _stateName));
+        }
+
         var started = Stopwatch.GetTimestamp();
         try
         {

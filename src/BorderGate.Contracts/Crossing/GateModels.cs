@@ -63,14 +63,24 @@ public sealed record GateKpis(
 
 public sealed record HourlyThroughput(DateTimeOffset Hour, int Completed);
 
-/// <summary>The whole gate at one moment: what the control room's map starts from.</summary>
+/// <summary>
+/// The whole gate at one moment: what the control room's map starts from. <see cref="Queue"/> is the head of the
+/// queue (the first <see cref="QueueHead"/> trucks in call order); <see cref="QueueLength"/> counts them all.
+/// </summary>
 public sealed record GateView(
     string CrossingId,
     IReadOnlyList<QueueEntry> Queue,
+    int QueueLength,
     IReadOnlyList<LaneView> Lanes,
     IReadOnlyList<InspectionBayView> InspectionBays,
     IReadOnlyList<HeldTruck> Held,
     GateKpis Kpis);
+
+public static class GateViews
+{
+    /// <summary>How many of the first trucks in the queue a <see cref="GateView"/> lists.</summary>
+    public const int QueueHead = 100;
+}
 
 public sealed record HeldTruck(string Plate, string? TripId, string Reason, DateTimeOffset Since);
 

@@ -13,7 +13,7 @@ public sealed class DeviceGrainOptions
     public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromMilliseconds(500);
 
     /// <summary>How many command outcomes a device grain remembers to answer repeated command ids.</summary>
-    public int RememberedCommands { get; set; } = 128;
+    public int RememberedCommands { get; set; } = 32;
 
     /// <summary>How often a device grain compares its last-seen time with the site's stale threshold.</summary>
     public TimeSpan LivenessCheckInterval { get; set; } = TimeSpan.FromSeconds(1);

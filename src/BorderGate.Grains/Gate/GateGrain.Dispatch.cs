@@ -46,9 +46,9 @@ public sealed partial class GateGrain
             return;
         }
 
-        var head = S.Queue.Count == 0 ? S.NextOrder : S.Queue.Min(q => q.Order);
+        var head = _queue.HeadOrder ?? S.NextOrder;
         var now = TimeProvider.GetUtcNow();
-        S.Queue.Add(new QueuedTruck(plate, trip.Trip.TripId, trip.Trip.Cargo, trip.Trip.Direction, now, now, false, head - 1));
+        await _queue.AddAsync(new QueuedTruck(plate, trip.Trip.TripId, trip.Trip.Cargo, trip.Trip.Direction, now, now, false, head - 1));
         await Truck(plate).Advance(new TripTransition(TruckStatus.Waiting, "returned to queue", reason));
     }
 
@@ -71,12 +71,12 @@ public sealed partial class GateGrain
             .Where(l => S.Lanes[l.Id] is { Mode: LaneMode.Open, Plate: null })
             .Select(l => new FreeLane(l.Id, l.Kind, l.Direction))
             .ToList();
-        if (free.Count == 0 || S.Queue.Count == 0)
+        if (free.Count == 0 || _queue.Count == 0)
         {
             return;
         }
 
-        var waiting = S.Queue.Select(q => new Waiting(q.Plate, q.Cargo, q.Direction, q.EligibleAt, q.Late, q.Order)).ToList();
+        var waiting = _queue.Trucks.Select(q => new Waiting(q.Plate, q.Cargo, q.Direction, q.EligibleAt, q.Late, q.Order)).ToList();
         var run = S.PerishablesInARow;
         var assignments = Dispatcher.Assign(free, waiting, now, Policy, ref run, ExportsAllowed());
         if (assignments.Count == 0)
@@ -88,8 +88,7 @@ public sealed partial class GateGrain
         var calls = new List<QueuedTruck>();
         foreach (var assignment in assignments)
         {
-            var entry = S.Queue.Single(q => q.Plate == assignment.Plate);
-            S.Queue.Remove(entry);
+            var entry = _queue.Find(assignment.Plate)!;
             var slot = S.Lanes[assignment.LaneId];
             slot.Plate = entry.Plate;
             slot.Since = now;
@@ -99,8 +98,10 @@ public sealed partial class GateGrain
             Diagnostics.Dispatches.Add(1, new KeyValuePair<string, object?>(Diagnostics.LaneTag, assignment.LaneId));
         }
 
-        // Stored before anyone is told: a crash here re-runs nothing twice.
+        // Stored before anyone is told: a crash here re-runs nothing twice. The lanes first, the queue second
+        // (a crash in between leaves a truck in its lane and in the queue, which activation reconciles).
         await state.WriteStateAsync();
+        await _queue.RemoveAsync([.. calls.Select(c => c.Plate)]);
         for (var i = 0; i < assignments.Count; i++)
         {
             var entry = calls[i];
@@ -174,14 +175,14 @@ public sealed partial class GateGrain
     public Task<GateView> Snapshot()
     {
         var now = TimeProvider.GetUtcNow();
-        var queue = OrderedQueue(now).Select((q, i) => new QueueEntry(q.Plate, q.TripId, q.Cargo, q.Direction, q.ArrivedAt, q.EligibleAt, q.Late, i + 1)).ToList();
+        var queue = OrderedQueue(now).Take(GateViews.QueueHead).Select((q, i) => new QueueEntry(q.Plate, q.TripId, q.Cargo, q.Direction, q.ArrivedAt, q.EligibleAt, q.Late, i + 1)).ToList();
         var lanes = _layout.Lanes.Select(l =>
         {
             var slot = S.Lanes[l.Id];
             return new LaneView(l.Id, slot.Mode, slot.Plate is null ? LaneStep.Idle : LaneStep.AwaitingTruck, slot.Plate, null, slot.Reason, slot.Since);
         }).ToList();
         var bays = S.Bays.OrderBy(b => b.Key, StringComparer.Ordinal).Select(b => new InspectionBayView(b.Key, b.Value?.Plate, b.Value?.Since)).ToList();
-        return Task.FromResult(new GateView(GrainKey, queue, lanes, bays, [.. S.Held.Values], BuildKpis(now)));
+        return Task.FromResult(new GateView(GrainKey, queue, _queue.Count, lanes, bays, [.. S.Held.Values], BuildKpis(now)));
     }
 
     public Task<GateKpis> Kpis() => Task.FromResult(BuildKpis(TimeProvider.GetUtcNow()));
@@ -208,14 +209,14 @@ public sealed partial class GateGrain
 
     /// <summary>The queue in the order dispatch would take it: eligible first, on time before late, then arrival order.</summary>
     private List<QueuedTruck> OrderedQueue(DateTimeOffset now) =>
-        [.. S.Queue.OrderBy(q => q.EligibleAt > now).ThenBy(q => q.Late).ThenBy(q => q.Order)];
+        [.. _queue.Trucks.OrderBy(q => q.EligibleAt > now).ThenBy(q => q.Late).ThenBy(q => q.Order)];
 
     private GateKpis BuildKpis(DateTimeOffset now)
     {
         var byStatus = new Dictionary<TruckStatus, int>
         {
             [TruckStatus.Booked] = S.BookedCount,
-            [TruckStatus.Waiting] = S.Queue.Count,
+            [TruckStatus.Waiting] = _queue.Count,
             [TruckStatus.Called] = S.InFlight.Values.Count(f => f.Stage == TruckStatus.Called),
             [TruckStatus.Inspection] = S.InFlight.Values.Count(f => f.Stage == TruckStatus.Inspection),
             [TruckStatus.Transfer] = S.InFlight.Values.Count(f => f.Stage == TruckStatus.Transfer),

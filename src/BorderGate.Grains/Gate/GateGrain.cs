@@ -21,6 +21,7 @@ public sealed partial class GateGrain(
     ILogger<GateGrain> logger) : Grain, IGateGrain, ICraneJobObserver, IFleetObserver
 {
     private SiteLayout _layout = null!;
+    private GateQueue _queue = null!;
     private IGrainTimer? _clock;
 
     private GateState S => state.State;
@@ -58,9 +59,31 @@ public sealed partial class GateGrain(
             changed = true;
         }
 
+        _queue = new GateQueue(GrainContext);
+        await _queue.LoadAsync(cancellationToken);
+        if (S.Queue.Count > 0)
+        {
+            // A gate stored before the queue had parts of its own: move the queue over, once.
+            foreach (var truck in S.Queue)
+            {
+                await _queue.AddAsync(truck);
+            }
+
+            S.Queue.Clear();
+            changed = true;
+        }
+
+        var orders = _queue.Trucks.Select(q => q.Order + 1).DefaultIfEmpty(0).Max();
+        S.NextOrder = Math.Max(S.NextOrder, orders);
         if (changed)
         {
             await state.WriteStateAsync(cancellationToken);
+        }
+
+        var dropped = await _queue.Reconcile(plate => S.InFlight.ContainsKey(plate) || S.Held.ContainsKey(plate) || S.Lanes.Values.Any(l => l.Plate == plate));
+        if (dropped > 0)
+        {
+            LogQueueReconciled(logger, GrainKey, dropped);
         }
 
         // The gate's own clock: no-shows, early arrivals becoming eligible, inspections ending.
@@ -90,7 +113,7 @@ public sealed partial class GateGrain(
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(plate);
         var now = TimeProvider.GetUtcNow();
-        if (S.Queue.Any(q => q.Plate == plate) || S.InFlight.ContainsKey(plate) || S.Lanes.Values.Any(l => l.Plate == plate))
+        if (_queue.Contains(plate) || S.InFlight.ContainsKey(plate) || S.Lanes.Values.Any(l => l.Plate == plate))
         {
             // A second read of a truck already inside: the camera saw it twice.
             return new ArrivalDecision(plate, true, null, "already inside", null);
@@ -106,10 +129,15 @@ public sealed partial class GateGrain(
             return new ArrivalDecision(plate, false, null, reason, null);
         }
 
-        S.Held.Remove(plate);
         var (eligibleAt, late, note) = ArrivalRules(booked.Window, now);
-        S.Queue.Add(new QueuedTruck(plate, booked.TripId, booked.Cargo, booked.Direction, now, eligibleAt, late, S.NextOrder++));
-        await state.WriteStateAsync();
+        await _queue.AddAsync(new QueuedTruck(plate, booked.TripId, booked.Cargo, booked.Direction, now, eligibleAt, late, S.NextOrder++));
+
+        // The order counter is recovered from the queue on activation, so only a truck held before needs the gate's state written.
+        if (S.Held.Remove(plate))
+        {
+            await state.WriteStateAsync();
+        }
+
         await Truck(plate).Advance(new TripTransition(TruckStatus.Waiting, "arrived", note));
         await DispatchAsync();
         return new ArrivalDecision(plate, true, booked.TripId, note, eligibleAt);
@@ -218,14 +246,12 @@ public sealed partial class GateGrain(
     public async Task HoldTruck(string plate, string by, string reason)
     {
         var now = TimeProvider.GetUtcNow();
-        var queued = S.Queue.FindIndex(q => q.Plate == plate);
         var text = $"{reason} (held by {by})";
-        if (queued >= 0)
+        if (_queue.Find(plate) is { } entry)
         {
-            var entry = S.Queue[queued];
-            S.Queue.RemoveAt(queued);
             S.Held[plate] = new HeldTruck(plate, entry.TripId, text, now);
             await state.WriteStateAsync();
+            await _queue.RemoveAsync(plate);
             await Truck(plate).Advance(new TripTransition(TruckStatus.Held, "held", text));
             return;
         }
@@ -243,28 +269,33 @@ public sealed partial class GateGrain(
 
     public async Task ReleaseTruck(string plate, string by)
     {
-        if (!S.Held.Remove(plate, out var held))
+        if (!S.Held.TryGetValue(plate, out var held))
         {
             throw new InvalidTripTransitionException($"Truck {plate} is not held at {GrainKey}.");
         }
 
-        await state.WriteStateAsync();
         var trip = await Truck(plate).Current();
         if (held.TripId is null || trip is null || trip.Status != TruckStatus.Held)
         {
             // Held at the entrance without a trip: released from the list; it needs a declaration to enter.
+            S.Held.Remove(plate);
+            await state.WriteStateAsync();
             return;
         }
 
         if (trip.Events.Any(e => e.Name == "arrived"))
         {
-            S.Queue.Add(new QueuedTruck(plate, trip.Trip.TripId, trip.Trip.Cargo, trip.Trip.Direction, TimeProvider.GetUtcNow(), TimeProvider.GetUtcNow(), false, S.NextOrder++));
+            // Into the queue first, off the held list second: a crash in between leaves it held, never nowhere.
+            var now = TimeProvider.GetUtcNow();
+            await _queue.AddAsync(new QueuedTruck(plate, trip.Trip.TripId, trip.Trip.Cargo, trip.Trip.Direction, now, now, false, S.NextOrder++));
+            S.Held.Remove(plate);
             await state.WriteStateAsync();
             await Truck(plate).Advance(new TripTransition(TruckStatus.Waiting, "released", $"released by {by}"));
             await DispatchAsync();
         }
         else
         {
+            S.Held.Remove(plate);
             S.BookedCount++;
             await state.WriteStateAsync();
             await Window(trip.Window!).Add(new BookedTrip(plate, trip.Trip.TripId, trip.Window!, trip.Trip.Cargo, trip.Trip.Direction));
@@ -331,6 +362,9 @@ public sealed partial class GateGrain(
 
     private LaneSlot LaneSlotOf(string laneId) =>
         S.Lanes.TryGetValue(laneId, out var slot) ? slot : throw new KeyNotFoundException($"Crossing {GrainKey} has no lane '{laneId}'.");
+
+    [LoggerMessage(2105, LogLevel.Warning, "Gate {Crossing}: {Count} queue entries of trucks found elsewhere after a restart were dropped")]
+    private static partial void LogQueueReconciled(ILogger logger, string crossing, int count);
 
     [LoggerMessage(2101, LogLevel.Information, "Gate {Crossing}: truck {Plate} held at the entrance (no booked trip)")]
     private static partial void LogHeldAtEntrance(ILogger logger, string crossing, string plate);

@@ -14,6 +14,7 @@ public sealed class GateState
     /// <summary>Trips booked per arrival window (key: window start, Unix minutes).</summary>
     public Dictionary<long, int> WindowLoad { get; set; } = [];
 
+    /// <summary>Where gates stored before <see cref="GateQueue"/> kept the queue; moved to the queue's parts on activation.</summary>
     public List<QueuedTruck> Queue { get; set; } = [];
 
     public Dictionary<string, LaneSlot> Lanes { get; set; } = new(StringComparer.Ordinal);

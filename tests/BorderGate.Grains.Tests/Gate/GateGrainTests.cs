@@ -156,4 +156,41 @@ public sealed class GateGrainTests : IAsyncLifetime
         Assert.Equal("29C70001", Assert.Single(view.Queue).Plate);
         Assert.All(view.Lanes, l => Assert.Equal(LaneMode.Closed, l.Mode));
     }
+
+    [Fact]
+    public async Task LongQueue_StoredInParts_SurvivesRestart_InOrder_AndNewArrivalsQueueBehind()
+    {
+        foreach (var lane in (await _crossing.Gate.Snapshot()).Lanes)
+        {
+            await _crossing.Gate.CloseLane(lane.LaneId, "op", "queue test");
+        }
+
+        var plates = Enumerable.Range(0, 40).Select(i => $"29C{71000 + i}").ToList();
+        foreach (var plate in plates)
+        {
+            await _crossing.BookAsync(plate);
+            await _crossing.Gate.TruckArrived(plate);
+        }
+
+        await _crossing.Gate.HoldTruck(plates[5], "supervisor-1", "seal check");
+
+        await _crossing.Cluster.RestartAsync();
+
+        var view = await _crossing.Gate.Snapshot();
+        Assert.Equal(39, view.QueueLength);
+        Assert.Equal(plates.Where((_, i) => i != 5), view.Queue.Select(q => q.Plate));
+        Assert.Equal(Enumerable.Range(1, 39), view.Queue.Select(q => q.Position));
+
+        await _crossing.BookAsync("29C71999");
+        await _crossing.Gate.TruckArrived("29C71999");
+        await _crossing.Gate.ReleaseTruck(plates[5], "supervisor-1");
+        view = await _crossing.Gate.Snapshot();
+        Assert.Equal(41, view.QueueLength);
+        Assert.Equal(["29C71999", plates[5]], view.Queue.TakeLast(2).Select(q => q.Plate));
+
+        await _crossing.Gate.OpenLane("lane-1", "op");
+        var called = (await _crossing.Gate.Snapshot()).Lanes.Single(l => l.LaneId == "lane-1").Plate;
+        Assert.Equal(plates[0], called);
+        Assert.Equal(40, (await _crossing.Gate.Snapshot()).QueueLength);
+    }
 }

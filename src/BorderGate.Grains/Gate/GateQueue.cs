@@ -1,0 +1,145 @@
+using BorderGate.Actors;
+
+namespace BorderGate.Grains.Gate;
+
+/// <summary>
+/// The gate's virtual queue, stored in <see cref="ShardCount"/> parts by plate, so that a truck joining or
+/// leaving writes one part (a sixteenth of the queue) instead of the whole queue with the gate's state: on
+/// the peak day thousands wait, and the gate changes many times a second.
+/// </summary>
+/// <remarks>
+/// The queue and the gate's state are written one after the other, not together. The gate writes a truck's new
+/// place first and takes it out of the queue second, so a crash in between leaves the truck in two places, never
+/// in none; <see cref="Reconcile"/> drops, after activation, the queue entries of trucks the gate's state puts
+/// elsewhere.
+/// </remarks>
+internal sealed class GateQueue
+{
+    public const int ShardCount = 16;
+
+    private readonly IPersistentState<QueueShard>[] _shards;
+    private readonly Dictionary<string, QueuedTruck> _all = new(StringComparer.Ordinal);
+
+    public GateQueue(IGrainContext context)
+    {
+        _shards = [.. Enumerable.Range(0, ShardCount).Select(i => context.CreatePersistentState<QueueShard>($"gate-queue-{i:00}"))];
+    }
+
+    public int Count => _all.Count;
+
+    public IEnumerable<QueuedTruck> Trucks => _all.Values;
+
+    /// <summary>The lowest order in the queue (the head), or null when empty.</summary>
+    public long? HeadOrder => _all.Count == 0 ? null : _all.Values.Min(q => q.Order);
+
+    public async Task LoadAsync(CancellationToken cancellationToken)
+    {
+        await Task.WhenAll(_shards.Select(s => s.ReadStateAsync(cancellationToken)));
+        _all.Clear();
+        foreach (var truck in _shards.SelectMany(s => s.State.Trucks.Values))
+        {
+            _all[truck.Plate] = truck;
+        }
+    }
+
+    public bool Contains(string plate) => _all.ContainsKey(plate);
+
+    public QueuedTruck? Find(string plate) => _all.GetValueOrDefault(plate);
+
+    public async Task AddAsync(QueuedTruck truck)
+    {
+        var shard = ShardOf(truck.Plate);
+        shard.State.Trucks[truck.Plate] = truck;
+        try
+        {
+            await shard.WriteStateAsync();
+        }
+        catch
+        {
+            // The shard went back to what storage holds; so does the index.
+            Reindex(truck.Plate, shard);
+            throw;
+        }
+
+        _all[truck.Plate] = truck;
+    }
+
+    /// <summary>Takes the trucks out (each shard concerned written once).</summary>
+    public async Task RemoveAsync(IReadOnlyCollection<string> plates)
+    {
+        var touched = new HashSet<IPersistentState<QueueShard>>();
+        foreach (var plate in plates)
+        {
+            var shard = ShardOf(plate);
+            if (shard.State.Trucks.Remove(plate))
+            {
+                touched.Add(shard);
+            }
+
+            _all.Remove(plate);
+        }
+
+        foreach (var shard in touched)
+        {
+            try
+            {
+                await shard.WriteStateAsync();
+            }
+            catch
+            {
+                foreach (var plate in plates)
+                {
+                    Reindex(plate, ShardOf(plate));
+                }
+
+                throw;
+            }
+        }
+    }
+
+    public Task RemoveAsync(string plate) => RemoveAsync([plate]);
+
+    /// <summary>Drops the entries of trucks that are elsewhere (see the remarks); returns how many.</summary>
+    public async Task<int> Reconcile(Func<string, bool> isElsewhere)
+    {
+        var stale = _all.Keys.Where(isElsewhere).ToList();
+        if (stale.Count > 0)
+        {
+            await RemoveAsync(stale);
+        }
+
+        return stale.Count;
+    }
+
+    private void Reindex(string plate, IPersistentState<QueueShard> shard)
+    {
+        if (shard.State.Trucks.TryGetValue(plate, out var stored))
+        {
+            _all[plate] = stored;
+        }
+        else
+        {
+            _all.Remove(plate);
+        }
+    }
+
+    private IPersistentState<QueueShard> ShardOf(string plate) => _shards[(int)(StableHash(plate) % ShardCount)];
+
+    /// <summary>FNV-1a over the plate's characters: the same shard in every process (string.GetHashCode is randomized).</summary>
+    private static uint StableHash(string text)
+    {
+        var hash = 2166136261u;
+        foreach (var c in text)
+        {
+            hash = (hash ^ c) * 16777619u;
+        }
+
+        return hash;
+    }
+}
+
+/// <summary>One stored part of the gate's queue: its trucks by plate.</summary>
+public sealed class QueueShard
+{
+    public Dictionary<string, QueuedTruck> Trucks { get; set; } = new(StringComparer.Ordinal);
+}
