@@ -13,7 +13,7 @@ public sealed partial class GateGrain
         for (var i = 0; i < 24 * 14 * 4; i++)
         {
             var start = new DateTimeOffset(startTicks + (i * length.Ticks), TimeSpan.Zero);
-            if (S.WindowLoad.GetValueOrDefault(start.ToUnixTimeSeconds() / 60) < Policy.TripsPerWindow)
+            if (Booked.WindowLoad.GetValueOrDefault(start.ToUnixTimeSeconds() / 60) < Policy.TripsPerWindow)
             {
                 return new ArrivalWindow(start, start + length);
             }
@@ -147,7 +147,7 @@ public sealed partial class GateGrain
     private async Task ExpireNoShowsAsync()
     {
         var now = TimeProvider.GetUtcNow();
-        foreach (var minute in S.WindowLoad.Keys.Order().ToList())
+        foreach (var minute in Booked.WindowLoad.Keys.Order().ToList())
         {
             var start = DateTimeOffset.FromUnixTimeSeconds(minute * 60);
             var window = new ArrivalWindow(start, start + Policy.ArrivalWindow);
@@ -157,10 +157,10 @@ public sealed partial class GateGrain
                 break;
             }
 
-            S.WindowLoad.Remove(minute);
+            Booked.WindowLoad.Remove(minute);
             var lapsed = await Window(window).ExpireNoShows(deadline);
-            S.BookedCount = Math.Max(0, S.BookedCount - lapsed);
-            await state.WriteStateAsync();
+            Booked.BookedCount = Math.Max(0, Booked.BookedCount - lapsed);
+            await bookings.WriteStateAsync();
         }
     }
 
@@ -182,7 +182,7 @@ public sealed partial class GateGrain
             return new LaneView(l.Id, slot.Mode, slot.Plate is null ? LaneStep.Idle : LaneStep.AwaitingTruck, slot.Plate, null, slot.Reason, slot.Since);
         }).ToList();
         var bays = S.Bays.OrderBy(b => b.Key, StringComparer.Ordinal).Select(b => new InspectionBayView(b.Key, b.Value?.Plate, b.Value?.Since)).ToList();
-        return Task.FromResult(new GateView(GrainKey, queue, _queue.Count, lanes, bays, [.. S.Held.Values], BuildKpis(now)));
+        return Task.FromResult(new GateView(GrainKey, queue, _queue.Count, lanes, bays, [.. Held.Values], BuildKpis(now)));
     }
 
     public Task<GateKpis> Kpis() => Task.FromResult(BuildKpis(TimeProvider.GetUtcNow()));
@@ -215,12 +215,12 @@ public sealed partial class GateGrain
     {
         var byStatus = new Dictionary<TruckStatus, int>
         {
-            [TruckStatus.Booked] = S.BookedCount,
+            [TruckStatus.Booked] = Booked.BookedCount,
             [TruckStatus.Waiting] = _queue.Count,
             [TruckStatus.Called] = S.InFlight.Values.Count(f => f.Stage == TruckStatus.Called),
             [TruckStatus.Inspection] = S.InFlight.Values.Count(f => f.Stage == TruckStatus.Inspection),
             [TruckStatus.Transfer] = S.InFlight.Values.Count(f => f.Stage == TruckStatus.Transfer),
-            [TruckStatus.Held] = S.Held.Count,
+            [TruckStatus.Held] = Held.Count,
             [TruckStatus.Completed] = S.CompletedTotal,
         };
         return new GateKpis(

@@ -17,6 +17,8 @@ namespace BorderGate.Grains.Gate;
 public sealed partial class GateGrain(
     [PersistentState("gate")] IPersistentState<GateState> state,
     [PersistentState("gate-kpis")] IPersistentState<KpiWindow> kpis,
+    [PersistentState("gate-bookings")] IPersistentState<GateBookings> bookings,
+    [PersistentState("gate-held")] IPersistentState<GateHeld> held,
     CrossingSites sites,
     ILogger<GateGrain> logger) : Grain, IGateGrain, ICraneJobObserver, IFleetObserver
 {
@@ -25,6 +27,10 @@ public sealed partial class GateGrain(
     private IGrainTimer? _clock;
 
     private GateState S => state.State;
+
+    private GateBookings Booked => bookings.State;
+
+    private Dictionary<string, HeldTruck> Held => held.State.Trucks;
 
     private DispatchPolicy Policy => _layout.Policy;
 
@@ -59,6 +65,28 @@ public sealed partial class GateGrain(
             changed = true;
         }
 
+        if (S.WindowLoad.Count > 0 || S.BookedCount > 0 || S.Held.Count > 0)
+        {
+            // A gate stored before bookings and held trucks had states of their own: move them over, once.
+            foreach (var (minute, load) in S.WindowLoad)
+            {
+                Booked.WindowLoad[minute] = load;
+            }
+
+            Booked.BookedCount += S.BookedCount;
+            await bookings.WriteStateAsync(cancellationToken);
+            foreach (var (plate, truck) in S.Held)
+            {
+                Held[plate] = truck;
+            }
+
+            await held.WriteStateAsync(cancellationToken);
+            S.WindowLoad.Clear();
+            S.BookedCount = 0;
+            S.Held.Clear();
+            changed = true;
+        }
+
         _queue = new GateQueue(GrainContext);
         await _queue.LoadAsync(cancellationToken);
         if (S.Queue.Count > 0)
@@ -80,7 +108,7 @@ public sealed partial class GateGrain(
             await state.WriteStateAsync(cancellationToken);
         }
 
-        var dropped = await _queue.Reconcile(plate => S.InFlight.ContainsKey(plate) || S.Held.ContainsKey(plate) || S.Lanes.Values.Any(l => l.Plate == plate));
+        var dropped = await _queue.Reconcile(plate => S.InFlight.ContainsKey(plate) || Held.ContainsKey(plate) || S.Lanes.Values.Any(l => l.Plate == plate));
         if (dropped > 0)
         {
             LogQueueReconciled(logger, GrainKey, dropped);
@@ -102,9 +130,9 @@ public sealed partial class GateGrain(
         ArgumentNullException.ThrowIfNull(trip);
         var window = ChooseWindow(trip.DesiredArrival ?? TimeProvider.GetUtcNow());
         var minute = window.Start.ToUnixTimeSeconds() / 60;
-        S.WindowLoad[minute] = S.WindowLoad.GetValueOrDefault(minute) + 1;
-        S.BookedCount++;
-        await state.WriteStateAsync();
+        Booked.WindowLoad[minute] = Booked.WindowLoad.GetValueOrDefault(minute) + 1;
+        Booked.BookedCount++;
+        await bookings.WriteStateAsync();
         await Window(window).Add(new BookedTrip(trip.Plate, trip.TripId, window, trip.Cargo, trip.Direction));
         return window;
     }
@@ -123,8 +151,8 @@ public sealed partial class GateGrain(
         if (booked is null)
         {
             const string reason = "No valid declaration: no booked trip for this plate. Declare the trip and book an arrival window first.";
-            S.Held[plate] = new HeldTruck(plate, null, reason, now);
-            await state.WriteStateAsync();
+            Held[plate] = new HeldTruck(plate, null, reason, now);
+            await held.WriteStateAsync();
             LogHeldAtEntrance(logger, GrainKey, plate);
             return new ArrivalDecision(plate, false, null, reason, null);
         }
@@ -132,10 +160,11 @@ public sealed partial class GateGrain(
         var (eligibleAt, late, note) = ArrivalRules(booked.Window, now);
         await _queue.AddAsync(new QueuedTruck(plate, booked.TripId, booked.Cargo, booked.Direction, now, eligibleAt, late, S.NextOrder++));
 
-        // The order counter is recovered from the queue on activation, so only a truck held before needs the gate's state written.
-        if (S.Held.Remove(plate))
+        // The gate's own state is untouched (its order counter is recovered from the queue on activation).
+        await bookings.WriteStateAsync();
+        if (Held.Remove(plate))
         {
-            await state.WriteStateAsync();
+            await held.WriteStateAsync();
         }
 
         await Truck(plate).Advance(new TripTransition(TruckStatus.Waiting, "arrived", note));
@@ -173,11 +202,16 @@ public sealed partial class GateGrain(
                 break;
             case LaneOutcome.Held:
                 S.InFlight.Remove(plate);
-                S.Held[plate] = new HeldTruck(plate, null, reason ?? "held at the lane", now);
+                Held[plate] = new HeldTruck(plate, null, reason ?? "held at the lane", now);
                 break;
         }
 
         await state.WriteStateAsync();
+        if (outcome == LaneOutcome.Held)
+        {
+            await held.WriteStateAsync();
+        }
+
         if (transfer)
         {
             await StartTransferAsync(plate);
@@ -249,8 +283,8 @@ public sealed partial class GateGrain(
         var text = $"{reason} (held by {by})";
         if (_queue.Find(plate) is { } entry)
         {
-            S.Held[plate] = new HeldTruck(plate, entry.TripId, text, now);
-            await state.WriteStateAsync();
+            Held[plate] = new HeldTruck(plate, entry.TripId, text, now);
+            await held.WriteStateAsync();
             await _queue.RemoveAsync(plate);
             await Truck(plate).Advance(new TripTransition(TruckStatus.Held, "held", text));
             return;
@@ -258,8 +292,9 @@ public sealed partial class GateGrain(
 
         if (await TakeBookingAsync(plate) is { } booked)
         {
-            S.Held[plate] = new HeldTruck(plate, booked.TripId, text, now);
-            await state.WriteStateAsync();
+            Held[plate] = new HeldTruck(plate, booked.TripId, text, now);
+            await held.WriteStateAsync();
+            await bookings.WriteStateAsync();
             await Truck(plate).Advance(new TripTransition(TruckStatus.Held, "held", text));
             return;
         }
@@ -269,17 +304,17 @@ public sealed partial class GateGrain(
 
     public async Task ReleaseTruck(string plate, string by)
     {
-        if (!S.Held.TryGetValue(plate, out var held))
+        if (!Held.TryGetValue(plate, out var entry))
         {
             throw new InvalidTripTransitionException($"Truck {plate} is not held at {GrainKey}.");
         }
 
         var trip = await Truck(plate).Current();
-        if (held.TripId is null || trip is null || trip.Status != TruckStatus.Held)
+        if (entry.TripId is null || trip is null || trip.Status != TruckStatus.Held)
         {
             // Held at the entrance without a trip: released from the list; it needs a declaration to enter.
-            S.Held.Remove(plate);
-            await state.WriteStateAsync();
+            Held.Remove(plate);
+            await held.WriteStateAsync();
             return;
         }
 
@@ -288,16 +323,18 @@ public sealed partial class GateGrain(
             // Into the queue first, off the held list second: a crash in between leaves it held, never nowhere.
             var now = TimeProvider.GetUtcNow();
             await _queue.AddAsync(new QueuedTruck(plate, trip.Trip.TripId, trip.Trip.Cargo, trip.Trip.Direction, now, now, false, S.NextOrder++));
-            S.Held.Remove(plate);
-            await state.WriteStateAsync();
+            Held.Remove(plate);
+            await held.WriteStateAsync();
             await Truck(plate).Advance(new TripTransition(TruckStatus.Waiting, "released", $"released by {by}"));
             await DispatchAsync();
         }
         else
         {
-            S.Held.Remove(plate);
-            S.BookedCount++;
-            await state.WriteStateAsync();
+            // Booked again first, off the held list second: a crash in between leaves it held, never nowhere.
+            Booked.BookedCount++;
+            await bookings.WriteStateAsync();
+            Held.Remove(plate);
+            await held.WriteStateAsync();
             await Window(trip.Window!).Add(new BookedTrip(plate, trip.Trip.TripId, trip.Window!, trip.Trip.Cargo, trip.Trip.Direction));
             await Truck(plate).Advance(new TripTransition(TruckStatus.Booked, "released", $"released by {by}"));
         }
@@ -348,7 +385,7 @@ public sealed partial class GateGrain(
         var booked = await Window(window).Take(plate);
         if (booked is not null)
         {
-            S.BookedCount = Math.Max(0, S.BookedCount - 1);
+            Booked.BookedCount = Math.Max(0, Booked.BookedCount - 1);
         }
 
         return booked;

@@ -8,10 +8,10 @@ public sealed class GateState
 {
     public long NextOrder { get; set; }
 
-    /// <summary>Trips booked and not yet arrived (the bookings themselves live in the windows' grains).</summary>
+    /// <summary>Where gates stored before <see cref="GateBookings"/> kept the booked count; moved there on activation.</summary>
     public int BookedCount { get; set; }
 
-    /// <summary>Trips booked per arrival window (key: window start, Unix minutes).</summary>
+    /// <summary>Where gates stored before <see cref="GateBookings"/> kept the window loads; moved there on activation.</summary>
     public Dictionary<long, int> WindowLoad { get; set; } = [];
 
     /// <summary>Where gates stored before <see cref="GateQueue"/> kept the queue; moved to the queue's parts on activation.</summary>
@@ -25,6 +25,7 @@ public sealed class GateState
     /// <summary>Red-channel trucks waiting for a free bay, in order.</summary>
     public List<string> BayQueue { get; set; } = [];
 
+    /// <summary>Where gates stored before <see cref="GateHeld"/> kept the held trucks; moved there on activation.</summary>
     public Dictionary<string, HeldTruck> Held { get; set; } = new(StringComparer.Ordinal);
 
     /// <summary>Trucks between their lane (or bay) and the end of their transfer, with their direction.</summary>
@@ -53,6 +54,28 @@ public sealed class GateState
 
     /// <summary>Round-robin position over the cranes that can take a move.</summary>
     public long CraneTurn { get; set; }
+}
+
+/// <summary>
+/// The gate's booking ledger, stored apart from its state (state "gate-bookings"): every declaration changes it,
+/// and the gate's state, which changes with every truck that moves, does not carry it.
+/// </summary>
+public sealed class GateBookings
+{
+    /// <summary>Trips booked and not yet arrived (the bookings themselves live in the windows' grains).</summary>
+    public int BookedCount { get; set; }
+
+    /// <summary>Trips booked per arrival window (key: window start, Unix minutes).</summary>
+    public Dictionary<long, int> WindowLoad { get; set; } = [];
+}
+
+/// <summary>
+/// Trucks held by the gate (state "gate-held"), with their reasons: at the entrance without a declaration, at a
+/// lane, or by an operator. Stored apart from the gate's state, which changes far more often.
+/// </summary>
+public sealed class GateHeld
+{
+    public Dictionary<string, HeldTruck> Trucks { get; set; } = new(StringComparer.Ordinal);
 }
 
 public sealed record YardContainer(string ContainerNumber, string SlotId);

@@ -75,6 +75,10 @@ public sealed partial class CrossingSimulation
                 break;
             case TruckStatus.NoShow when truck.Kind == ArrivalKind.NoShow:
                 break;
+            case TruckStatus.NoShow when trip.Window is { } window && _sightedAt.TryGetValue(truck.Plate, out var sighted) && sighted > window.End + _layout.Policy.NoShowAfter:
+                // The player itself ran late (its timers lag at a high speed-up): the truck really came after its deadline.
+                _monitor.Note("a truck planned before its no-show deadline reached the entrance camera after it (the player lagged); the gate was right to count it a no-show");
+                break;
             case TruckStatus.Held when !string.IsNullOrWhiteSpace(trip.HeldReason):
                 break;
             case TruckStatus.Held:

@@ -31,6 +31,7 @@ public sealed partial class CrossingSimulation : IAsyncDisposable
     private readonly ConcurrentDictionary<string, ArrivalWindow> _windows = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, LaneVisit> _visits = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, string> _laneOf = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _sightedAt = new(StringComparer.Ordinal);
     private readonly Dictionary<string, LaneLayout> _lanes;
     private Dictionary<string, PlannedTruck> _planned = new(StringComparer.Ordinal);
     private GateView? _lastGate;
@@ -122,6 +123,7 @@ public sealed partial class CrossingSimulation : IAsyncDisposable
                 await UntilAsync(truck.DesiredArrival, cancellationToken).ConfigureAwait(false);
             }
 
+            _sightedAt[truck.Plate] = _clock.GetUtcNow();
             await _fleet.Get<SimulatedPlateCamera>(_layout.Entrance.PlateCameraId).SightAsync(truck.Plate, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
         finally

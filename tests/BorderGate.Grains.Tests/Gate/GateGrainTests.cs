@@ -176,7 +176,17 @@ public sealed class GateGrainTests : IAsyncLifetime
 
         await _crossing.Cluster.RestartAsync();
 
+        await _crossing.BookAsync("29C71888");
+        await _crossing.Gate.TruckArrived("51D00000");
+        var kpis = await _crossing.Gate.Kpis();
+        await _crossing.Cluster.RestartAsync();
+
+        // Bookings and held trucks are stored apart from the gate's state: they survive too.
+        var after = await _crossing.Gate.Kpis();
+        Assert.Equal((1, 2), (after.TrucksByStatus[TruckStatus.Booked], after.TrucksByStatus[TruckStatus.Held]));
+        Assert.Equal(kpis.TrucksByStatus, after.TrucksByStatus);
         var view = await _crossing.Gate.Snapshot();
+        Assert.Contains(view.Held, h => h.Plate == "51D00000" && h.Reason.Contains("No valid declaration", StringComparison.Ordinal));
         Assert.Equal(39, view.QueueLength);
         Assert.Equal(plates.Where((_, i) => i != 5), view.Queue.Select(q => q.Plate));
         Assert.Equal(Enumerable.Range(1, 39), view.Queue.Select(q => q.Position));
