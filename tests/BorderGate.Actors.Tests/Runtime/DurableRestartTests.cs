@@ -74,4 +74,20 @@ public sealed class DurableRestartTests : IAsyncLifetime
             Assert.Equal(Enumerable.Range(12, 18), received.Select(r => r.Value));
         }
     }
+
+    [Fact]
+    public async Task StatesMadeAtRunTime_AreStoredApart_AndReadBackAfterRestart()
+    {
+        var grain = _cluster.GrainFactory.GetGrain<IShelfGrain>("depot-1");
+        await grain.Put(0, "pallet-a");
+        await grain.Put(2, "pallet-c");
+        await grain.Put(2, "pallet-d");
+
+        await _cluster.RestartAsync();
+
+        grain = _cluster.GrainFactory.GetGrain<IShelfGrain>("depot-1");
+        Assert.Equal(["pallet-a"], await grain.Items(0));
+        Assert.Empty(await grain.Items(1));
+        Assert.Equal(["pallet-c", "pallet-d"], await grain.Items(2));
+    }
 }
