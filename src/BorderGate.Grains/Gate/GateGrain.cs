@@ -161,7 +161,6 @@ public sealed partial class GateGrain(
         await _queue.AddAsync(new QueuedTruck(plate, booked.TripId, booked.Cargo, booked.Direction, now, eligibleAt, late, S.NextOrder++));
 
         // The gate's own state is untouched (its order counter is recovered from the queue on activation).
-        await bookings.WriteStateAsync();
         if (Held.Remove(plate))
         {
             await held.WriteStateAsync();
@@ -294,7 +293,6 @@ public sealed partial class GateGrain(
         {
             Held[plate] = new HeldTruck(plate, booked.TripId, text, now);
             await held.WriteStateAsync();
-            await bookings.WriteStateAsync();
             await Truck(plate).Advance(new TripTransition(TruckStatus.Held, "held", text));
             return;
         }
@@ -373,7 +371,7 @@ public sealed partial class GateGrain(
             : Task.CompletedTask;
     }
 
-    /// <summary>The plate's booking, taken out of its window's grain (the truck knows which window).</summary>
+    /// <summary>The plate's booking, taken out of its window's grain (the truck knows which window), and off the ledger.</summary>
     private async Task<BookedTrip?> TakeBookingAsync(string plate)
     {
         var trip = await Truck(plate).Current();
@@ -386,6 +384,7 @@ public sealed partial class GateGrain(
         if (booked is not null)
         {
             Booked.BookedCount = Math.Max(0, Booked.BookedCount - 1);
+            await bookings.WriteStateAsync();
         }
 
         return booked;
