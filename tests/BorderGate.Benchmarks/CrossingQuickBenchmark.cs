@@ -8,13 +8,10 @@ using BorderGate.Simulation.Plan;
 using BorderGate.Simulation.Play;
 using BorderGate.Simulation.Time;
 using BorderGate.TestSupport;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.AspNetCore.TestHost;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using SiloApp = silo::Program;
 
@@ -106,7 +103,7 @@ internal static class CrossingQuickBenchmark
             MaxConcurrentRequests = 16,
             Progress = output,
         });
-        var cpuBefore = Environment.ProcessorCount > 0 ? System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime : TimeSpan.Zero;
+        var cpuBefore = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
         var allocatedBefore = GC.GetTotalAllocatedBytes();
         var gen2Before = GC.CollectionCount(2);
         var report = await simulation.RunAsync(plan);
@@ -172,21 +169,6 @@ internal static class CrossingQuickBenchmark
             {
                 builder.UseSetting(key, value);
             }
-
-            builder.ConfigureTestServices(services =>
-            {
-                silo::BorderGate.Silo.Hosting.SimulationSetup.AddSimulation(services, new ConfigurationBuilder().AddInMemoryCollection(_settings).Build());
-                services.AddSingleton<IStartupFilter, RouteBranch>();
-            });
         }
-    }
-
-    private sealed class RouteBranch : IStartupFilter
-    {
-        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
-        {
-            app.Map("/api/crossing/route", branch => branch.Run(silo::BorderGate.Silo.Api.RouteApi.WriteSnapshotAsync));
-            next(app);
-        };
     }
 }

@@ -2,12 +2,13 @@ using System.Buffers;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Serialization;
+using System.IO.Pipelines;
 using System.Threading.Channels;
 using BorderGate.Actors.Streams;
 using BorderGate.Contracts.Crossing;
 using BorderGate.Contracts.Site;
-using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
 
 namespace BorderGate.Silo.Api;
 
@@ -25,8 +26,6 @@ internal static partial class FeedApi
 
     private const int Buffered = 1024;
 
-    private static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
-
     private static readonly byte[] s_keepAlive = ": keep-alive\n\n"u8.ToArray();
 
     public static RouteGroupBuilder MapFeedApi(this RouteGroupBuilder api)
@@ -39,14 +38,20 @@ internal static partial class FeedApi
         HttpContext http,
         [FromKeyedServices(CrossingEvent.StreamProvider)] IStreamProvider streams,
         SiteLayout site,
+        IOptions<JsonOptions> jsonOptions,
         ILoggerFactory loggers)
     {
+        // The API's own JSON settings, and the event names its polymorphism declares (the "type" in each body).
+        var json = jsonOptions.Value.SerializerOptions;
         if (!TryReadStart(http.Request, out var after, out var problem))
         {
             http.Response.StatusCode = StatusCodes.Status400BadRequest;
-            await http.Response.WriteAsJsonAsync(new ProblemDetailsBody(problem), s_json, http.RequestAborted).ConfigureAwait(false);
+            await http.Response.WriteAsJsonAsync(new ProblemDetailsBody(problem), json, http.RequestAborted).ConfigureAwait(false);
             return;
         }
+
+        var names = json.GetTypeInfo(typeof(CrossingEvent)).PolymorphismOptions!.DerivedTypes
+            .ToDictionary(d => d.DerivedType, d => (string)d.TypeDiscriminator!);
 
         var aborted = http.RequestAborted;
         var events = Channel.CreateBounded<StreamEvent<CrossingEvent>>(new BoundedChannelOptions(Buffered) { SingleReader = true, SingleWriter = true });
@@ -85,7 +90,7 @@ internal static partial class FeedApi
 
                 while (events.Reader.TryRead(out var next))
                 {
-                    Write(body, next);
+                    Write(body, next, names[next.Item.GetType()], json);
                 }
 
                 await body.FlushAsync(aborted).ConfigureAwait(false);
@@ -98,18 +103,13 @@ internal static partial class FeedApi
         }
     }
 
-    private static void Write(System.IO.Pipelines.PipeWriter body, StreamEvent<CrossingEvent> next)
+    private static void Write(PipeWriter body, StreamEvent<CrossingEvent> next, string type, JsonSerializerOptions json)
     {
-        var type = next.Item switch
-        {
-            TruckMoved => TruckMoved.TypeName,
-            _ => "event",
-        };
         var head = string.Create(CultureInfo.InvariantCulture, $"id: {next.Sequence}\nevent: {type}\ndata: ");
         Encoding.UTF8.GetBytes(head, body);
-        using (var json = new Utf8JsonWriter(body))
+        using (var writer = new Utf8JsonWriter(body))
         {
-            JsonSerializer.Serialize(json, next.Item, s_json);
+            JsonSerializer.Serialize(writer, next.Item, json);
         }
 
         body.Write("\n\n"u8);

@@ -1,5 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using BorderGate.Actors;
 using BorderGate.Contracts.Crossing;
 using BorderGate.Contracts.Site;
@@ -9,22 +7,11 @@ namespace BorderGate.Silo.Api;
 /// <summary>The driverless trucks' route: which vehicle holds which segment, who waits, where each vehicle is.</summary>
 public static class RouteApi
 {
-    private static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
-
     /// <summary>Maps <c>GET /crossing/route</c> on the API group.</summary>
     public static RouteGroupBuilder MapRouteApi(this RouteGroupBuilder api)
     {
         api.MapGet("/crossing/route", async (IGrainFactory grains, SiteLayout site, TimeProvider time) => TypedResults.Ok(await SnapshotAsync(grains, site, time)));
         return api;
-    }
-
-    /// <summary>Answers a request for the route snapshot directly (for hosts that branch to it before routing).</summary>
-    public static async Task WriteSnapshotAsync(HttpContext context)
-    {
-        ArgumentNullException.ThrowIfNull(context);
-        var services = context.RequestServices;
-        var snapshot = await SnapshotAsync(services.GetRequiredService<IGrainFactory>(), services.GetRequiredService<SiteLayout>(), services.GetRequiredService<TimeProvider>());
-        await context.Response.WriteAsJsonAsync(snapshot, s_json, context.RequestAborted);
     }
 
     private static async Task<RouteSnapshotView> SnapshotAsync(IGrainFactory grains, SiteLayout site, TimeProvider time)

@@ -1,13 +1,8 @@
 using BorderGate.Devices.Keys;
-using BorderGate.Silo.Api;
-using BorderGate.Silo.Hosting;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.AspNetCore.TestHost;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace BorderGate.Simulation.Tests.Play;
@@ -47,21 +42,5 @@ public sealed class SimulatedSilo : WebApplicationFactory<Program>
         {
             builder.UseSetting(key, value);
         }
-
-        // Until Program.cs calls AddSimulation and maps the route API itself (both are idempotent here).
-        builder.ConfigureTestServices(services =>
-        {
-            services.AddSimulation(new ConfigurationBuilder().AddInMemoryCollection(_settings).Build());
-            services.AddSingleton<IStartupFilter, RouteBranch>();
-        });
-    }
-
-    private sealed class RouteBranch : IStartupFilter
-    {
-        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
-        {
-            app.Map("/api/crossing/route", branch => branch.Run(RouteApi.WriteSnapshotAsync));
-            next(app);
-        };
     }
 }
