@@ -26,7 +26,7 @@ public abstract record CrossingEvent(string CrossingId, DateTimeOffset At)
 }
 
 /// <summary>
-/// A truck's trip moved on (<see cref="Event"/> is the trip event's name: "booked", "arrived", "called",
+/// A truck's trip moved on (<see cref="Event"/> is one of <see cref="TripEventNames"/>: "booked", "arrived", "called",
 /// "plate read", "weighed", "left lane", ...), with where the truck is now.
 /// </summary>
 public sealed record TruckMoved(

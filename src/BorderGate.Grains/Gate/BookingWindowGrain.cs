@@ -59,7 +59,7 @@ public sealed class BookingWindowGrain([PersistentState("bookings")] IPersistent
             var current = await truck.Current();
             if (current is { Status: TruckStatus.Booked } && current.Trip.TripId == trip.TripId)
             {
-                await truck.Advance(new TripTransition(TruckStatus.NoShow, "no-show", $"did not arrive by {deadline:HH:mm}"));
+                await truck.Advance(new TripTransition(TruckStatus.NoShow, TripEventNames.NoShow, $"did not arrive by {deadline:HH:mm}"));
             }
 
             state.State.Trips.Remove(trip.Plate);

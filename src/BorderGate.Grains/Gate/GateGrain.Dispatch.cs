@@ -49,7 +49,7 @@ public sealed partial class GateGrain
         var head = _queue.HeadOrder ?? S.NextOrder;
         var now = TimeProvider.GetUtcNow();
         await _queue.AddAsync(new QueuedTruck(plate, trip.Trip.TripId, trip.Trip.Cargo, trip.Trip.Direction, now, now, false, head - 1));
-        await Truck(plate).Advance(new TripTransition(TruckStatus.Waiting, "returned to queue", reason));
+        await Truck(plate).Advance(new TripTransition(TruckStatus.Waiting, TripEventNames.ReturnedToQueue, reason));
     }
 
     private bool ExportsAllowed()
@@ -106,7 +106,7 @@ public sealed partial class GateGrain
         {
             var entry = calls[i];
             var laneId = assignments[i].LaneId;
-            await Truck(entry.Plate).Advance(new TripTransition(TruckStatus.Called, "called", $"go to {laneId}", LaneId: laneId));
+            await Truck(entry.Plate).Advance(new TripTransition(TruckStatus.Called, TripEventNames.Called, $"go to {laneId}", LaneId: laneId));
             await Lane(laneId).Assign(new QueueEntry(entry.Plate, entry.TripId, entry.Cargo, entry.Direction, entry.ArrivedAt, entry.EligibleAt, entry.Late, 0));
         }
     }
@@ -125,7 +125,7 @@ public sealed partial class GateGrain
             S.BayQueue.RemoveAt(0);
             S.Bays[bayId] = new BayUse(plate, now);
             await state.WriteStateAsync();
-            await Truck(plate).Advance(new TripTransition(TruckStatus.Inspection, "inspection started", $"bay {bayId}", BayId: bayId));
+            await Truck(plate).Advance(new TripTransition(TruckStatus.Inspection, TripEventNames.InspectionStarted, $"bay {bayId}", BayId: bayId));
         }
     }
 
@@ -138,7 +138,7 @@ public sealed partial class GateGrain
             var direction = S.InFlight.GetValueOrDefault(use!.Plate)?.Direction ?? TripDirection.Export;
             S.InFlight[use.Plate] = new InFlightTruck(direction, TruckStatus.Transfer, now);
             await state.WriteStateAsync();
-            await Truck(use.Plate).Advance(new TripTransition(TruckStatus.Transfer, "inspection passed", $"bay {bayId}"));
+            await Truck(use.Plate).Advance(new TripTransition(TruckStatus.Transfer, TripEventNames.InspectionPassed, $"bay {bayId}"));
             await StartTransferAsync(use.Plate);
         }
     }

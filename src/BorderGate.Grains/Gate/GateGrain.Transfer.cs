@@ -28,7 +28,7 @@ public sealed partial class GateGrain
         if (await ReserveVehicleAsync(trip.Trip.ContainerNumber) is { } vehicle)
         {
             var direct = CraneFor(null);
-            await Truck(plate).Advance(new TripTransition(TruckStatus.Transfer, "to driverless truck", $"{vehicle}, {direct.Id}"));
+            await Truck(plate).Advance(new TripTransition(TruckStatus.Transfer, TripEventNames.ToDriverlessTruck, $"{vehicle}, {direct.Id}"));
             await Crane(direct).Enqueue(new CraneJob(
                 $"{trip.Trip.TripId}/direct",
                 trip.Trip.ContainerNumber,
@@ -47,7 +47,7 @@ public sealed partial class GateGrain
 
         await RefreshYardLevelAsync();
         var crane = CraneFor(reservation.BlockId);
-        await Truck(plate).Advance(new TripTransition(TruckStatus.Transfer, "slot reserved", $"slot {reservation.SlotId}, {crane.Id}", SlotId: reservation.SlotId));
+        await Truck(plate).Advance(new TripTransition(TruckStatus.Transfer, TripEventNames.SlotReserved, $"slot {reservation.SlotId}, {crane.Id}", SlotId: reservation.SlotId));
         await Crane(crane).Enqueue(new CraneJob(
             $"{trip.Trip.TripId}/unload",
             trip.Trip.ContainerNumber,

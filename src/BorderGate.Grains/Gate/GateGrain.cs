@@ -166,7 +166,7 @@ public sealed partial class GateGrain(
             await held.WriteStateAsync();
         }
 
-        await Truck(plate).Advance(new TripTransition(TruckStatus.Waiting, "arrived", note));
+        await Truck(plate).Advance(new TripTransition(TruckStatus.Waiting, TripEventNames.Arrived, note));
         await DispatchAsync();
         return new ArrivalDecision(plate, true, booked.TripId, note, eligibleAt);
     }
@@ -285,7 +285,7 @@ public sealed partial class GateGrain(
             Held[plate] = new HeldTruck(plate, entry.TripId, text, now);
             await held.WriteStateAsync();
             await _queue.RemoveAsync(plate);
-            await Truck(plate).Advance(new TripTransition(TruckStatus.Held, "held", text));
+            await Truck(plate).Advance(new TripTransition(TruckStatus.Held, TripEventNames.Held, text));
             return;
         }
 
@@ -293,7 +293,7 @@ public sealed partial class GateGrain(
         {
             Held[plate] = new HeldTruck(plate, booked.TripId, text, now);
             await held.WriteStateAsync();
-            await Truck(plate).Advance(new TripTransition(TruckStatus.Held, "held", text));
+            await Truck(plate).Advance(new TripTransition(TruckStatus.Held, TripEventNames.Held, text));
             return;
         }
 
@@ -316,14 +316,14 @@ public sealed partial class GateGrain(
             return;
         }
 
-        if (trip.Events.Any(e => e.Name == "arrived"))
+        if (trip.Events.Any(e => e.Name == TripEventNames.Arrived))
         {
             // Into the queue first, off the held list second: a crash in between leaves it held, never nowhere.
             var now = TimeProvider.GetUtcNow();
             await _queue.AddAsync(new QueuedTruck(plate, trip.Trip.TripId, trip.Trip.Cargo, trip.Trip.Direction, now, now, false, S.NextOrder++));
             Held.Remove(plate);
             await held.WriteStateAsync();
-            await Truck(plate).Advance(new TripTransition(TruckStatus.Waiting, "released", $"released by {by}"));
+            await Truck(plate).Advance(new TripTransition(TruckStatus.Waiting, TripEventNames.Released, $"released by {by}"));
             await DispatchAsync();
         }
         else
@@ -334,7 +334,7 @@ public sealed partial class GateGrain(
             Held.Remove(plate);
             await held.WriteStateAsync();
             await Window(trip.Window!).Add(new BookedTrip(plate, trip.Trip.TripId, trip.Window!, trip.Trip.Cargo, trip.Trip.Direction));
-            await Truck(plate).Advance(new TripTransition(TruckStatus.Booked, "released", $"released by {by}"));
+            await Truck(plate).Advance(new TripTransition(TruckStatus.Booked, TripEventNames.Released, $"released by {by}"));
         }
     }
 
@@ -345,7 +345,7 @@ public sealed partial class GateGrain(
             throw new InvalidTripTransitionException($"Truck {plate} is not in transfer at {GrainKey}.");
         }
 
-        var view = await Truck(plate).Advance(new TripTransition(TruckStatus.Completed, "completed", "container handed over"));
+        var view = await Truck(plate).Advance(new TripTransition(TruckStatus.Completed, TripEventNames.Completed, "container handed over"));
         S.CompletedTotal++;
         await state.WriteStateAsync();
 

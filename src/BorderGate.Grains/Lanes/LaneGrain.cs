@@ -119,7 +119,7 @@ public sealed partial class LaneGrain(
             return;
         }
 
-        await Truck(truck.Plate).Advance(new TripTransition(TruckStatus.InLane, "plate read", $"lane {_lane.Id}", LaneId: _lane.Id));
+        await Truck(truck.Plate).Advance(new TripTransition(TruckStatus.InLane, TripEventNames.PlateRead, $"lane {_lane.Id}", LaneId: _lane.Id));
         await MoveToAsync(LaneStep.Weighing);
     }
 
@@ -135,7 +135,7 @@ public sealed partial class LaneGrain(
         S.WeighedKg = kg;
         var trip = await Truck(truck.Plate).Current();
         var declared = trip?.Trip.DeclaredWeightKg ?? 0;
-        await Truck(truck.Plate).Advance(new TripTransition(TruckStatus.InLane, "weighed", $"{kg} kg"));
+        await Truck(truck.Plate).Advance(new TripTransition(TruckStatus.InLane, TripEventNames.Weighed, $"{kg} kg"));
         if (declared > 0 && Math.Abs(kg - declared) > declared * Timings.WeightMismatchTolerance)
         {
             await FinishAsync(truck, LaneOutcome.Held, $"weighed {kg} kg, declared {declared} kg");
@@ -144,7 +144,7 @@ public sealed partial class LaneGrain(
 
         var channel = await customs.ChannelOf(trip?.Trip.DeclarationNumber ?? truck.TripId, truck.Cargo, CancellationToken.None);
         S.Channel = channel;
-        await Truck(truck.Plate).Advance(new TripTransition(TruckStatus.InLane, "customs channel", channel.ToString(), Channel: channel));
+        await Truck(truck.Plate).Advance(new TripTransition(TruckStatus.InLane, TripEventNames.CustomsChannel, channel.ToString(), Channel: channel));
         await MoveToAsync(channel == CustomsChannel.Yellow ? LaneStep.DocumentCheck : NextAfterCustoms(truck));
     }
 
@@ -199,11 +199,11 @@ public sealed partial class LaneGrain(
                 await FinishAsync(truck, LaneOutcome.Returned, $"no stable weighbridge reading within {Timings.WeighTimeout.TotalMinutes:0} min on {_lane.Id}");
                 break;
             case LaneStep.DocumentCheck:
-                await Truck(truck.Plate).Advance(new TripTransition(TruckStatus.InLane, "documents checked"));
+                await Truck(truck.Plate).Advance(new TripTransition(TruckStatus.InLane, TripEventNames.DocumentsChecked));
                 await MoveToAsync(NextAfterCustoms(truck));
                 break;
             case LaneStep.Quarantine:
-                await Truck(truck.Plate).Advance(new TripTransition(TruckStatus.InLane, "quarantine passed"));
+                await Truck(truck.Plate).Advance(new TripTransition(TruckStatus.InLane, TripEventNames.QuarantinePassed));
                 await MoveToAsync(LaneStep.BarrierOpening);
                 break;
             case LaneStep.Leaving:
@@ -234,7 +234,7 @@ public sealed partial class LaneGrain(
             return;
         }
 
-        await Truck(truck.Plate).Advance(new TripTransition(TruckStatus.InLane, "barrier opened"));
+        await Truck(truck.Plate).Advance(new TripTransition(TruckStatus.InLane, TripEventNames.BarrierOpened));
         await MoveToAsync(LaneStep.Leaving);
     }
 
@@ -263,13 +263,13 @@ public sealed partial class LaneGrain(
         switch (outcome)
         {
             case LaneOutcome.Passed:
-                await Truck(truck.Plate).Advance(new TripTransition(TruckStatus.Transfer, "left lane", $"to the transfer yard from {_lane.Id}"));
+                await Truck(truck.Plate).Advance(new TripTransition(TruckStatus.Transfer, TripEventNames.LeftLane, $"to the transfer yard from {_lane.Id}"));
                 break;
             case LaneOutcome.ToInspection:
-                await Truck(truck.Plate).Advance(new TripTransition(TruckStatus.Inspection, "to inspection", "red channel: physical inspection"));
+                await Truck(truck.Plate).Advance(new TripTransition(TruckStatus.Inspection, TripEventNames.ToInspection, "red channel: physical inspection"));
                 break;
             case LaneOutcome.Held:
-                await Truck(truck.Plate).Advance(new TripTransition(TruckStatus.Held, "held at lane", reason));
+                await Truck(truck.Plate).Advance(new TripTransition(TruckStatus.Held, TripEventNames.HeldAtLane, reason));
                 break;
         }
 

@@ -40,7 +40,7 @@ public sealed partial class TruckGrain(
             CrossingId = crossingId,
             Status = TruckStatus.Booked,
             Window = window,
-            Events = [new TripEvent("booked", TruckStatus.Booked, now, $"window {window.Start:HH:mm}–{window.End:HH:mm}")],
+            Events = [new TripEvent(TripEventNames.Booked, TruckStatus.Booked, now, $"window {window.Start:HH:mm}–{window.End:HH:mm}")],
         };
         await state.WriteStateAsync();
         LogRegistered(logger, GrainKey, trip.TripId);

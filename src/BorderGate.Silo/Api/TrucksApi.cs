@@ -68,7 +68,7 @@ internal sealed record DriverStatus(
         var why = trip.Status switch
         {
             TruckStatus.Held => trip.HeldReason,
-            TruckStatus.Waiting => trip.Events.LastOrDefault(e => e.Name is "arrived" or "returned to queue")?.Detail,
+            TruckStatus.Waiting => trip.Events.LastOrDefault(e => e.Name is TripEventNames.Arrived or TripEventNames.ReturnedToQueue)?.Detail,
             _ => null,
         };
         return new DriverStatus(trip.Trip.Plate, trip.Trip.TripId, trip.Status, position?.Position, position?.ExpectedWait, trip.LaneId, code, text, why, trip.Window);

@@ -102,18 +102,18 @@ public sealed partial class CrossingSimulation
         _monitor.OnTruckMoved(moved);
         switch (moved)
         {
-            case { Event: "called", LaneId: { } laneId }:
-                var called = new LaneVisit(moved.Plate, moved.At);
+            case { Event: TripEventNames.Called, LaneId: { } laneId }:
+                var called = new LaneVisit(moved.Plate);
                 _visits[laneId] = called;
                 _laneOf[moved.Plate] = laneId;
                 _ = Background(DriveToLaneAsync(laneId, called));
                 break;
-            case { Event: "plate read", LaneId: { } laneId } when _visits.GetValueOrDefault(laneId) is { } arrived && arrived.Plate == moved.Plate:
+            case { Event: TripEventNames.PlateRead, LaneId: { } laneId } when _visits.GetValueOrDefault(laneId) is { } arrived && arrived.Plate == moved.Plate:
                 var kg = _planned.TryGetValue(moved.Plate, out var planned) ? planned.WeighedKg : 20_000;
                 arrived.OnWeighbridge = true;
                 _ = Background(Weighbridge(laneId).PlaceTruckAsync(moved.Plate, kg));
                 break;
-            case { Status: not (TruckStatus.Called or TruckStatus.InLane) } when _laneOf.TryRemove(moved.Plate, out var laneId):
+            case { Status: var status } when !InvariantMonitor.HoldsALane(status) && _laneOf.TryRemove(moved.Plate, out var laneId):
                 if (_visits.GetValueOrDefault(laneId) is { } left && left.Plate == moved.Plate && _visits.TryRemove(new KeyValuePair<string, LaneVisit>(laneId, left)) && left.OnWeighbridge)
                 {
                     _ = Background(Weighbridge(laneId).ClearAsync());

@@ -224,12 +224,10 @@ public sealed partial class CrossingSimulation : IAsyncDisposable
         }
     }
 
-    /// <summary>A truck called to a lane, as the watcher saw it.</summary>
-    private sealed class LaneVisit(string plate, DateTimeOffset since)
+    /// <summary>A truck called to a lane, as the feed told it (its identity tells one call from the next of the same truck).</summary>
+    private sealed class LaneVisit(string plate)
     {
         public string Plate { get; } = plate;
-
-        public DateTimeOffset Since { get; } = since;
 
         public bool OnWeighbridge { get; set; }
     }

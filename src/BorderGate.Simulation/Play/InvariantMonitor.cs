@@ -67,10 +67,13 @@ internal sealed class InvariantMonitor
         }
     }
 
+    /// <summary>A truck holds the lane it was called to until it leaves it (through the barrier, to a bay, held, or sent back).</summary>
+    public static bool HoldsALane(TruckStatus status) => status is TruckStatus.Called or TruckStatus.InLane;
+
     /// <summary>One step of a trip from the feed (called in sequence order, from one reader).</summary>
     public void OnTruckMoved(TruckMoved moved)
     {
-        if (moved is { Event: "called", LaneId: { } laneId })
+        if (moved is { Event: TripEventNames.Called, LaneId: { } laneId })
         {
             if (_laneHolder.TryGetValue(laneId, out var holder) && holder != moved.Plate)
             {
@@ -85,7 +88,7 @@ internal sealed class InvariantMonitor
             _laneHolder[laneId] = moved.Plate;
             _holderLane[moved.Plate] = laneId;
         }
-        else if (moved.Status is not (TruckStatus.Called or TruckStatus.InLane) && _holderLane.Remove(moved.Plate, out var left))
+        else if (!HoldsALane(moved.Status) && _holderLane.Remove(moved.Plate, out var left))
         {
             _laneHolder.Remove(left);
         }
