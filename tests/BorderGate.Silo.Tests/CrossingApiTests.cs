@@ -28,23 +28,10 @@ public sealed class CrossingApiTests : IAsyncLifetime
         _data.Dispose();
     }
 
-    private static object Declaration(string plate, string container = "CSQU3054383", string company = "vn-fruit-co", int weight = 24_000) => new
-    {
-        companyId = company,
-        truckPlate = plate,
-        containerNumber = container,
-        cargoKind = "FreshFruit",
-        direction = "Export",
-        customsDeclarationNumber = "305123456789",
-        driverName = "Nguyen Van A",
-        driverPhone = "0912345678",
-        grossWeightKg = weight,
-    };
-
     [Fact]
     public async Task InvalidDeclaration_AnswersWithFieldErrors_AndTheCompanySeesTheAlerts()
     {
-        var response = await _client.PostAsJsonAsync("/api/trips", Declaration("29C-123.4X", container: "CSQU3054384", company: "bad-co"));
+        var response = await _client.PostAsJsonAsync("/api/trips", TestDeclarations.Declaration("29C-123.4X", container: "CSQU3054384", company: "bad-co"));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var body = await response.Content.ReadAsStringAsync();
@@ -74,7 +61,7 @@ public sealed class CrossingApiTests : IAsyncLifetime
     [Fact]
     public async Task ValidDeclaration_IsBooked_ThenArrivalCallsTheTruckToALane_DriverSeesIt()
     {
-        var created = await _client.PostAsJsonAsync("/api/trips", Declaration("29C-123.45"));
+        var created = await _client.PostAsJsonAsync("/api/trips", TestDeclarations.Declaration("29C-123.45"));
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var trip = await created.Content.ReadFromJsonAsync<JsonElement>(s_json);
         Assert.Equal("29C12345", trip.GetProperty("plate").GetString());
@@ -83,7 +70,7 @@ public sealed class CrossingApiTests : IAsyncLifetime
         Assert.Equal("Booked", booked.GetProperty("status").GetString());
         Assert.Equal("come-in-window", booked.GetProperty("nextStepCode").GetString());
 
-        var second = await _client.PostAsJsonAsync("/api/trips", Declaration("29C12345"));
+        var second = await _client.PostAsJsonAsync("/api/trips", TestDeclarations.Declaration("29C12345"));
         Assert.Equal(HttpStatusCode.Conflict, second.StatusCode);
 
         var arrival = await _client.PostAsJsonAsync("/api/crossing/arrivals", new { plate = "29C12345" });
@@ -102,7 +89,7 @@ public sealed class CrossingApiTests : IAsyncLifetime
     [Fact]
     public async Task ChinesePlate_IsDeclaredAndFoundByItsCharacters()
     {
-        var created = await _client.PostAsJsonAsync("/api/trips", Declaration("桂A·12345", container: "MSKU9070323", company: "cn-co"));
+        var created = await _client.PostAsJsonAsync("/api/trips", TestDeclarations.Declaration("桂A·12345", container: "MSKU9070323", company: "cn-co"));
 
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         Assert.Equal("/api/trucks/%E6%A1%82A12345", created.Headers.Location!.OriginalString);
@@ -145,7 +132,7 @@ public sealed class CrossingApiTests : IAsyncLifetime
             Assert.Equal(HttpStatusCode.NoContent, (await _client.PostAsJsonAsync($"/api/crossing/lanes/{lane}/close", new { by = "op-1", reason = "shift change" })).StatusCode);
         }
 
-        await _client.PostAsJsonAsync("/api/trips", Declaration("29C55501"));
+        await _client.PostAsJsonAsync("/api/trips", TestDeclarations.Declaration("29C55501"));
         await _client.PostAsJsonAsync("/api/crossing/arrivals", new { plate = "29C55501" });
         var waiting = await _client.GetFromJsonAsync<JsonElement>("/api/trucks/29C55501/status", s_json);
         Assert.Equal("Waiting", waiting.GetProperty("status").GetString());

@@ -36,18 +36,7 @@ public sealed class FeedApiTests : IAsyncLifetime
 
     private async Task DeclareAndArriveAsync(string plate)
     {
-        var created = await _http.PostAsJsonAsync("/api/trips", new
-        {
-            companyId = "vn-garment-co",
-            truckPlate = plate,
-            containerNumber = "CSQU3054383",
-            cargoKind = "Garments",
-            direction = "Export",
-            customsDeclarationNumber = "305123456789",
-            driverName = "Tran Thi B",
-            driverPhone = "0987654321",
-            grossWeightKg = 18_000,
-        });
+        var created = await _http.PostAsJsonAsync("/api/trips", TestDeclarations.Declaration(plate));
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         (await _http.PostAsJsonAsync("/api/crossing/arrivals", new { plate })).EnsureSuccessStatusCode();
     }
