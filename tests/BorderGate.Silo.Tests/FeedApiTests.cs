@@ -114,4 +114,20 @@ public sealed class FeedApiTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains("feed sequence number", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task BadLastEventId_IsRefusedWithAClearError_AndTheFeedStaysWhole()
+    {
+        await DeclareAndArriveAsync("29C55555");
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/crossing/feed");
+        request.Headers.TryAddWithoutValidation("Last-Event-ID", "seven");
+
+        using var response = await _http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("Last-Event-ID must be a feed sequence number", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var stored = await TakeAsync(await CrossingFeedReader.OpenAsync(_http, _base, after: 0, cancel.Token), 3);
+        Assert.Equal([1L, 2, 3], stored.Select(i => i.Sequence));
+    }
 }
