@@ -45,13 +45,33 @@ internal sealed class FrameChannel(WebSocket socket) : IDisposable
         await SendRawAsync(bytes, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Sends a frame numbered by <paramref name="nextSeq"/> while this channel's sends are held: concurrent senders
+    /// put their seqs on the wire in the order they were taken, so the receiver never sees a lower seq after a higher one.
+    /// </summary>
+    public Task SendNumberedAsync(DeviceFrame frame, Func<long> nextSeq, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(frame);
+        ArgumentNullException.ThrowIfNull(nextSeq);
+        return SendHeldAsync(
+            () =>
+            {
+                frame.Seq = nextSeq();
+                return JsonSerializer.SerializeToUtf8Bytes(frame, DeviceProtocolJsonContext.Default.DeviceFrame);
+            },
+            cancellationToken);
+    }
+
     /// <summary>Sends text as it is (the simulation's fault injection and the tests send broken messages).</summary>
-    public async Task SendRawAsync(ReadOnlyMemory<byte> utf8, CancellationToken cancellationToken)
+    public Task SendRawAsync(ReadOnlyMemory<byte> utf8, CancellationToken cancellationToken) => SendHeldAsync(() => utf8, cancellationToken);
+
+    /// <summary>One message at a time on the socket; <paramref name="message"/> is made once this send holds it.</summary>
+    private async Task SendHeldAsync(Func<ReadOnlyMemory<byte>> message, CancellationToken cancellationToken)
     {
         await _sendLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            await socket.SendAsync(utf8, WebSocketMessageType.Text, endOfMessage: true, cancellationToken).ConfigureAwait(false);
+            await socket.SendAsync(message(), WebSocketMessageType.Text, endOfMessage: true, cancellationToken).ConfigureAwait(false);
         }
         finally
         {

@@ -146,8 +146,7 @@ public abstract partial class SimulatedDevice : IAsyncDisposable
     private async Task SendAsync(DeviceFrame frame, CancellationToken cancellationToken)
     {
         var channel = _channel ?? throw new InvalidOperationException($"Simulated device {DeviceId} is not connected.");
-        frame.Seq = Faults.NextSeq(ref _seq);
-        await channel.SendAsync(frame, cancellationToken).ConfigureAwait(false);
+        await channel.SendNumberedAsync(frame, () => Faults.NextSeq(ref _seq), cancellationToken).ConfigureAwait(false);
     }
 
     private async Task ReceiveLoopAsync(FrameChannel channel, CancellationToken cancellationToken)

@@ -84,6 +84,10 @@ public sealed partial class CrossingSimulation
             case TruckStatus.Held:
                 _monitor.Add($"truck {truck.Plate} is held without a reason");
                 break;
+            case TruckStatus.NoShow when trip.Window is { } window:
+                var seen = _sightedAt.TryGetValue(truck.Plate, out var at) ? $"seen at the entrance {at:MM-dd HH:mm:ss}" : "never seen at the entrance";
+                _monitor.Add($"truck {truck.Plate} ({truck.Kind}) ended NoShow: {seen}, window {window.Start:MM-dd HH:mm}–{window.End:HH:mm}, no-show after {window.End + _layout.Policy.NoShowAfter:MM-dd HH:mm}");
+                break;
             default:
                 _monitor.Add($"truck {truck.Plate} ({truck.Kind}) ended {trip.Status}");
                 break;
