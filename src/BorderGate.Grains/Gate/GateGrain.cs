@@ -22,6 +22,9 @@ public sealed partial class GateGrain(
     CrossingSites sites,
     ILogger<GateGrain> logger) : Grain, IGateGrain, ICraneJobObserver, IFleetObserver
 {
+    /// <summary>How late an entrance camera's report of a sighting may reach the gate and still be judged by its own time.</summary>
+    internal static readonly TimeSpan MaxSightingDelay = TimeSpan.FromMinutes(30);
+
     private SiteLayout _layout = null!;
     private GateQueue _queue = null!;
     private IGrainTimer? _clock;
@@ -137,7 +140,13 @@ public sealed partial class GateGrain(
         return window;
     }
 
-    public async Task<ArrivalDecision> TruckArrived(string plate)
+    public Task<ArrivalDecision> TruckArrived(string plate) => ArriveAsync(plate, TimeProvider.GetUtcNow());
+
+    /// <summary>
+    /// A truck at the entrance, seen at <paramref name="seenAt"/>: the arrival rules (early, on time, late, no-show)
+    /// judge that moment, not the moment the gate gets to the sighting, which on a busy day can come later.
+    /// </summary>
+    private async Task<ArrivalDecision> ArriveAsync(string plate, DateTimeOffset seenAt)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(plate);
         var now = TimeProvider.GetUtcNow();
@@ -147,7 +156,7 @@ public sealed partial class GateGrain(
             return new ArrivalDecision(plate, true, null, "already inside", null);
         }
 
-        var booked = await TakeBookingAsync(plate);
+        var booked = await TakeBookingAsync(plate) ?? await ReinstateSeenInTimeAsync(plate, seenAt);
         if (booked is null)
         {
             const string reason = "No valid declaration: no booked trip for this plate. Declare the trip and book an arrival window first.";
@@ -157,7 +166,7 @@ public sealed partial class GateGrain(
             return new ArrivalDecision(plate, false, null, reason, null);
         }
 
-        var (eligibleAt, late, note) = ArrivalRules(booked.Window, now);
+        var (eligibleAt, late, note) = ArrivalRules(booked.Window, seenAt);
         await _queue.AddAsync(new QueuedTruck(plate, booked.TripId, booked.Cargo, booked.Direction, now, eligibleAt, late, S.NextOrder++));
 
         // The gate's own state is untouched (its order counter is recovered from the queue on activation).
@@ -367,8 +376,34 @@ public sealed partial class GateGrain(
         }
 
         return deviceEvent.Name == "plate-read" && deviceEvent.Data.TryGetValue("plate", out var plate) && !string.IsNullOrWhiteSpace(plate)
-            ? TruckArrived(plate)
+            ? ArriveAsync(plate, SightingTime(deviceEvent.At))
             : Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// When the camera saw the truck, as the gate believes it: never later than now, and a report older than
+    /// <see cref="MaxSightingDelay"/> (a camera clock gone wrong) counts from now.
+    /// </summary>
+    private DateTimeOffset SightingTime(DateTimeOffset reported)
+    {
+        var now = TimeProvider.GetUtcNow();
+        return reported > now || reported < now - MaxSightingDelay ? now : reported;
+    }
+
+    /// <summary>
+    /// A truck the no-show sweep got to before the gate got to its sighting: seen before its deadline, it did come,
+    /// so its trip is back on (the sweep already took it off the ledger and out of its window).
+    /// </summary>
+    private async Task<BookedTrip?> ReinstateSeenInTimeAsync(string plate, DateTimeOffset seenAt)
+    {
+        var trip = await Truck(plate).Current();
+        if (trip is not { Status: TruckStatus.NoShow, Window: { } window } || seenAt > window.End + Policy.NoShowAfter)
+        {
+            return null;
+        }
+
+        LogReinstated(logger, GrainKey, plate, seenAt);
+        return new BookedTrip(plate, trip.Trip.TripId, window, trip.Trip.Cargo, trip.Trip.Direction);
     }
 
     /// <summary>The plate's booking, taken out of its window's grain (the truck knows which window), and off the ledger.</summary>
@@ -398,6 +433,9 @@ public sealed partial class GateGrain(
 
     private LaneSlot LaneSlotOf(string laneId) =>
         S.Lanes.TryGetValue(laneId, out var slot) ? slot : throw new KeyNotFoundException($"Crossing {GrainKey} has no lane '{laneId}'.");
+
+    [LoggerMessage(2106, LogLevel.Information, "Gate {Crossing}: truck {Plate} was seen at {SeenAt:O}, before its no-show deadline; its sighting was handled after the sweep, so its trip is back on")]
+    private static partial void LogReinstated(ILogger logger, string crossing, string plate, DateTimeOffset seenAt);
 
     [LoggerMessage(2105, LogLevel.Warning, "Gate {Crossing}: {Count} queue entries of trucks found elsewhere after a restart were dropped")]
     private static partial void LogQueueReconciled(ILogger logger, string crossing, int count);

@@ -14,6 +14,9 @@ internal static class TripRules
         [TruckStatus.Inspection] = [TruckStatus.Inspection, TruckStatus.Transfer, TruckStatus.Held],
         [TruckStatus.Transfer] = [TruckStatus.Transfer, TruckStatus.Completed, TruckStatus.Held],
         [TruckStatus.Held] = [TruckStatus.Waiting, TruckStatus.Booked, TruckStatus.Transfer, TruckStatus.Inspection],
+
+        // Seen at the entrance before its deadline, but the sighting reached the gate after the no-show sweep.
+        [TruckStatus.NoShow] = [TruckStatus.Waiting],
     };
 
     public static bool IsFinal(TruckStatus status) => status is TruckStatus.Completed or TruckStatus.NoShow;

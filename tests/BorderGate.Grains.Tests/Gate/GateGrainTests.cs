@@ -109,6 +109,56 @@ public sealed class GateGrainTests : IAsyncLifetime
         await Wait.WaitUntil(async () => (await _crossing.Truck("29C50001").Current())!.Status == TruckStatus.NoShow, TimeSpan.FromSeconds(10), "the booking lapsed");
     }
 
+    private async Task<ArrivalWindow> LapseAsync(string plate)
+    {
+        await _crossing.BookAsync(plate);
+        var window = (await _crossing.Truck(plate).Current())!.Window!;
+        _crossing.Cluster.TimeProvider.Advance(window.End + TestSites.Small().Policy.NoShowAfter + TimeSpan.FromMinutes(2) - _crossing.Now);
+        await Wait.WaitUntil(async () => (await _crossing.Truck(plate).Current())!.Status == TruckStatus.NoShow, TimeSpan.FromSeconds(10), "the booking lapsed");
+        return window;
+    }
+
+    private Task SightAsync(string plate, DateTimeOffset seenAt) =>
+        _crossing.Gate.OnDeviceEvent(new DeviceEvent("cam-entrance", DeviceKind.PlateCamera, "plate-read", new Dictionary<string, string> { ["plate"] = plate }, seenAt));
+
+    [Fact]
+    public async Task SightingBeforeTheDeadline_HandledAfterTheNoShowSweep_StillAdmitsTheTruck()
+    {
+        var window = await LapseAsync("29C50002");
+        var deadline = window.End + TestSites.Small().Policy.NoShowAfter;
+
+        await SightAsync("29C50002", deadline - TimeSpan.FromMinutes(1));
+
+        await Wait.WaitUntil(async () => (await _crossing.Truck("29C50002").Current())!.Status != TruckStatus.NoShow, TimeSpan.FromSeconds(10), "the sighting was handled");
+        var trip = (await _crossing.Truck("29C50002").Current())!;
+        Assert.Contains(trip.Status, new[] { TruckStatus.Waiting, TruckStatus.Called });
+        Assert.Equal(["booked", "no-show", "arrived"], trip.Events.Select(e => e.Name).Take(3));
+        Assert.StartsWith("late", trip.Events[2].Detail, StringComparison.Ordinal);
+        Assert.DoesNotContain((await _crossing.Gate.Snapshot()).Held, h => h.Plate == "29C50002");
+    }
+
+    [Fact]
+    public async Task SightingAfterTheDeadline_OrReportedTooLate_IsHeldAtTheEntrance_AndStaysANoShow()
+    {
+        var window = await LapseAsync("29C50003");
+        var deadline = window.End + TestSites.Small().Policy.NoShowAfter;
+        await SightAsync("29C50003", deadline + TimeSpan.FromSeconds(30));
+
+        // A camera whose report claims a sighting before the deadline but reaches the gate more than the allowed delay later counts from now.
+        var other = await LapseAsync("29C50004");
+        var otherDeadline = other.End + TestSites.Small().Policy.NoShowAfter;
+        _crossing.Cluster.TimeProvider.Advance(otherDeadline + BorderGate.Grains.Gate.GateGrain.MaxSightingDelay + TimeSpan.FromMinutes(1) - _crossing.Now);
+        await SightAsync("29C50004", otherDeadline - TimeSpan.FromMinutes(1));
+
+        await Wait.WaitUntil(async () => (await _crossing.Gate.Snapshot()).Held.Count == 2, TimeSpan.FromSeconds(10), "both sightings were handled");
+        var held = (await _crossing.Gate.Snapshot()).Held;
+        foreach (var plate in new[] { "29C50003", "29C50004" })
+        {
+            Assert.Equal(TruckStatus.NoShow, (await _crossing.Truck(plate).Current())!.Status);
+            Assert.Contains(held, h => h.Plate == plate && h.Reason.Contains("No valid declaration", StringComparison.Ordinal));
+        }
+    }
+
     [Fact]
     public async Task HoldAndRelease_QueuedTruck()
     {
