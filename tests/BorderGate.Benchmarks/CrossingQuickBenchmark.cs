@@ -69,14 +69,23 @@ internal static class CrossingQuickBenchmark
         listener.InstrumentPublished = (instrument, l) =>
         {
             if ((instrument.Meter.Name == "BorderGate.Crossing" && instrument.Name == "bordergate.device.ack.latency")
-                || instrument.Name == "bordergate.actors.storage.write.size")
+                || instrument.Name is "bordergate.actors.storage.write.size" or "bordergate.actors.storage.duration" or "bordergate.actors.activations.created"
+                    or "bordergate.actors.call.duration")
             {
                 l.EnableMeasurementEvents(instrument);
             }
         };
         var written = new Dictionary<string, (long Writes, long Bytes)>(StringComparer.Ordinal);
-        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+        var storage = new Dictionary<string, (long Count, double TotalMs)>(StringComparer.Ordinal);
+        long activations = 0;
+        listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
         {
+            if (instrument.Name == "bordergate.actors.activations.created")
+            {
+                Interlocked.Add(ref activations, value);
+                return;
+            }
+
             var name = tags.Length > 0 ? tags[0].Value as string ?? "?" : "?";
             lock (written)
             {
@@ -84,8 +93,33 @@ internal static class CrossingQuickBenchmark
                 written[name] = (writes + 1, bytes + value);
             }
         });
-        listener.SetMeasurementEventCallback<double>((_, value, _, _) =>
+        var turns = new Dictionary<string, (long Count, double TotalMs)>(StringComparer.Ordinal);
+        listener.SetMeasurementEventCallback<double>((instrument, value, tags, _) =>
         {
+            if (instrument.Name == "bordergate.actors.call.duration")
+            {
+                var key = $"{(tags.Length > 0 ? tags[0].Value : "?")}.{(tags.Length > 1 ? tags[1].Value : "?")}";
+                lock (turns)
+                {
+                    var (count, total) = turns.GetValueOrDefault(key);
+                    turns[key] = (count + 1, total + value);
+                }
+
+                return;
+            }
+
+            if (instrument.Name == "bordergate.actors.storage.duration")
+            {
+                var operation = tags.Length > 0 ? tags[0].Value as string ?? "?" : "?";
+                lock (storage)
+                {
+                    var (count, total) = storage.GetValueOrDefault(operation);
+                    storage[operation] = (count + 1, total + value);
+                }
+
+                return;
+            }
+
             lock (acks)
             {
                 acks.Add(value / speedUp);
@@ -112,6 +146,24 @@ internal static class CrossingQuickBenchmark
         output.WriteLine(string.Create(inv, $"process_cpu_s: {(System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds:0.0}"));
         output.WriteLine(string.Create(inv, $"allocated_mb: {(GC.GetTotalAllocatedBytes() - allocatedBefore) / 1048576.0:0}"));
         output.WriteLine(string.Create(inv, $"gen2_collections: {GC.CollectionCount(2) - gen2Before}"));
+        output.WriteLine(string.Create(inv, $"activations_created: {Interlocked.Read(ref activations)}"));
+        lock (turns)
+        {
+            // Calls to the crossing's single grains (gate, yard) run one at a time: their summed duration is how busy they were.
+            foreach (var (method, (count, total)) in turns.Where(t => t.Key.StartsWith("IGate", StringComparison.Ordinal) || t.Key.StartsWith("ICraneJob", StringComparison.Ordinal)
+                || t.Key.StartsWith("IFleet", StringComparison.Ordinal) || t.Key.StartsWith("IYard", StringComparison.Ordinal) || t.Key.StartsWith("IDeviceEventSink", StringComparison.Ordinal)).OrderByDescending(t => t.Value.TotalMs).Take(12))
+            {
+                output.WriteLine(string.Create(inv, $"# calls {method}: {count}, {total / 1000:0.0} s in all, {total / Math.Max(1, count):0.00} ms each"));
+            }
+        }
+
+        lock (storage)
+        {
+            foreach (var (operation, (count, total)) in storage.OrderBy(s => s.Key, StringComparer.Ordinal))
+            {
+                output.WriteLine(string.Create(inv, $"storage_{operation}: {count} ({total / Math.Max(1, count):0.000} ms real on average, queueing and commit included)"));
+            }
+        }
         lock (written)
         {
             foreach (var (name, (writes, bytes)) in written.OrderByDescending(w => w.Value.Bytes))

@@ -10,6 +10,7 @@ namespace BorderGate.Grains.Tests;
 public sealed class FakeHardware : IDeviceLink
 {
     private readonly ConcurrentDictionary<string, bool> _disconnected = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, TaskCompletionSource> _held = new(StringComparer.Ordinal);
 
     public ConcurrentQueue<(string DeviceId, DeviceCommand Command)> Commands { get; } = new();
 
@@ -22,7 +23,25 @@ public sealed class FakeHardware : IDeviceLink
         }
 
         Commands.Enqueue((deviceId, command));
-        return Task.FromResult(new DeviceAck(command.CommandId, true, null));
+        var ack = new DeviceAck(command.CommandId, true, null);
+        return _held.TryGetValue(deviceId, out var gate) ? AckWhenReleased(gate.Task, ack) : Task.FromResult(ack);
+    }
+
+    /// <summary>The device takes its commands but acknowledges none until <see cref="ReleaseAcks"/>.</summary>
+    public void HoldAcks(string deviceId) => _held.TryAdd(deviceId, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+
+    public void ReleaseAcks(string deviceId)
+    {
+        if (_held.TryRemove(deviceId, out var gate))
+        {
+            gate.TrySetResult();
+        }
+    }
+
+    private static async Task<DeviceAck> AckWhenReleased(Task released, DeviceAck ack)
+    {
+        await released.ConfigureAwait(false);
+        return ack;
     }
 
     public bool IsConnected(string deviceId) => !_disconnected.ContainsKey(deviceId);

@@ -106,7 +106,13 @@ public interface IYardGrain : IGrainWithStringKey
 
     [ReadOnly]
     Task<YardView> Snapshot();
+
+    /// <summary>How full the yard is (capacity, occupied, reserved), without the slots.</summary>
+    [ReadOnly]
+    Task<YardLevel> Level();
 }
+
+public sealed record YardLevel(int Capacity, int Occupied, int Reserved);
 
 public sealed record SlotReservation(string SlotId, string BlockId, string ContainerNumber, DateTimeOffset ExpiresAt);
 

@@ -22,6 +22,7 @@ public sealed partial class CraneGrain(
     private const int DoneMemory = 200;
     private SiteLayout _layout = null!;
     private CraneLayout _crane = null!;
+    private IGrainTimer? _start;
 
     private CraneState S => state.State;
 
@@ -34,6 +35,8 @@ public sealed partial class CraneGrain(
             S.PositionX = _crane.RailStartX;
         }
 
+        // Jobs queued before a restart resume.
+        StartSoon();
         return Task.CompletedTask;
     }
 
@@ -47,7 +50,28 @@ public sealed partial class CraneGrain(
 
         S.Queue.Add(job);
         await state.WriteStateAsync();
-        await StartNextAsync();
+
+        // The move starts in a turn of its own: whoever queued the job (the gate, busy with every truck) has its
+        // answer once the job is stored, not after the controller's acknowledgement.
+        StartSoon();
+    }
+
+    private void StartSoon()
+    {
+        if (S.Mode != CraneMode.Idle || S.Queue.Count == 0 || _start is not null)
+        {
+            return;
+        }
+
+        _start = RegisterGrainTimer(
+            _ =>
+            {
+                _start?.Dispose();
+                _start = null;
+                return StartNextAsync();
+            },
+            TimeSpan.Zero,
+            Timeout.InfiniteTimeSpan);
     }
 
     public Task<CraneView> Status() =>

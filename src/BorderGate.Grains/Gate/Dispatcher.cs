@@ -28,26 +28,37 @@ public static class Dispatcher
         ref int perishablesInARow,
         bool exportsAllowed)
     {
-        ArgumentNullException.ThrowIfNull(freeLanes);
         ArgumentNullException.ThrowIfNull(queue);
+        return AssignInOrder(freeLanes, queue.OrderBy(w => w.Late).ThenBy(w => w.Order), now, policy, ref perishablesInARow, exportsAllowed);
+    }
+
+    /// <summary>
+    /// <see cref="Assign"/> for a queue already in dispatch order (on time before late, then arrival order), read only
+    /// as far as each lane's choice needs: with thousands waiting, a dispatch looks at the head of the queue.
+    /// </summary>
+    public static IReadOnlyList<Assignment> AssignInOrder(
+        IReadOnlyList<FreeLane> freeLanes,
+        IEnumerable<Waiting> inDispatchOrder,
+        DateTimeOffset now,
+        DispatchPolicy policy,
+        ref int perishablesInARow,
+        bool exportsAllowed)
+    {
+        ArgumentNullException.ThrowIfNull(freeLanes);
+        ArgumentNullException.ThrowIfNull(inDispatchOrder);
         ArgumentNullException.ThrowIfNull(policy);
         var assignments = new List<Assignment>();
         var taken = new HashSet<string>(StringComparer.Ordinal);
-        var ordered = queue.Where(w => w.EligibleAt <= now && (exportsAllowed || w.Direction != TripDirection.Export))
-            .OrderBy(w => w.Late)
-            .ThenBy(w => w.Order)
-            .ToList();
+        using var eligible = new ReadAhead(inDispatchOrder.Where(w => w.EligibleAt <= now && (exportsAllowed || w.Direction != TripDirection.Export)));
 
         // Specialised lanes first, so that a general lane does not take the truck only they could serve.
         foreach (var lane in freeLanes.OrderBy(l => l.Kind == LaneKind.General ? 1 : 0).ThenBy(l => l.LaneId, StringComparer.Ordinal))
         {
-            var candidates = ordered.Where(w => !taken.Contains(w.Plate) && Fits(lane, w)).ToList();
-            if (candidates.Count == 0)
+            if (Choose(lane, eligible, taken, policy, perishablesInARow) is not { } pick)
             {
                 continue;
             }
 
-            var pick = Choose(lane, candidates, policy, perishablesInARow);
             taken.Add(pick.Plate);
             perishablesInARow = pick.Cargo.IsPerishable() ? perishablesInARow + 1 : 0;
             assignments.Add(new Assignment(lane.LaneId, pick.Plate));
@@ -68,27 +79,88 @@ public static class Dispatcher
         return directionOk && kindOk;
     }
 
-    private static Waiting Choose(FreeLane lane, List<Waiting> candidates, DispatchPolicy policy, int perishablesInARow)
+    /// <summary>
+    /// The lane's pick among the trucks not yet taken that fit it, in order: an oversize lane prefers an oversize
+    /// load; otherwise the first truck, or the first perishable of the same lateness unless
+    /// <see cref="DispatchPolicy.MaxPerishablesInARow"/> went in a row and a non-perishable could go.
+    /// </summary>
+    private static Waiting? Choose(FreeLane lane, ReadAhead queue, HashSet<string> taken, DispatchPolicy policy, int perishablesInARow)
     {
-        var first = candidates[0];
-        var preferred = lane.Kind switch
+        var othersMustGo = perishablesInARow >= policy.MaxPerishablesInARow;
+        Waiting? first = null, perishable = null, other = null;
+        var perishableSettled = false;
+        for (var i = 0; queue.TryGet(i, out var truck); i++)
         {
-            LaneKind.Oversize => candidates.FirstOrDefault(w => w.Cargo.IsOversize()),
-            _ => null,
-        };
-        if (preferred is not null)
-        {
-            return preferred;
+            if (taken.Contains(truck.Plate) || !Fits(lane, truck))
+            {
+                continue;
+            }
+
+            if (lane.Kind == LaneKind.Oversize && truck.Cargo.IsOversize())
+            {
+                return truck;
+            }
+
+            first ??= truck;
+            if (!perishableSettled)
+            {
+                if (truck.Late != first.Late)
+                {
+                    // The queue is on time before late: no perishable of the first truck's lateness is left.
+                    perishableSettled = true;
+                }
+                else if (truck.Cargo.IsPerishable())
+                {
+                    perishable = truck;
+                    perishableSettled = true;
+                }
+            }
+
+            if (other is null && !truck.Cargo.IsPerishable())
+            {
+                other = truck;
+            }
+
+            if (lane.Kind != LaneKind.Oversize && perishableSettled && (other is not null || !othersMustGo))
+            {
+                break;
+            }
         }
 
-        var perishable = candidates.FirstOrDefault(w => w.Cargo.IsPerishable() && w.Late == first.Late);
-        var other = candidates.FirstOrDefault(w => !w.Cargo.IsPerishable());
-        if (perishable is null)
+        if (first is null || perishable is null)
         {
             return first;
         }
 
         // Priority for perishables is bounded so that the others still move.
-        return perishablesInARow >= policy.MaxPerishablesInARow && other is not null ? other : perishable;
+        return othersMustGo && other is not null ? other : perishable;
+    }
+
+    /// <summary>A sequence read once, as far as asked, and remembered for the next lane.</summary>
+    private sealed class ReadAhead(IEnumerable<Waiting> source) : IDisposable
+    {
+        private readonly IEnumerator<Waiting> _source = source.GetEnumerator();
+        private readonly List<Waiting> _read = [];
+        private bool _ended;
+
+        public bool TryGet(int index, out Waiting truck)
+        {
+            while (index >= _read.Count && !_ended)
+            {
+                if (_source.MoveNext())
+                {
+                    _read.Add(_source.Current);
+                }
+                else
+                {
+                    _ended = true;
+                }
+            }
+
+            truck = index < _read.Count ? _read[index] : null!;
+            return index < _read.Count;
+        }
+
+        public void Dispose() => _source.Dispose();
     }
 }

@@ -76,9 +76,9 @@ public sealed partial class GateGrain
             return;
         }
 
-        var waiting = _queue.Trucks.Select(q => new Waiting(q.Plate, q.Cargo, q.Direction, q.EligibleAt, q.Late, q.Order)).ToList();
+        var waiting = _queue.InDispatchOrder.Select(q => new Waiting(q.Plate, q.Cargo, q.Direction, q.EligibleAt, q.Late, q.Order));
         var run = S.PerishablesInARow;
-        var assignments = Dispatcher.Assign(free, waiting, now, Policy, ref run, ExportsAllowed());
+        var assignments = Dispatcher.AssignInOrder(free, waiting, now, Policy, ref run, ExportsAllowed());
         if (assignments.Count == 0)
         {
             return;
@@ -98,17 +98,39 @@ public sealed partial class GateGrain
             Diagnostics.Dispatches.Add(1, new KeyValuePair<string, object?>(Diagnostics.LaneTag, assignment.LaneId));
         }
 
-        // Stored before anyone is told: a crash here re-runs nothing twice. The lanes first, the queue second
-        // (a crash in between leaves a truck in its lane and in the queue, which activation reconciles).
-        await state.WriteStateAsync();
-        await _queue.RemoveAsync([.. calls.Select(c => c.Plate)]);
-        for (var i = 0; i < assignments.Count; i++)
+        // Stored before anyone is told: a crash here re-runs nothing twice. The lanes first, the queue second (a crash
+        // in between leaves a truck in its lane and in the queue, which activation reconciles). Both writes are handed
+        // to storage at once: a grain's writes commit in the order they were made (one writer per grain), so the order
+        // holds while the gate waits for one commit instead of two.
+        var lanesStored = state.WriteStateAsync();
+        var dequeued = _queue.RemoveAsync([.. calls.Select(c => c.Plate)]);
+        try
         {
-            var entry = calls[i];
-            var laneId = assignments[i].LaneId;
-            await Truck(entry.Plate).Advance(new TripTransition(TruckStatus.Called, TripEventNames.Called, $"go to {laneId}", LaneId: laneId));
-            await Lane(laneId).Assign(new QueueEntry(entry.Plate, entry.TripId, entry.Cargo, entry.Direction, entry.ArrivedAt, entry.EligibleAt, entry.Late, 0));
+            await lanesStored;
         }
+        catch
+        {
+            // The lanes were not stored (the state is back to what storage holds): the trucks go back to the queue
+            // whatever became of their removal, so that none is left nowhere.
+            await dequeued.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ContinueOnCapturedContext);
+            foreach (var entry in calls)
+            {
+                await _queue.AddAsync(entry);
+            }
+
+            throw;
+        }
+
+        await dequeued;
+
+        // Each called truck is told before its lane expects it; different trucks and lanes are told at the same time.
+        await Task.WhenAll(calls.Select((entry, i) => CallAsync(entry, assignments[i].LaneId)));
+    }
+
+    private async Task CallAsync(QueuedTruck entry, string laneId)
+    {
+        await Truck(entry.Plate).Advance(new TripTransition(TruckStatus.Called, TripEventNames.Called, $"go to {laneId}", LaneId: laneId));
+        await Lane(laneId).Assign(new QueueEntry(entry.Plate, entry.TripId, entry.Cargo, entry.Direction, entry.ArrivedAt, entry.EligibleAt, entry.Late, 0));
     }
 
     private async Task StartInspectionsAsync()
@@ -175,7 +197,7 @@ public sealed partial class GateGrain
     public Task<GateView> Snapshot()
     {
         var now = TimeProvider.GetUtcNow();
-        var queue = OrderedQueue(now).Take(GateViews.QueueHead).Select((q, i) => new QueueEntry(q.Plate, q.TripId, q.Cargo, q.Direction, q.ArrivedAt, q.EligibleAt, q.Late, i + 1)).ToList();
+        var queue = QueueInOrder(now).Take(GateViews.QueueHead).Select((q, i) => new QueueEntry(q.Plate, q.TripId, q.Cargo, q.Direction, q.ArrivedAt, q.EligibleAt, q.Late, i + 1)).ToList();
         var lanes = _layout.Lanes.Select(l =>
         {
             var slot = S.Lanes[l.Id];
@@ -190,26 +212,35 @@ public sealed partial class GateGrain
     public Task<QueuePosition?> PositionOf(string plate)
     {
         var now = TimeProvider.GetUtcNow();
-        var ordered = OrderedQueue(now);
-        var index = ordered.FindIndex(q => q.Plate == plate);
-        if (index < 0)
+        if (_queue.Find(plate) is not { } entry)
         {
             return Task.FromResult<QueuePosition?>(null);
+        }
+
+        var index = 0;
+        foreach (var truck in QueueInOrder(now))
+        {
+            if (truck.Plate == plate)
+            {
+                break;
+            }
+
+            index++;
         }
 
         // Lanes clear a truck about every average turn through them; with n lanes open, n at a time.
         var openLanes = Math.Max(1, S.Lanes.Values.Count(l => l.Mode == LaneMode.Open));
         var perTruck = KpiWindow.Average(kpis.State.WaitSeconds) > TimeSpan.Zero && kpis.State.WaitSeconds.Count >= 10
-            ? TimeSpan.FromSeconds(Math.Max(60, kpis.State.WaitSeconds.Average() / Math.Max(1, ordered.Count)))
+            ? TimeSpan.FromSeconds(Math.Max(60, kpis.State.WaitSeconds.Average() / Math.Max(1, _queue.Count)))
             : TimeSpan.FromMinutes(4);
         var expected = TimeSpan.FromTicks(perTruck.Ticks * (index + 1) / openLanes);
-        var notBefore = ordered[index].EligibleAt - now;
+        var notBefore = entry.EligibleAt - now;
         return Task.FromResult<QueuePosition?>(new QueuePosition(index + 1, index, notBefore > expected ? notBefore : expected));
     }
 
     /// <summary>The queue in the order dispatch would take it: eligible first, on time before late, then arrival order.</summary>
-    private List<QueuedTruck> OrderedQueue(DateTimeOffset now) =>
-        [.. _queue.Trucks.OrderBy(q => q.EligibleAt > now).ThenBy(q => q.Late).ThenBy(q => q.Order)];
+    private IEnumerable<QueuedTruck> QueueInOrder(DateTimeOffset now) =>
+        _queue.InDispatchOrder.Where(q => q.EligibleAt <= now).Concat(_queue.InDispatchOrder.Where(q => q.EligibleAt > now));
 
     private GateKpis BuildKpis(DateTimeOffset now)
     {

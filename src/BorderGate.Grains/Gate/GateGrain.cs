@@ -111,6 +111,7 @@ public sealed partial class GateGrain(
             await state.WriteStateAsync(cancellationToken);
         }
 
+        await RefreshYardLevelAsync();
         var dropped = await _queue.Reconcile(plate => S.InFlight.ContainsKey(plate) || Held.ContainsKey(plate) || S.Lanes.Values.Any(l => l.Plate == plate));
         if (dropped > 0)
         {
@@ -156,7 +157,8 @@ public sealed partial class GateGrain(
             return new ArrivalDecision(plate, true, null, "already inside", null);
         }
 
-        var booked = await TakeBookingAsync(plate) ?? await ReinstateSeenInTimeAsync(plate, seenAt);
+        var taken = await TakeBookingAsync(plate, storeLedger: false);
+        var booked = taken ?? await ReinstateSeenInTimeAsync(plate, seenAt);
         if (booked is null)
         {
             const string reason = "No valid declaration: no booked trip for this plate. Declare the trip and book an arrival window first.";
@@ -167,13 +169,13 @@ public sealed partial class GateGrain(
         }
 
         var (eligibleAt, late, note) = ArrivalRules(booked.Window, seenAt);
-        await _queue.AddAsync(new QueuedTruck(plate, booked.TripId, booked.Cargo, booked.Direction, now, eligibleAt, late, S.NextOrder++));
-
-        // The gate's own state is untouched (its order counter is recovered from the queue on activation).
-        if (Held.Remove(plate))
-        {
-            await held.WriteStateAsync();
-        }
+        // Off the ledger, into the queue, off the held list: handed to storage together, in one wait (a grain's writes
+        // commit in the order they were made). The gate's own state is untouched (its order counter is recovered from
+        // the queue on activation).
+        var ledger = taken is not null ? bookings.WriteStateAsync() : Task.CompletedTask;
+        var queued = _queue.AddAsync(new QueuedTruck(plate, booked.TripId, booked.Cargo, booked.Direction, now, eligibleAt, late, S.NextOrder++));
+        var unheld = Held.Remove(plate) ? held.WriteStateAsync() : Task.CompletedTask;
+        await Task.WhenAll(ledger, queued, unheld);
 
         await Truck(plate).Advance(new TripTransition(TruckStatus.Waiting, TripEventNames.Arrived, note));
         await DispatchAsync();
@@ -356,11 +358,11 @@ public sealed partial class GateGrain(
 
         var view = await Truck(plate).Advance(new TripTransition(TruckStatus.Completed, TripEventNames.Completed, "container handed over"));
         S.CompletedTotal++;
-        await state.WriteStateAsync();
 
-        // The KPI window is stored apart, once per completed trip, so the gate's own writes stay small.
+        // The KPI window is stored apart, so the gate's own writes stay small; both go to storage together (the gate
+        // waits for one commit, not two in a row).
         kpis.State.Record(view.WaitingTime, view.TurnTime, TimeProvider.GetUtcNow());
-        await kpis.WriteStateAsync();
+        await Task.WhenAll(state.WriteStateAsync(), kpis.WriteStateAsync());
         await DispatchAsync();
     }
 
@@ -407,7 +409,8 @@ public sealed partial class GateGrain(
     }
 
     /// <summary>The plate's booking, taken out of its window's grain (the truck knows which window), and off the ledger.</summary>
-    private async Task<BookedTrip?> TakeBookingAsync(string plate)
+    /// <param name="storeLedger">False when the caller writes the ledger itself, together with its own writes.</param>
+    private async Task<BookedTrip?> TakeBookingAsync(string plate, bool storeLedger = true)
     {
         var trip = await Truck(plate).Current();
         if (trip is not { Status: TruckStatus.Booked, Window: { } window })
@@ -419,7 +422,10 @@ public sealed partial class GateGrain(
         if (booked is not null)
         {
             Booked.BookedCount = Math.Max(0, Booked.BookedCount - 1);
-            await bookings.WriteStateAsync();
+            if (storeLedger)
+            {
+                await bookings.WriteStateAsync();
+            }
         }
 
         return booked;

@@ -20,6 +20,10 @@ internal sealed class GateQueue
     private readonly IPersistentState<QueueShard>[] _shards;
     private readonly Dictionary<string, QueuedTruck> _all = new(StringComparer.Ordinal);
 
+    // The same trucks in the order dispatch takes them (on time before late, then arrival order), kept as they
+    // come and go, so that neither dispatch nor the snapshot sorts thousands of waiting trucks on every change.
+    private readonly SortedSet<QueuedTruck> _ordered = new(DispatchOrder.Instance);
+
     public GateQueue(IGrainContext context)
     {
         _shards = [.. Enumerable.Range(0, ShardCount).Select(i => context.CreatePersistentState<QueueShard>($"gate-queue-{i:00}"))];
@@ -29,6 +33,9 @@ internal sealed class GateQueue
 
     public IEnumerable<QueuedTruck> Trucks => _all.Values;
 
+    /// <summary>The waiting trucks on time before late ones, each group in arrival order (eligibility aside).</summary>
+    public IReadOnlyCollection<QueuedTruck> InDispatchOrder => _ordered;
+
     /// <summary>The lowest order in the queue (the head), or null when empty.</summary>
     public long? HeadOrder => _all.Count == 0 ? null : _all.Values.Min(q => q.Order);
 
@@ -36,9 +43,10 @@ internal sealed class GateQueue
     {
         await Task.WhenAll(_shards.Select(s => s.ReadStateAsync(cancellationToken)));
         _all.Clear();
+        _ordered.Clear();
         foreach (var truck in _shards.SelectMany(s => s.State.Trucks.Values))
         {
-            _all[truck.Plate] = truck;
+            Index(truck);
         }
     }
 
@@ -61,7 +69,7 @@ internal sealed class GateQueue
             throw;
         }
 
-        _all[truck.Plate] = truck;
+        Index(truck);
     }
 
     /// <summary>Takes the trucks out (each shard concerned written once).</summary>
@@ -76,7 +84,7 @@ internal sealed class GateQueue
                 touched.Add(shard);
             }
 
-            _all.Remove(plate);
+            Unindex(plate);
         }
 
         foreach (var shard in touched)
@@ -115,11 +123,26 @@ internal sealed class GateQueue
     {
         if (shard.State.Trucks.TryGetValue(plate, out var stored))
         {
-            _all[plate] = stored;
+            Index(stored);
         }
         else
         {
-            _all.Remove(plate);
+            Unindex(plate);
+        }
+    }
+
+    private void Index(QueuedTruck truck)
+    {
+        Unindex(truck.Plate);
+        _all[truck.Plate] = truck;
+        _ordered.Add(truck);
+    }
+
+    private void Unindex(string plate)
+    {
+        if (_all.Remove(plate, out var old))
+        {
+            _ordered.Remove(old);
         }
     }
 
@@ -135,6 +158,34 @@ internal sealed class GateQueue
         }
 
         return hash;
+    }
+}
+
+/// <summary>On time before late, then arrival order (then plate, so that two entries never compare equal).</summary>
+internal sealed class DispatchOrder : IComparer<QueuedTruck>
+{
+    public static readonly DispatchOrder Instance = new();
+
+    public int Compare(QueuedTruck? x, QueuedTruck? y)
+    {
+        if (ReferenceEquals(x, y))
+        {
+            return 0;
+        }
+
+        if (x is null || y is null)
+        {
+            return x is null ? -1 : 1;
+        }
+
+        var late = x.Late.CompareTo(y.Late);
+        if (late != 0)
+        {
+            return late;
+        }
+
+        var order = x.Order.CompareTo(y.Order);
+        return order != 0 ? order : string.CompareOrdinal(x.Plate, y.Plate);
     }
 }
 

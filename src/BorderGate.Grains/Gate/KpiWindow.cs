@@ -63,7 +63,8 @@ public sealed class KpiWindow
             return;
         }
 
-        values.Add(v.TotalSeconds);
+        // Whole seconds: KPIs shown in minutes need no more, and the window is stored with every completed trip.
+        values.Add(Math.Round(v.TotalSeconds));
         if (values.Count > Capacity)
         {
             values.RemoveRange(0, values.Count - Capacity);

@@ -19,6 +19,7 @@ public sealed partial class DriverlessTruckGrain(
 {
     private SiteLayout _layout = null!;
     private DriverlessTruckLayout _vehicle = null!;
+    private IGrainTimer? _depart;
 
     private VehicleState S => state.State;
 
@@ -51,7 +52,19 @@ public sealed partial class DriverlessTruckGrain(
             throw new InvalidOperationException($"Driverless truck {_vehicle.Id} was not waiting for container {containerNumber} ({S.Mode}, {S.ContainerNumber}).");
         }
 
-        await StartLegAsync(VehicleMode.Outbound, _layout.Route.HandoffWaypointId);
+        // The outbound leg is stored before the answer; the drive starts in a turn of its own, so that the gate (which
+        // reports the container loaded) does not wait for the route and the controller's acknowledgement.
+        await StartLegAsync(VehicleMode.Outbound, _layout.Route.HandoffWaypointId, driveNow: false);
+        _depart?.Dispose();
+        _depart = RegisterGrainTimer(
+            _ =>
+            {
+                _depart?.Dispose();
+                _depart = null;
+                return S.Mode == VehicleMode.Outbound && S.Segment is null ? DriveNextAsync() : Task.CompletedTask;
+            },
+            TimeSpan.Zero,
+            Timeout.InfiniteTimeSpan);
     }
 
     public async Task OnSegmentGranted(string segmentId)
@@ -104,14 +117,17 @@ public sealed partial class DriverlessTruckGrain(
         }
     }
 
-    private async Task StartLegAsync(VehicleMode leg, string destination)
+    private async Task StartLegAsync(VehicleMode leg, string destination, bool driveNow = true)
     {
         S.Leg = leg;
         S.Mode = leg;
         S.Path = [.. RoutePlanner.Path(_layout.Route, S.Waypoint!, destination)];
         S.Since = TimeProvider.GetUtcNow();
         await state.WriteStateAsync();
-        await DriveNextAsync();
+        if (driveNow)
+        {
+            await DriveNextAsync();
+        }
     }
 
     private async Task DriveNextAsync()

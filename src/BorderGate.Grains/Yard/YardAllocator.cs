@@ -118,6 +118,19 @@ public sealed class YardAllocator
         return expired;
     }
 
+    /// <summary>How full the yard is, without the list of slots.</summary>
+    public YardLevel Level()
+    {
+        int occupied = 0, reserved = 0;
+        foreach (var slot in Slots.Values)
+        {
+            occupied += slot.State == SlotState.Occupied ? 1 : 0;
+            reserved += slot.State == SlotState.Reserved ? 1 : 0;
+        }
+
+        return new YardLevel(Slots.Count, occupied, reserved);
+    }
+
     public YardView View() => new(
         Slots.Count,
         Slots.Values.Count(s => s.State == SlotState.Occupied),

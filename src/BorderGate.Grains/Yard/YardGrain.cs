@@ -47,4 +47,6 @@ public sealed class YardGrain(
     }
 
     public Task<YardView> Snapshot() => Task.FromResult(state.State.View());
+
+    public Task<YardLevel> Level() => Task.FromResult(state.State.Level());
 }

@@ -57,6 +57,9 @@ public sealed class ChannelFlowTests : IAsyncLifetime
 
         _crossing.Cluster.TimeProvider.Advance(_crossing.Timings.Quarantine);
         await Wait.WaitUntil(() => Task.FromResult(_crossing.Hardware.SentTo($"bar-{lane}").Any(c => c.Name == "open")), TimeSpan.FromSeconds(10), "barrier opens");
+
+        // The trip records the step once the barrier acknowledged the command, a moment after it was sent.
+        await Wait.WaitUntil(async () => (await TripOf("29C80001")).Events.Any(e => e.Name == "barrier opened"), TimeSpan.FromSeconds(10), "barrier opened recorded");
         var events = (await TripOf("29C80001")).Events.Select(e => e.Name).ToList();
         Assert.Equal(["customs channel", "documents checked", "quarantine passed", "barrier opened"], events.SkipWhile(e => e != "customs channel"));
     }

@@ -108,6 +108,35 @@ public sealed class TruckFlowTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task CraneEnqueue_AnswersOnceTheJobIsStored_TheMoveStartsWithoutTheCallerWaitingForTheAck()
+    {
+        await ConnectAllAsync();
+        _crossing.Hardware.HoldAcks("ctl-crane-1");
+        var crane = _crossing.Cluster.GrainFactory.GetGrain<ICraneGrain>(CrossingIds.Crane(TestSites.CrossingId, "crane-1"));
+        var job = new CraneJob("trip-1/unload", "CSQU3054383", new ContainerPlace(PlaceKind.Truck, "29C77777", 10), new ContainerPlace(PlaceKind.Slot, "A-1-01", 40));
+
+        try
+        {
+            // The gate queues jobs from its own turn, busy with every truck: it must not wait for the controller.
+            await crane.Enqueue(job).WaitAsync(TimeSpan.FromSeconds(5));
+            await Until(() => Task.FromResult(_crossing.Hardware.SentTo("ctl-crane-1").Any(c => c.Name == "move")), "move sent");
+        }
+        finally
+        {
+            _crossing.Hardware.ReleaseAcks("ctl-crane-1");
+        }
+
+        var moving = await crane.Status();
+        Assert.Equal(CraneMode.Moving, moving.Mode);
+        Assert.Equal("trip-1/unload", moving.Current?.JobId);
+
+        // The same job queued again (a retried call) is not run twice.
+        await crane.Enqueue(job).WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.Empty((await crane.Status()).Queue);
+        Assert.Single(_crossing.Hardware.SentTo("ctl-crane-1"), c => c.Name == "move");
+    }
+
+    [Fact]
     public async Task CraneFaultMidMove_ContainerLeftOnTheHoist_JobBackAtTheHeadOfTheQueue()
     {
         await ConnectAllAsync();

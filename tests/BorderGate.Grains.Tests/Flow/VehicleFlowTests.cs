@@ -26,6 +26,27 @@ public sealed class VehicleFlowTests : IAsyncLifetime
     private IDeviceGrain Controller(string id) => _crossing.Cluster.GrainFactory.GetGrain<IDeviceGrain>(CrossingIds.Device(TestSites.CrossingId, id));
 
     [Fact]
+    public async Task Loaded_AnswersOnceTheLegIsStored_WithoutWaitingForTheControllersAck()
+    {
+        await Controller("ctl-agv-01").OnConnectionChanged(true, _crossing.Now);
+        await Vehicle("agv-01").ReserveFor("CSQU3054383");
+        _crossing.Hardware.HoldAcks("ctl-agv-01");
+        try
+        {
+            // The gate reports a container loaded from its own turn: it must not wait for the route and the controller.
+            await Vehicle("agv-01").Loaded("CSQU3054383").WaitAsync(TimeSpan.FromSeconds(5));
+            await Wait.WaitUntil(() => Task.FromResult(_crossing.Hardware.SentTo("ctl-agv-01").Any(c => c.Name == "drive")), TimeSpan.FromSeconds(10), "the drive command is sent");
+        }
+        finally
+        {
+            _crossing.Hardware.ReleaseAcks("ctl-agv-01");
+        }
+
+        await Wait.WaitUntil(async () => (await Vehicle("agv-01").Status()).Segment == "s1", TimeSpan.FromSeconds(10), "agv-01 in s1");
+        Assert.Equal(VehicleMode.Outbound, (await Vehicle("agv-01").Status()).Mode);
+    }
+
+    [Fact]
     public async Task Breakdown_KeepsTheSegment_VehicleBehindWaits_AlarmRaised_ThenBothGoOn()
     {
         await Controller("ctl-agv-01").OnConnectionChanged(true, _crossing.Now);
@@ -44,13 +65,14 @@ public sealed class VehicleFlowTests : IAsyncLifetime
 
         await Vehicle("agv-01").ReserveFor("CSQU3054383");
         await Vehicle("agv-01").Loaded("CSQU3054383");
-        Assert.Equal("s1", (await Vehicle("agv-01").Status()).Segment);
+        await Wait.WaitUntil(async () => (await Vehicle("agv-01").Status()).Segment == "s1", TimeSpan.FromSeconds(10), "agv-01 drives into s1");
 
         await Controller("ctl-agv-01").OnFault("breakdown", "drive unit fault", _crossing.Now);
         await Wait.WaitUntil(async () => (await Vehicle("agv-01").Status()).Mode == VehicleMode.BrokenDown, TimeSpan.FromSeconds(10), "broken down");
 
         await Vehicle("agv-02").ReserveFor("MSKU9070323");
         await Vehicle("agv-02").Loaded("MSKU9070323");
+        await Wait.WaitUntil(async () => (await Vehicle("agv-02").Status()).Mode == VehicleMode.Blocked, TimeSpan.FromSeconds(10), "agv-02 waits for s1");
         var behind = await Vehicle("agv-02").Status();
         Assert.Equal(VehicleMode.Blocked, behind.Mode);
         Assert.Null(behind.Segment);

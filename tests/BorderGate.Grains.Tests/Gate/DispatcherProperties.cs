@@ -46,6 +46,48 @@ public sealed class DispatcherProperties
                 && (input.ExportsAllowed || assignments.All(a => trucks[a.Plate].Direction != TripDirection.Export));
         });
 
+    /// <summary>
+    /// The dispatcher reads the queue only as far as each lane needs; it must choose exactly what the plain rule does
+    /// over the whole sorted queue (the rule as first written, kept here as the reference), perishable runs included.
+    /// </summary>
+    [Property(MaxTest = 500)]
+    public Property ReadingTheHeadOnly_ChoosesWhatTheWholeQueueRuleChooses() =>
+        Prop.ForAll(Inputs(), Gen.Choose(0, 4).ToArbitrary(), (input, startRun) =>
+        {
+            var policy = new DispatchPolicy { MaxPerishablesInARow = 2 };
+            var run = startRun;
+            var expectedRun = startRun;
+            var actual = Dispatcher.Assign(input.Lanes, input.Queue, s_now, policy, ref run, input.ExportsAllowed);
+            var expected = ReferenceAssign(input.Lanes, input.Queue, policy, ref expectedRun, input.ExportsAllowed);
+            return actual.SequenceEqual(expected) && run == expectedRun;
+        });
+
+    private static List<Assignment> ReferenceAssign(List<FreeLane> freeLanes, List<Waiting> queue, DispatchPolicy policy, ref int run, bool exportsAllowed)
+    {
+        var assignments = new List<Assignment>();
+        var taken = new HashSet<string>(StringComparer.Ordinal);
+        var ordered = queue.Where(w => w.EligibleAt <= s_now && (exportsAllowed || w.Direction != TripDirection.Export)).OrderBy(w => w.Late).ThenBy(w => w.Order).ToList();
+        foreach (var lane in freeLanes.OrderBy(l => l.Kind == LaneKind.General ? 1 : 0).ThenBy(l => l.LaneId, StringComparer.Ordinal))
+        {
+            var candidates = ordered.Where(w => !taken.Contains(w.Plate) && Dispatcher.Fits(lane, w)).ToList();
+            if (candidates.Count == 0)
+            {
+                continue;
+            }
+
+            var first = candidates[0];
+            var preferred = lane.Kind == LaneKind.Oversize ? candidates.FirstOrDefault(w => w.Cargo.IsOversize()) : null;
+            var perishable = candidates.FirstOrDefault(w => w.Cargo.IsPerishable() && w.Late == first.Late);
+            var other = candidates.FirstOrDefault(w => !w.Cargo.IsPerishable());
+            var pick = preferred ?? (perishable is null ? first : run >= policy.MaxPerishablesInARow && other is not null ? other : perishable);
+            taken.Add(pick.Plate);
+            run = pick.Cargo.IsPerishable() ? run + 1 : 0;
+            assignments.Add(new Assignment(lane.LaneId, pick.Plate));
+        }
+
+        return assignments;
+    }
+
     [Property(MaxTest = 300)]
     public Property EveryFreeLane_TakesATruck_WhenAnEligibleOneFits() =>
         Prop.ForAll(Inputs(), input =>

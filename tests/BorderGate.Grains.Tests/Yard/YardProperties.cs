@@ -53,6 +53,15 @@ public sealed class YardProperties
                 }
 
                 var held = yard.Slots.Values.Where(s => s.State != SlotState.Free).ToList();
+
+                // The level flow control reads is the slots' own count, after every operation.
+                var view = yard.View();
+                if (yard.Level() != new YardLevel(view.Capacity, view.Occupied, view.Reserved)
+                    || view.Occupied + view.Reserved != held.Count)
+                {
+                    return false;
+                }
+
                 if (held.Any(s => s.ContainerNumber is null)
                     || held.Select(s => s.ContainerNumber).Distinct().Count() != held.Count
                     || yard.Slots.Values.Any(s => s.State == SlotState.Free && s.ContainerNumber is not null))
