@@ -3,7 +3,10 @@ namespace BorderGate.Actors.Storage;
 /// <summary>
 /// A grain state provider. State is stored as UTF-8 JSON under (state name, grain id) with an ETag
 /// that changes on every write. Implementations must be safe for concurrent use and must make each
-/// write durable before completing it.
+/// write durable before completing it. Writes of one grain are committed in the order they were made, so that
+/// a grain may hand several writes of different states to storage at once and wait for them together: once a
+/// write is durable, every earlier write of that grain is durable or has failed (a failed write does not hold
+/// back the later ones).
 /// </summary>
 public interface IGrainStorage
 {

@@ -169,13 +169,18 @@ public sealed partial class GateGrain(
         }
 
         var (eligibleAt, late, note) = ArrivalRules(booked.Window, seenAt);
-        // Off the ledger, into the queue, off the held list: handed to storage together, in one wait (a grain's writes
-        // commit in the order they were made). The gate's own state is untouched (its order counter is recovered from
-        // the queue on activation).
+        // Off the ledger and into the queue, handed to storage together: one wait, not two (the ledger is a count for
+        // choosing windows). The gate's own state is untouched (its order counter is recovered from the queue on
+        // activation).
         var ledger = taken is not null ? bookings.WriteStateAsync() : Task.CompletedTask;
         var queued = _queue.AddAsync(new QueuedTruck(plate, booked.TripId, booked.Cargo, booked.Direction, now, eligibleAt, late, S.NextOrder++));
-        var unheld = Held.Remove(plate) ? held.WriteStateAsync() : Task.CompletedTask;
-        await Task.WhenAll(ledger, queued, unheld);
+        await Task.WhenAll(ledger, queued);
+
+        // Off the held list only once it is queued: a failure in between leaves it in two places, never in none.
+        if (Held.Remove(plate))
+        {
+            await held.WriteStateAsync();
+        }
 
         await Truck(plate).Advance(new TripTransition(TruckStatus.Waiting, TripEventNames.Arrived, note));
         await DispatchAsync();
