@@ -42,6 +42,13 @@ public sealed class CrossingFixture : IAsyncLifetime
 
     public DateTimeOffset Now => Cluster.TimeProvider.GetUtcNow();
 
+    /// <summary>
+    /// Waits until the lane has its truck leaving (barrier open and acknowledged, its leaving time counted from now),
+    /// so that a test may move the clock past the barrier pass; moving it earlier would count from before the barrier.
+    /// </summary>
+    public Task UntilLeavingAsync(string laneId) =>
+        BorderGate.TestSupport.Wait.WaitUntil(async () => (await Lane(laneId).Status()).Step == LaneStep.Leaving, TimeSpan.FromSeconds(10), $"{laneId}: truck leaving");
+
     public async Task InitializeAsync() =>
         Cluster = await TestCluster.StartAsync(b => b
             .UseFakeTime(new DateTimeOffset(2026, 1, 20, 6, 0, 0, TimeSpan.Zero))

@@ -123,14 +123,19 @@ public sealed partial class GateGrain
 
         await dequeued;
 
-        // Each called truck is told before its lane expects it; different trucks and lanes are told at the same time.
+        // Different trucks and lanes are told at the same time.
         await Task.WhenAll(calls.Select((entry, i) => CallAsync(entry, assignments[i].LaneId)));
     }
 
+    /// <summary>
+    /// The lane learns its truck before the truck is called: the call is what the driver sees (the feed, the drivers'
+    /// app), so the lane is ready for the plate read before anyone can drive in. Should the truck's step fail, the lane's
+    /// call timeout sends the truck back to the queue.
+    /// </summary>
     private async Task CallAsync(QueuedTruck entry, string laneId)
     {
-        await Truck(entry.Plate).Advance(new TripTransition(TruckStatus.Called, TripEventNames.Called, $"go to {laneId}", LaneId: laneId));
         await Lane(laneId).Assign(new QueueEntry(entry.Plate, entry.TripId, entry.Cargo, entry.Direction, entry.ArrivedAt, entry.EligibleAt, entry.Late, 0));
+        await Truck(entry.Plate).Advance(new TripTransition(TruckStatus.Called, TripEventNames.Called, $"go to {laneId}", LaneId: laneId));
     }
 
     private async Task StartInspectionsAsync()

@@ -81,6 +81,7 @@ public sealed class ChannelFlowTests : IAsyncLifetime
 
         var lane = await ThroughWeighbridgeAsync("29C80002", CargoKind.Electronics, CustomsChannel.Red);
         await Wait.WaitUntil(() => Task.FromResult(_crossing.Hardware.SentTo($"bar-{lane}").Any(c => c.Name == "open")), TimeSpan.FromSeconds(10), "barrier opens");
+        await _crossing.UntilLeavingAsync(lane);
         _crossing.Cluster.TimeProvider.Advance(_crossing.Timings.BarrierPass);
 
         await Wait.WaitUntil(async () => (await TripOf("29C80002")).InspectionBayId == "bay-1", TimeSpan.FromSeconds(10), "in the bay");

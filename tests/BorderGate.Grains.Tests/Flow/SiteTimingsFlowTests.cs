@@ -40,6 +40,7 @@ public sealed class SiteTimingsFlowTests
             var lane = await OntoTheWeighbridgeAsync(crossing, "29C70002");
             await Telemetry(crossing, $"wb-{lane}", "weight", ("kg", "20000"), ("stable", "true"));
             await Wait.WaitUntil(() => Task.FromResult(crossing.Hardware.SentTo($"bar-{lane}").Any(c => c.Name == "open")), TimeSpan.FromSeconds(10), "barrier opens");
+            await crossing.UntilLeavingAsync(lane);
             crossing.Cluster.TimeProvider.Advance(crossing.Timings.BarrierPass);
             await Wait.WaitUntil(async () => (await TripOf(crossing, "29C70002")).InspectionBayId == "bay-1", TimeSpan.FromSeconds(10), "in the bay");
 

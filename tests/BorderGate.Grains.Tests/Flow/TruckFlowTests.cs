@@ -50,6 +50,7 @@ public sealed class TruckFlowTests : IAsyncLifetime
         await Telemetry($"wb-{lane}", "weight", ("kg", "20010"), ("stable", "true"));
         await Until(() => Task.FromResult(_crossing.Hardware.SentTo($"bar-{lane}").Any(c => c.Name == "open")), "the barrier is told to open");
 
+        await _crossing.UntilLeavingAsync(lane);
         _crossing.Cluster.TimeProvider.Advance(_crossing.Timings.BarrierPass);
         await Until(async () => (await TripOf("29C12345")).Status == TruckStatus.Transfer, "the truck left the lane");
         Assert.Contains(_crossing.Hardware.SentTo($"bar-{lane}"), c => c.Name == "close");
@@ -94,6 +95,7 @@ public sealed class TruckFlowTests : IAsyncLifetime
         await Telemetry($"cam-{lane}", "plate-read", ("plate", "29C55555"));
         await Telemetry($"wb-{lane}", "weight", ("kg", "20000"), ("stable", "true"));
         await Until(() => Task.FromResult(_crossing.Hardware.SentTo($"bar-{lane}").Any(c => c.Name == "open")), "barrier opening");
+        await _crossing.UntilLeavingAsync(lane);
         _crossing.Cluster.TimeProvider.Advance(_crossing.Timings.BarrierPass);
 
         await Until(() => Task.FromResult(_crossing.Hardware.SentTo("ctl-crane-1").Any(c => c.Name == "move")), "the crane is told to move");
@@ -147,6 +149,7 @@ public sealed class TruckFlowTests : IAsyncLifetime
         await Telemetry($"cam-{lane}", "plate-read", ("plate", "29C77777"));
         await Telemetry($"wb-{lane}", "weight", ("kg", "20000"), ("stable", "true"));
         await Until(() => Task.FromResult(_crossing.Hardware.SentTo($"bar-{lane}").Any(c => c.Name == "open")), "barrier opening");
+        await _crossing.UntilLeavingAsync(lane);
         _crossing.Cluster.TimeProvider.Advance(_crossing.Timings.BarrierPass);
         await Until(() => Task.FromResult(_crossing.Hardware.SentTo("ctl-crane-1").Any(c => c.Name == "move")), "move sent");
 
