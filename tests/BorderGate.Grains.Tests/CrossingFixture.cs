@@ -36,6 +36,8 @@ public sealed class CrossingFixture : IAsyncLifetime
 
     public IGateGrain Gate => Cluster.GrainFactory.GetGrain<IGateGrain>(_layout.CrossingId);
 
+    public IBookingLedgerGrain Ledger => Cluster.GrainFactory.GetGrain<IBookingLedgerGrain>(_layout.CrossingId);
+
     public ILaneGrain Lane(string laneId) => Cluster.GrainFactory.GetGrain<ILaneGrain>(CrossingIds.Lane(_layout.CrossingId, laneId));
 
     public ITruckGrain Truck(string plate) => Cluster.GrainFactory.GetGrain<ITruckGrain>(plate);
@@ -63,7 +65,7 @@ public sealed class CrossingFixture : IAsyncLifetime
     public async Task<TripRegistration> BookAsync(string plate, CargoKind cargo = CargoKind.Garments, TripDirection direction = TripDirection.Export, DateTimeOffset? desired = null)
     {
         var trip = new TripRegistration($"trip-{plate}-{Guid.NewGuid():N}", "company-1", plate, "CSQU3054383", cargo, direction, "100000000001", 20_000, desired ?? Now);
-        var window = await Gate.Book(trip);
+        var window = await Ledger.Book(trip);
         await Truck(plate).Register(TestSites.CrossingId, trip, window);
         return trip;
     }

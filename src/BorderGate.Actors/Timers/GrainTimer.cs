@@ -4,7 +4,8 @@ namespace BorderGate.Actors.Timers;
 
 /// <summary>
 /// A grain timer. Ticks run as turns of the activation; the next tick is armed only after the previous one
-/// finished, so ticks never pile up or overlap.
+/// finished, so ticks never pile up or overlap. It is due one period after the previous tick began: a tick that ran
+/// longer than its period (or a clock that jumped while it ran) is followed by the next at once, not a period later.
 /// </summary>
 internal sealed class GrainTimer : IGrainTimer
 {
@@ -95,6 +96,7 @@ internal sealed class GrainTimer : IGrainTimer
 
     private async Task RunTickAsync(CancellationToken cancellationToken)
     {
+        var began = _activation.TimeProvider.GetTimestamp();
         try
         {
             await _callback(cancellationToken);
@@ -110,7 +112,8 @@ internal sealed class GrainTimer : IGrainTimer
                 _tickRunning = false;
                 if (!_stopped.IsCancellationRequested && _period != Timeout.InfiniteTimeSpan)
                 {
-                    _timer?.Change(_period, Timeout.InfiniteTimeSpan);
+                    var due = _period - _activation.TimeProvider.GetElapsedTime(began);
+                    _timer?.Change(due > TimeSpan.Zero ? due : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
                 }
             }
         }

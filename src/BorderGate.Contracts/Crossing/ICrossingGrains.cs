@@ -23,12 +23,35 @@ public interface ITruckGrain : IGrainWithStringKey
 }
 
 /// <summary>
-/// The gate of a crossing (key: crossing id): bookings, the virtual queue, dispatch to lanes, inspection
-/// bays, flow control and live KPIs. It owns the entrance camera.
+/// The arrival-slot bookings of a crossing (key: crossing id): it chooses each declared trip's window, keeps the
+/// count of trips booked and not yet come, and lapses the bookings of trucks that did not come (no-shows). Apart from
+/// the gate, so that declarations (thousands on the peak day) do not wait in the gate's queue behind its trucks.
+/// </summary>
+public interface IBookingLedgerGrain : IGrainWithStringKey
+{
+    /// <summary>Books the first arrival window at or after the desired time (now when none) that still has room.</summary>
+    Task<ArrivalWindow> Book(TripRegistration trip);
+
+    /// <summary>Books the trip again in its own window (a truck held before it came, released).</summary>
+    Task Rebook(TripRegistration trip, ArrivalWindow window);
+
+    /// <summary>A booking was taken out of its window (the truck came, or was held): one fewer is booked.</summary>
+    Task Taken();
+
+    /// <summary>Trips booked and not yet come.</summary>
+    [ReadOnly]
+    Task<int> BookedCount();
+
+    /// <summary>Takes over the counts a gate stored before bookings had a grain of their own; only the first call counts.</summary>
+    Task Adopt(int bookedCount, IReadOnlyDictionary<long, int> windowLoad);
+}
+
+/// <summary>
+/// The gate of a crossing (key: crossing id): the virtual queue, dispatch to lanes, inspection bays, flow control
+/// and live KPIs. It owns the entrance camera. Bookings are the <see cref="IBookingLedgerGrain"/>'s.
 /// </summary>
 public interface IGateGrain : IDeviceEventSink
 {
-    Task<ArrivalWindow> Book(TripRegistration trip);
 
     /// <summary>A plate was read at the entrance (by the camera, or typed by an operator).</summary>
     Task<ArrivalDecision> TruckArrived(string plate);

@@ -5,23 +5,6 @@ namespace BorderGate.Grains.Gate;
 
 public sealed partial class GateGrain
 {
-    /// <summary>The first window at or after the desired time that still has room.</summary>
-    private ArrivalWindow ChooseWindow(DateTimeOffset desired)
-    {
-        var length = Policy.ArrivalWindow;
-        var startTicks = desired.UtcTicks - (desired.UtcTicks % length.Ticks);
-        for (var i = 0; i < 24 * 14 * 4; i++)
-        {
-            var start = new DateTimeOffset(startTicks + (i * length.Ticks), TimeSpan.Zero);
-            if (Booked.WindowLoad.GetValueOrDefault(start.ToUnixTimeSeconds() / 60) < Policy.TripsPerWindow)
-            {
-                return new ArrivalWindow(start, start + length);
-            }
-        }
-
-        throw new InvalidOperationException($"Crossing {GrainKey} has no free arrival window in the next weeks.");
-    }
-
     /// <summary>The stated rules for early and late arrivals.</summary>
     private (DateTimeOffset EligibleAt, bool Late, string Note) ArrivalRules(ArrivalWindow window, DateTimeOffset now)
     {
@@ -170,37 +153,16 @@ public sealed partial class GateGrain
         }
     }
 
-    /// <summary>Windows whose no-show deadline passed: what is still booked in them lapses.</summary>
-    private async Task ExpireNoShowsAsync()
-    {
-        var now = TimeProvider.GetUtcNow();
-        foreach (var minute in Booked.WindowLoad.Keys.Order().ToList())
-        {
-            var start = DateTimeOffset.FromUnixTimeSeconds(minute * 60);
-            var window = new ArrivalWindow(start, start + Policy.ArrivalWindow);
-            var deadline = window.End + Policy.NoShowAfter;
-            if (deadline >= now)
-            {
-                break;
-            }
-
-            Booked.WindowLoad.Remove(minute);
-            var lapsed = await Window(window).ExpireNoShows(deadline);
-            Booked.BookedCount = Math.Max(0, Booked.BookedCount - lapsed);
-            await bookings.WriteStateAsync();
-        }
-    }
-
     private async Task OnClockAsync(CancellationToken cancellationToken)
     {
-        await ExpireNoShowsAsync();
         await FinishInspectionsAsync();
         await StartInspectionsAsync();
         await DispatchAsync();
     }
 
-    public Task<GateView> Snapshot()
+    public async Task<GateView> Snapshot()
     {
+        var booked = await Ledger.BookedCount();
         var now = TimeProvider.GetUtcNow();
         var queue = QueueInOrder(now).Take(GateViews.QueueHead).Select((q, i) => new QueueEntry(q.Plate, q.TripId, q.Cargo, q.Direction, q.ArrivedAt, q.EligibleAt, q.Late, i + 1)).ToList();
         var lanes = _layout.Lanes.Select(l =>
@@ -209,10 +171,14 @@ public sealed partial class GateGrain
             return new LaneView(l.Id, slot.Mode, slot.Plate is null ? LaneStep.Idle : LaneStep.AwaitingTruck, slot.Plate, null, slot.Reason, slot.Since);
         }).ToList();
         var bays = S.Bays.OrderBy(b => b.Key, StringComparer.Ordinal).Select(b => new InspectionBayView(b.Key, b.Value?.Plate, b.Value?.Since)).ToList();
-        return Task.FromResult(new GateView(GrainKey, queue, _queue.Count, lanes, bays, [.. Held.Values], BuildKpis(now)));
+        return new GateView(GrainKey, queue, _queue.Count, lanes, bays, [.. Held.Values], BuildKpis(now, booked));
     }
 
-    public Task<GateKpis> Kpis() => Task.FromResult(BuildKpis(TimeProvider.GetUtcNow()));
+    public async Task<GateKpis> Kpis()
+    {
+        var booked = await Ledger.BookedCount();
+        return BuildKpis(TimeProvider.GetUtcNow(), booked);
+    }
 
     public Task<QueuePosition?> PositionOf(string plate)
     {
@@ -247,11 +213,11 @@ public sealed partial class GateGrain
     private IEnumerable<QueuedTruck> QueueInOrder(DateTimeOffset now) =>
         _queue.InDispatchOrder.Where(q => q.EligibleAt <= now).Concat(_queue.InDispatchOrder.Where(q => q.EligibleAt > now));
 
-    private GateKpis BuildKpis(DateTimeOffset now)
+    private GateKpis BuildKpis(DateTimeOffset now, int booked)
     {
         var byStatus = new Dictionary<TruckStatus, int>
         {
-            [TruckStatus.Booked] = Booked.BookedCount,
+            [TruckStatus.Booked] = booked,
             [TruckStatus.Waiting] = _queue.Count,
             [TruckStatus.Called] = S.InFlight.Values.Count(f => f.Stage == TruckStatus.Called),
             [TruckStatus.Inspection] = S.InFlight.Values.Count(f => f.Stage == TruckStatus.Inspection),

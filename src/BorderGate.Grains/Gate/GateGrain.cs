@@ -17,7 +17,7 @@ namespace BorderGate.Grains.Gate;
 public sealed partial class GateGrain(
     [PersistentState("gate")] IPersistentState<GateState> state,
     [PersistentState("gate-kpis")] IPersistentState<KpiWindow> kpis,
-    [PersistentState("gate-bookings")] IPersistentState<GateBookings> bookings,
+    [PersistentState("gate-bookings")] IPersistentState<GateBookings> olderBookings,
     [PersistentState("gate-held")] IPersistentState<GateHeld> held,
     CrossingSites sites,
     ILogger<GateGrain> logger) : Grain, IGateGrain, ICraneJobObserver, IFleetObserver
@@ -30,8 +30,6 @@ public sealed partial class GateGrain(
     private IGrainTimer? _clock;
 
     private GateState S => state.State;
-
-    private GateBookings Booked => bookings.State;
 
     private Dictionary<string, HeldTruck> Held => held.State.Trucks;
 
@@ -68,25 +66,37 @@ public sealed partial class GateGrain(
             changed = true;
         }
 
-        if (S.WindowLoad.Count > 0 || S.BookedCount > 0 || S.Held.Count > 0)
+        if (S.Held.Count > 0)
         {
-            // A gate stored before bookings and held trucks had states of their own: move them over, once.
-            foreach (var (minute, load) in S.WindowLoad)
-            {
-                Booked.WindowLoad[minute] = load;
-            }
-
-            Booked.BookedCount += S.BookedCount;
-            await bookings.WriteStateAsync(cancellationToken);
+            // A gate stored before held trucks had a state of their own: move them over, once.
             foreach (var (plate, truck) in S.Held)
             {
                 Held[plate] = truck;
             }
 
             await held.WriteStateAsync(cancellationToken);
+            S.Held.Clear();
+            changed = true;
+        }
+
+        if (S.WindowLoad.Count > 0 || S.BookedCount > 0 || olderBookings.RecordExists)
+        {
+            // A gate stored before bookings had a grain of their own: the ledger takes the counts over (once, however
+            // often this runs before the gate's own copy is gone), then the gate forgets them.
+            var load = new Dictionary<long, int>(olderBookings.State.WindowLoad);
+            foreach (var (minute, count) in S.WindowLoad)
+            {
+                load[minute] = load.GetValueOrDefault(minute) + count;
+            }
+
+            await Ledger.Adopt(olderBookings.State.BookedCount + S.BookedCount, load);
+            if (olderBookings.RecordExists)
+            {
+                await olderBookings.ClearStateAsync(cancellationToken);
+            }
+
             S.WindowLoad.Clear();
             S.BookedCount = 0;
-            S.Held.Clear();
             changed = true;
         }
 
@@ -129,18 +139,6 @@ public sealed partial class GateGrain(
         return Task.CompletedTask;
     }
 
-    public async Task<ArrivalWindow> Book(TripRegistration trip)
-    {
-        ArgumentNullException.ThrowIfNull(trip);
-        var window = ChooseWindow(trip.DesiredArrival ?? TimeProvider.GetUtcNow());
-        var minute = window.Start.ToUnixTimeSeconds() / 60;
-        Booked.WindowLoad[minute] = Booked.WindowLoad.GetValueOrDefault(minute) + 1;
-        Booked.BookedCount++;
-        await bookings.WriteStateAsync();
-        await Window(window).Add(new BookedTrip(trip.Plate, trip.TripId, window, trip.Cargo, trip.Direction));
-        return window;
-    }
-
     public Task<ArrivalDecision> TruckArrived(string plate) => ArriveAsync(plate, TimeProvider.GetUtcNow());
 
     /// <summary>
@@ -169,10 +167,9 @@ public sealed partial class GateGrain(
         }
 
         var (eligibleAt, late, note) = ArrivalRules(booked.Window, seenAt);
-        // Off the ledger and into the queue, handed to storage together: one wait, not two (the ledger is a count for
-        // choosing windows). The gate's own state is untouched (its order counter is recovered from the queue on
-        // activation).
-        var ledger = taken is not null ? bookings.WriteStateAsync() : Task.CompletedTask;
+        // Off the ledger and into the queue at the same time: one wait, not two (the ledger's is a count). The gate's own
+        // state is untouched (its order counter is recovered from the queue on activation).
+        var ledger = taken is not null ? Ledger.Taken() : Task.CompletedTask;
         var queued = _queue.AddAsync(new QueuedTruck(plate, booked.TripId, booked.Cargo, booked.Direction, now, eligibleAt, late, S.NextOrder++));
         await Task.WhenAll(ledger, queued);
 
@@ -345,11 +342,9 @@ public sealed partial class GateGrain(
         else
         {
             // Booked again first, off the held list second: a crash in between leaves it held, never nowhere.
-            Booked.BookedCount++;
-            await bookings.WriteStateAsync();
+            await Ledger.Rebook(trip.Trip, trip.Window!);
             Held.Remove(plate);
             await held.WriteStateAsync();
-            await Window(trip.Window!).Add(new BookedTrip(plate, trip.Trip.TripId, trip.Window!, trip.Trip.Cargo, trip.Trip.Direction));
             await Truck(plate).Advance(new TripTransition(TruckStatus.Booked, TripEventNames.Released, $"released by {by}"));
         }
     }
@@ -424,17 +419,15 @@ public sealed partial class GateGrain(
         }
 
         var booked = await Window(window).Take(plate);
-        if (booked is not null)
+        if (booked is not null && storeLedger)
         {
-            Booked.BookedCount = Math.Max(0, Booked.BookedCount - 1);
-            if (storeLedger)
-            {
-                await bookings.WriteStateAsync();
-            }
+            await Ledger.Taken();
         }
 
         return booked;
     }
+
+    private IBookingLedgerGrain Ledger => GrainFactory.GetGrain<IBookingLedgerGrain>(GrainKey);
 
     private IBookingWindowGrain Window(ArrivalWindow window) => GrainFactory.GetGrain<IBookingWindowGrain>(BookingWindowGrain.Key(GrainKey, window));
 

@@ -57,8 +57,8 @@ public sealed class GateState
 }
 
 /// <summary>
-/// The gate's booking ledger, stored apart from its state (state "gate-bookings"): every declaration changes it,
-/// and the gate's state, which changes with every truck that moves, does not carry it.
+/// The booking ledger as gates stored it (state "gate-bookings") before bookings had a grain of their own
+/// (<see cref="BookingLedgerGrain"/>): read once on activation, handed over and cleared.
 /// </summary>
 public sealed class GateBookings
 {

@@ -58,7 +58,7 @@ internal static class TripsApi
                 return TypedResults.Conflict(new ProblemDetailsBody($"Truck {plate} already has trip {current.Trip.TripId} under way ({current.Status})."));
             }
 
-            var window = await grains.GetGrain<IGateGrain>(site.CrossingId).Book(trip);
+            var window = await grains.GetGrain<IBookingLedgerGrain>(site.CrossingId).Book(trip);
             await grains.GetGrain<ITruckGrain>(CrossingIds.Truck(plate)).Register(site.CrossingId, trip, window);
             await grains.GetGrain<ICompanyGrain>(valid.CompanyId).TripDeclared(trip.TripId, plate);
             return TypedResults.Created($"/api/trucks/{Uri.EscapeDataString(plate)}", new DeclaredTrip(trip.TripId, plate, window));

@@ -18,6 +18,7 @@ internal static class CrossingSetup
             : File.Exists(configured) ? configured : SiteLayouts.PathOf(configured);
         var layout = SiteLayoutLoader.Load(path);
         services.AddCrossing([layout]);
+        services.AddHostedService<CrossingClocks>();
         services.AddDeviceEndpoint(layout, options => configuration.GetSection("BorderGate:Devices").Bind(options));
         return layout;
     }

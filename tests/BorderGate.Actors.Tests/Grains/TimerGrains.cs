@@ -102,3 +102,31 @@ public sealed class NotRemindableGrain : Grain, INotRemindableGrain
 {
     public Task Register() => RegisterOrUpdateReminder("r", TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
 }
+
+/// <summary>
+/// A timer whose first tick waits until the test lets it go (by grain key). Its ticks are counted outside the grain,
+/// since a call to it would wait behind the held tick.
+/// </summary>
+public interface IHeldTickGrain : IGrainWithStringKey
+{
+    Task Start(TimeSpan period);
+}
+
+public sealed class HeldTickGrain : Grain, IHeldTickGrain
+{
+    public static readonly System.Collections.Concurrent.ConcurrentDictionary<string, TaskCompletionSource> FirstTickHeld = new(StringComparer.Ordinal);
+
+    public static readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> Ticks = new(StringComparer.Ordinal);
+
+    public Task Start(TimeSpan period)
+    {
+        RegisterGrainTimer(async _ =>
+        {
+            if (Ticks.AddOrUpdate(GrainKey, 1, (_, n) => n + 1) == 1 && FirstTickHeld.TryGetValue(GrainKey, out var held))
+            {
+                await held.Task;
+            }
+        }, new GrainTimerOptions { DueTime = period, Period = period, KeepAlive = true });
+        return Task.CompletedTask;
+    }
+}

@@ -34,6 +34,28 @@ public sealed class TimerAndReminderTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Timer_TickOutlastingItsPeriod_IsFollowedAtOnce_NotAPeriodAfterItEnded()
+    {
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        HeldTickGrain.FirstTickHeld["overrun"] = release;
+        try
+        {
+            await _cluster.GrainFactory.GetGrain<IHeldTickGrain>("overrun").Start(TimeSpan.FromMinutes(1));
+            _cluster.TimeProvider.Advance(TimeSpan.FromMinutes(1));
+            await Wait.WaitUntil(() => Task.FromResult(HeldTickGrain.Ticks.GetValueOrDefault("overrun") == 1), TimeSpan.FromSeconds(10), "the first tick runs");
+
+            // The clock moves on by more than a period while the tick still runs; the next tick is due already.
+            _cluster.TimeProvider.Advance(TimeSpan.FromMinutes(5));
+        }
+        finally
+        {
+            release.TrySetResult();
+        }
+
+        await Wait.WaitUntil(() => Task.FromResult(HeldTickGrain.Ticks.GetValueOrDefault("overrun") == 2), TimeSpan.FromSeconds(10), "the next tick, without the clock moving again");
+    }
+
+    [Fact]
     public async Task Timer_DueDuringCall_WaitsForTheCallsTurn()
     {
         var grain = _cluster.GrainFactory.GetGrain<ITimerGrain>("no-overlap");

@@ -16,7 +16,7 @@ public sealed class LaneGrainTests : IAsyncLifetime
     private async Task<string> CallToLaneAsync(string plate, int declaredKg = 20_000)
     {
         var trip = new TripRegistration($"trip-{plate}", "company-1", plate, "CSQU3054383", CargoKind.Garments, TripDirection.Export, "100000000001", declaredKg, _crossing.Now);
-        await _crossing.Truck(plate).Register(TestSites.CrossingId, trip, await _crossing.Gate.Book(trip));
+        await _crossing.Truck(plate).Register(TestSites.CrossingId, trip, await _crossing.Ledger.Book(trip));
         await _crossing.Gate.TruckArrived(plate);
         return (await _crossing.Truck(plate).Current())!.LaneId!;
     }
