@@ -51,13 +51,21 @@ public sealed class CrossingFixture : IAsyncLifetime
     public Task UntilLeavingAsync(string laneId) =>
         BorderGate.TestSupport.Wait.WaitUntil(async () => (await Lane(laneId).Status()).Step == LaneStep.Leaving, TimeSpan.FromSeconds(10), $"{laneId}: truck leaving");
 
-    public async Task InitializeAsync() =>
+    public async Task InitializeAsync()
+    {
         Cluster = await TestCluster.StartAsync(b => b
             .UseFakeTime(new DateTimeOffset(2026, 1, 20, 6, 0, 0, TimeSpan.Zero))
             .ConfigureServices(s => s
                 .AddSingleton(_customs)
                 .AddSingleton<IDeviceLink>(Hardware)
                 .AddCrossing([_layout])));
+
+        // As the silo does at start (CrossingClocks): the gate is awake and its clock (no-shows, inspections) runs.
+        await WakeGateAsync();
+    }
+
+    /// <summary>Activates the gate (and through it the booking ledger), as the silo does at start.</summary>
+    public Task WakeGateAsync() => Gate.Kpis();
 
     public async Task DisposeAsync() => await Cluster.DisposeAsync();
 

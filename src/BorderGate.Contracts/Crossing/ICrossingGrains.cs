@@ -24,8 +24,9 @@ public interface ITruckGrain : IGrainWithStringKey
 
 /// <summary>
 /// The arrival-slot bookings of a crossing (key: crossing id): it chooses each declared trip's window, keeps the
-/// count of trips booked and not yet come, and lapses the bookings of trucks that did not come (no-shows). Apart from
-/// the gate, so that declarations (thousands on the peak day) do not wait in the gate's queue behind its trucks.
+/// count of trips booked and not yet come, and lapses the bookings of trucks that did not come (no-shows, when the
+/// gate's clock says so). Apart from the gate, so that declarations (thousands on the peak day) do not wait in the
+/// gate's queue behind its trucks.
 /// </summary>
 public interface IBookingLedgerGrain : IGrainWithStringKey
 {
@@ -41,6 +42,14 @@ public interface IBookingLedgerGrain : IGrainWithStringKey
     /// <summary>Trips booked and not yet come.</summary>
     [ReadOnly]
     Task<int> BookedCount();
+
+    /// <summary>
+    /// Lapses the bookings whose no-show deadline passed. Sent by the gate's clock, from the gate's own turn: the
+    /// sightings the gate received before are handled by then, so a truck seen in time is never swept as a no-show
+    /// because the gate was busy.
+    /// </summary>
+    [OneWay]
+    Task ExpireNoShows();
 
     /// <summary>Takes over the counts a gate stored before bookings had a grain of their own; only the first call counts.</summary>
     Task Adopt(int bookedCount, IReadOnlyDictionary<long, int> windowLoad);

@@ -52,7 +52,10 @@ public sealed record CommandResult(string CommandId, CommandOutcome Outcome, str
 /// {kg, stable}, "barrier" {state}, "move-done", "position" {segment, waypoint}, ...) or a fault
 /// (<see cref="IsFault"/>, name = fault code, data["message"]).
 /// </summary>
-public sealed record DeviceEvent(string DeviceId, DeviceKind Kind, string Name, IReadOnlyDictionary<string, string> Data, DateTimeOffset At, bool IsFault = false);
+/// <param name="At">When the device says it happened (its own clock).</param>
+/// <param name="ReceivedAt">When the silo received it (set by the device grain): how late a report is is judged against this,
+/// not against when a busy owner gets to the event.</param>
+public sealed record DeviceEvent(string DeviceId, DeviceKind Kind, string Name, IReadOnlyDictionary<string, string> Data, DateTimeOffset At, bool IsFault = false, DateTimeOffset? ReceivedAt = null);
 
 public enum DeviceHealth
 {

@@ -283,7 +283,7 @@ internal sealed partial class DeviceGrain : Grain, IDeviceGrain
         try
         {
             _owner ??= _owners.Resolve(GrainFactory, _info);
-            await _owner.OnDeviceEvent(deviceEvent);
+            await _owner.OnDeviceEvent(deviceEvent.ReceivedAt is null ? deviceEvent with { ReceivedAt = TimeProvider.GetUtcNow() } : deviceEvent);
         }
         catch (Exception exception)
         {

@@ -26,7 +26,6 @@ public sealed partial class BookingLedgerGrain(
     ILogger<BookingLedgerGrain> logger) : Grain, IBookingLedgerGrain
 {
     private SiteLayout _layout = null!;
-    private IGrainTimer? _clock;
 
     private BookingLedgerState S => state.State;
 
@@ -35,16 +34,6 @@ public sealed partial class BookingLedgerGrain(
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _layout = sites.Get(GrainKey);
-
-        // The ledger's own clock: bookings whose no-show deadline passed lapse.
-        var tick = TimeSpan.FromMinutes(1);
-        _clock = RegisterGrainTimer(_ => ExpireNoShowsAsync(), new GrainTimerOptions { DueTime = tick, Period = tick, KeepAlive = true });
-        return Task.CompletedTask;
-    }
-
-    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
-    {
-        _clock?.Dispose();
         return Task.CompletedTask;
     }
 
@@ -116,7 +105,7 @@ public sealed partial class BookingLedgerGrain(
     }
 
     /// <summary>Windows whose no-show deadline passed: what is still booked in them lapses.</summary>
-    private async Task ExpireNoShowsAsync()
+    public async Task ExpireNoShows()
     {
         var now = TimeProvider.GetUtcNow();
         foreach (var minute in S.WindowLoad.Keys.Order().ToList())

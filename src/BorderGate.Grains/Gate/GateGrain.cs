@@ -378,18 +378,20 @@ public sealed partial class GateGrain(
         }
 
         return deviceEvent.Name == "plate-read" && deviceEvent.Data.TryGetValue("plate", out var plate) && !string.IsNullOrWhiteSpace(plate)
-            ? ArriveAsync(plate, SightingTime(deviceEvent.At))
+            ? ArriveAsync(plate, SightingTime(deviceEvent.At, deviceEvent.ReceivedAt))
             : Task.CompletedTask;
     }
 
     /// <summary>
-    /// When the camera saw the truck, as the gate believes it: never later than now, and a report older than
-    /// <see cref="MaxSightingDelay"/> (a camera clock gone wrong) counts from now.
+    /// When the camera saw the truck, as the gate believes it: never later than the silo received the report, and a
+    /// report that reached the silo more than <see cref="MaxSightingDelay"/> after the time it claims (a camera clock gone
+    /// wrong) counts from its receipt. Measured against the receipt, not against when the gate got to the event: a
+    /// busy gate must not turn trucks seen in time into latecomers.
     /// </summary>
-    private DateTimeOffset SightingTime(DateTimeOffset reported)
+    private DateTimeOffset SightingTime(DateTimeOffset reported, DateTimeOffset? receivedAt)
     {
-        var now = TimeProvider.GetUtcNow();
-        return reported > now || reported < now - MaxSightingDelay ? now : reported;
+        var received = receivedAt is { } at && at <= TimeProvider.GetUtcNow() ? at : TimeProvider.GetUtcNow();
+        return reported > received || reported < received - MaxSightingDelay ? received : reported;
     }
 
     /// <summary>

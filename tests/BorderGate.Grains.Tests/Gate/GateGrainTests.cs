@@ -4,6 +4,7 @@ using BorderGate.Actors.Storage;
 using BorderGate.Contracts.Crossing;
 using BorderGate.Contracts.Devices;
 using BorderGate.Contracts.Trips;
+using BorderGate.Grains.Gate;
 using BorderGate.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -143,6 +144,22 @@ public sealed class GateGrainTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task SightingReceivedInTime_ReachingABusyGateLongAfter_StillAdmitsTheTruck()
+    {
+        var window = await LapseAsync("29C50005");
+        var deadline = window.End + TestSites.Small().Policy.NoShowAfter;
+
+        // Seen and received before the deadline; the gate gets to it more than the allowed report delay later.
+        _crossing.Cluster.TimeProvider.Advance(GateGrain.MaxSightingDelay + TimeSpan.FromMinutes(10));
+        await _crossing.Gate.OnDeviceEvent(new DeviceEvent("cam-entrance", DeviceKind.PlateCamera, "plate-read",
+            new Dictionary<string, string> { ["plate"] = "29C50005" }, deadline - TimeSpan.FromMinutes(2), ReceivedAt: deadline - TimeSpan.FromMinutes(1)));
+
+        await Wait.WaitUntil(async () => (await _crossing.Truck("29C50005").Current())!.Status != TruckStatus.NoShow, TimeSpan.FromSeconds(10), "the sighting was handled");
+        Assert.Equal(["booked", "no-show", "arrived"], (await _crossing.Truck("29C50005").Current())!.Events.Select(e => e.Name).Take(3));
+        Assert.DoesNotContain((await _crossing.Gate.Snapshot()).Held, h => h.Plate == "29C50005");
+    }
+
+    [Fact]
     public async Task SightingAfterTheDeadline_OrReportedTooLate_IsHeldAtTheEntrance_AndStaysANoShow()
     {
         var window = await LapseAsync("29C50003");
@@ -156,7 +173,7 @@ public sealed class GateGrainTests : IAsyncLifetime
         // A camera whose report claims a sighting before the deadline but reaches the gate more than the allowed delay later counts from now.
         var other = await LapseAsync("29C50004");
         var otherDeadline = other.End + TestSites.Small().Policy.NoShowAfter;
-        _crossing.Cluster.TimeProvider.Advance(otherDeadline + BorderGate.Grains.Gate.GateGrain.MaxSightingDelay + TimeSpan.FromMinutes(1) - _crossing.Now);
+        _crossing.Cluster.TimeProvider.Advance(otherDeadline + GateGrain.MaxSightingDelay + TimeSpan.FromMinutes(1) - _crossing.Now);
         await SightAsync("29C50004", otherDeadline - TimeSpan.FromMinutes(1));
 
         await Wait.WaitUntil(async () => (await _crossing.Gate.Snapshot()).Held.Count == 2, TimeSpan.FromSeconds(10), "both sightings were handled");
@@ -211,6 +228,7 @@ public sealed class GateGrainTests : IAsyncLifetime
         var older = "{\"bookedCount\":3,\"windowLoad\":{\"" + (windowStart.ToUnixTimeSeconds() / 60).ToString(System.Globalization.CultureInfo.InvariantCulture)
             + "\":" + policy.TripsPerWindow.ToString(System.Globalization.CultureInfo.InvariantCulture) + "}}";
         await storage.WriteAsync("gate-bookings", new GrainId("gate", TestSites.CrossingId), Encoding.UTF8.GetBytes(older), null, CancellationToken.None);
+        await _crossing.Cluster.RestartAsync();
 
         Assert.Equal(3, (await _crossing.Gate.Kpis()).TrucksByStatus[TruckStatus.Booked]);
         Assert.Null(await storage.ReadAsync("gate-bookings", new GrainId("gate", TestSites.CrossingId), CancellationToken.None));
