@@ -155,8 +155,12 @@ public sealed partial class GateGrain(
             return new ArrivalDecision(plate, true, null, "already inside", null);
         }
 
-        var taken = await TakeBookingAsync(plate, storeLedger: false);
-        var booked = taken ?? await ReinstateSeenInTimeAsync(plate, seenAt);
+        // The truck's own record says what it booked and in which window (it is the record of its trip).
+        var trip = await Truck(plate).Current();
+        var fromBooking = trip is { Status: TruckStatus.Booked, Window: not null };
+        var booked = fromBooking
+            ? new BookedTrip(plate, trip!.Trip.TripId, trip.Window!, trip.Trip.Cargo, trip.Trip.Direction)
+            : ReinstateSeenInTime(plate, trip, seenAt);
         if (booked is null)
         {
             const string reason = "No valid declaration: no booked trip for this plate. Declare the trip and book an arrival window first.";
@@ -167,11 +171,13 @@ public sealed partial class GateGrain(
         }
 
         var (eligibleAt, late, note) = ArrivalRules(booked.Window, seenAt);
-        // Off the ledger and into the queue at the same time: one wait, not two (the ledger's is a count). The gate's own
-        // state is untouched (its order counter is recovered from the queue on activation).
-        var ledger = taken is not null ? Ledger.Taken() : Task.CompletedTask;
+
+        // Out of its window's bookings, off the ledger's count and into the queue at the same time: one wait, not three
+        // in a row. The gate's own state is untouched (its order counter is recovered from the queue on activation).
+        var unbooked = fromBooking ? Window(booked.Window).Take(plate) : Task.FromResult<BookedTrip?>(null);
+        var ledger = fromBooking ? Ledger.Taken() : Task.CompletedTask;
         var queued = _queue.AddAsync(new QueuedTruck(plate, booked.TripId, booked.Cargo, booked.Direction, now, eligibleAt, late, S.NextOrder++));
-        await Task.WhenAll(ledger, queued);
+        await Task.WhenAll(unbooked, ledger, queued);
 
         // Off the held list only once it is queued: a failure in between leaves it in two places, never in none.
         if (Held.Remove(plate))
@@ -398,9 +404,8 @@ public sealed partial class GateGrain(
     /// A truck the no-show sweep got to before the gate got to its sighting: seen before its deadline, it did come,
     /// so its trip is back on (the sweep already took it off the ledger and out of its window).
     /// </summary>
-    private async Task<BookedTrip?> ReinstateSeenInTimeAsync(string plate, DateTimeOffset seenAt)
+    private BookedTrip? ReinstateSeenInTime(string plate, TripView? trip, DateTimeOffset seenAt)
     {
-        var trip = await Truck(plate).Current();
         if (trip is not { Status: TruckStatus.NoShow, Window: { } window } || seenAt > window.End + Policy.NoShowAfter)
         {
             return null;
@@ -411,8 +416,7 @@ public sealed partial class GateGrain(
     }
 
     /// <summary>The plate's booking, taken out of its window's grain (the truck knows which window), and off the ledger.</summary>
-    /// <param name="storeLedger">False when the caller writes the ledger itself, together with its own writes.</param>
-    private async Task<BookedTrip?> TakeBookingAsync(string plate, bool storeLedger = true)
+    private async Task<BookedTrip?> TakeBookingAsync(string plate)
     {
         var trip = await Truck(plate).Current();
         if (trip is not { Status: TruckStatus.Booked, Window: { } window })
@@ -421,7 +425,7 @@ public sealed partial class GateGrain(
         }
 
         var booked = await Window(window).Take(plate);
-        if (booked is not null && storeLedger)
+        if (booked is not null)
         {
             await Ledger.Taken();
         }
