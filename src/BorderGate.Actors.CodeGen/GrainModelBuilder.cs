@@ -142,6 +142,9 @@ internal static class GrainModelBuilder
                 case "AlwaysInterleaveAttribute":
                     options |= 2;
                     break;
+                case "PriorityAttribute":
+                    options |= 8;
+                    break;
                 case "OneWayAttribute":
                     options |= 4;
                     if (kind is ReturnKind.TaskOfT or ReturnKind.ValueTaskOfT)

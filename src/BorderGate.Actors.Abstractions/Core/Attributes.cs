@@ -19,6 +19,13 @@ public sealed class ReadOnlyAttribute : Attribute;
 [AttributeUsage(AttributeTargets.Method)]
 public sealed class AlwaysInterleaveAttribute : Attribute;
 
+/// <summary>
+/// Calls to this method wait ahead of the grain's ordinary queued calls (in order among themselves; a running turn is
+/// never interrupted): for the events that free resources, which must not queue behind a flood of new work.
+/// </summary>
+[AttributeUsage(AttributeTargets.Method)]
+public sealed class PriorityAttribute : Attribute;
+
 /// <summary>The caller does not wait for the grain; errors are logged, not returned. The method must return Task or ValueTask.</summary>
 [AttributeUsage(AttributeTargets.Method)]
 public sealed class OneWayAttribute : Attribute;

@@ -41,6 +41,8 @@ public sealed class GrainMethodInfo
 
     public bool IsOneWay => (Options & GrainMethodOptions.OneWay) != 0;
 
+    public bool IsPriority => (Options & GrainMethodOptions.Priority) != 0;
+
     public override string ToString() => Signature;
 }
 
@@ -52,4 +54,5 @@ public enum GrainMethodOptions
     ReadOnly = 1,
     AlwaysInterleave = 2,
     OneWay = 4,
+    Priority = 8,
 }

@@ -27,7 +27,7 @@ internal sealed partial class ActivationData : IThreadPoolWorkItem
     internal bool IsInvalid => _state == ActivationState.Invalid;
 
     internal static TurnKind KindOf(GrainMethodInfo method) =>
-        (method.IsReadOnly ? TurnKind.ReadOnly : 0) | (method.AlwaysInterleave ? TurnKind.AlwaysInterleave : 0);
+        (method.IsReadOnly ? TurnKind.ReadOnly : 0) | (method.AlwaysInterleave ? TurnKind.AlwaysInterleave : 0) | (method.IsPriority ? TurnKind.Priority : 0);
 
     /// <summary>
     /// Delivers a call. Runs it on the calling thread when the activation is idle; otherwise queues it.
@@ -377,6 +377,27 @@ internal sealed partial class ActivationData : IThreadPoolWorkItem
         {
             item.Next = _pendingHead;
             _pendingHead = item;
+        }
+        else if ((item.Kind & TurnKind.Priority) != 0 && (_pendingTail!.Kind & TurnKind.Priority) == 0)
+        {
+            // Ahead of the ordinary turns: after the lifecycle turns and the priority turns already waiting.
+            TurnItem? previous = null;
+            var current = _pendingHead;
+            while (current is not null && (current.Sequence == long.MinValue || (current.Kind & (TurnKind.Priority | TurnKind.Lifecycle)) != 0))
+            {
+                previous = current;
+                current = current.Next;
+            }
+
+            item.Next = current;
+            if (previous is null)
+            {
+                _pendingHead = item;
+            }
+            else
+            {
+                previous.Next = item;
+            }
         }
         else
         {

@@ -47,7 +47,17 @@ internal sealed class RequestTurn<TRequest, TResult> : TurnItem, IValueTaskSourc
     public GrainMethodInfo Method => _request.Method;
 
     /// <summary>Starts the deadline clock.</summary>
-    public void ArmDeadline() => _deadlineId = _runtime.Deadlines.Register(this, _timeout);
+    /// <summary>
+    /// Starts the caller's deadline. A one-way call has none: nobody waits for its answer, and a deadline would only drop
+    /// it unrun from a busy grain's queue (a device's event, lost because the gate was busy).
+    /// </summary>
+    public void ArmDeadline()
+    {
+        if (!_request.Method.IsOneWay)
+        {
+            _deadlineId = _runtime.Deadlines.Register(this, _timeout);
+        }
+    }
 
     /// <summary>A call that started inline went async: follow the running grain method to its end.</summary>
     public void Follow(ActivationData activation, TurnContext turn, ValueTask<TResult> running, Activity? activity, long startTimestamp)

@@ -33,4 +33,7 @@ internal enum TurnKind
 
     /// <summary>The activation's own lifecycle (activate, deactivate): runs alone and before anything else.</summary>
     Lifecycle = 4,
+
+    /// <summary>Waits ahead of ordinary queued turns (after the lifecycle and the priority turns queued before it).</summary>
+    Priority = 8,
 }

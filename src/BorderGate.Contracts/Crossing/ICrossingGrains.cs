@@ -57,7 +57,9 @@ public interface IBookingLedgerGrain : IGrainWithStringKey
 
 /// <summary>
 /// The gate of a crossing (key: crossing id): the virtual queue, dispatch to lanes, inspection bays, flow control
-/// and live KPIs. It owns the entrance camera. Bookings are the <see cref="IBookingLedgerGrain"/>'s.
+/// and live KPIs. It owns the entrance camera. Bookings are the <see cref="IBookingLedgerGrain"/>'s. What frees a lane,
+/// a crane or a vehicle is handled ahead of new arrivals (<see cref="PriorityAttribute"/>): on the peak day thousands
+/// of sightings may wait, and a lane that waits behind them to be given its next truck is a lane standing idle.
 /// </summary>
 public interface IGateGrain : IDeviceEventSink
 {
@@ -66,9 +68,11 @@ public interface IGateGrain : IDeviceEventSink
     Task<ArrivalDecision> TruckArrived(string plate);
 
     /// <summary>A lane finished with its truck.</summary>
+    [Priority]
     Task LaneFinished(string laneId, string plate, LaneOutcome outcome, string? reason);
 
     /// <summary>A lane's devices faulted (or recovered): it leaves (or rejoins) dispatch.</summary>
+    [Priority]
     Task LaneHealthChanged(string laneId, bool healthy, string? reason);
 
     Task OpenLane(string laneId, string by);
@@ -200,6 +204,7 @@ public interface ICraneGrain : IDeviceEventSink
 public interface ICraneJobObserver : IGrainWithStringKey
 {
     [OneWay]
+    [Priority]
     Task OnCraneJobDone(string craneId, CraneJob job);
 }
 
@@ -264,12 +269,15 @@ public interface IDriverlessTruckGrain : IDeviceEventSink
 public interface IFleetObserver : IGrainWithStringKey
 {
     [OneWay]
+    [Priority]
     Task OnVehicleIdle(string vehicleId);
 
     [OneWay]
+    [Priority]
     Task OnContainerHandedOver(string vehicleId, string containerNumber);
 
     [OneWay]
+    [Priority]
     Task OnVehicleBrokeDown(string vehicleId, string reason);
 }
 

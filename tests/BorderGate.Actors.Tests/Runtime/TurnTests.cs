@@ -1,3 +1,4 @@
+using BorderGate.TestSupport;
 using BorderGate.Actors.Testing;
 using BorderGate.Actors.Tests.Grains;
 
@@ -14,6 +15,37 @@ public sealed class TurnTests(ClusterFixture fixture) : IClassFixture<ClusterFix
         Assert.Equal(1, results.Max());
         Assert.Equal(1, await grain.MaxInside());
         Assert.Equal(0, await grain.ThreadOverlaps());
+    }
+
+    [Fact]
+    public async Task PriorityCalls_WaitAheadOfOrdinaryOnes_InOrderAmongThemselves()
+    {
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        PriorityGrain.Held["mailbox"] = release;
+        var grain = fixture.Grains.GetGrain<IPriorityGrain>("mailbox");
+        var holding = grain.Hold();
+        var calls = new List<Task>();
+        try
+        {
+            // Queued while the grain is busy: three ordinary calls, then two priority ones, then one more of each.
+            for (var i = 1; i <= 3; i++)
+            {
+                calls.Add(grain.Ordinary(i));
+            }
+
+            calls.Add(grain.Urgent(1));
+            calls.Add(grain.Urgent(2));
+            calls.Add(grain.Ordinary(4));
+            calls.Add(grain.Urgent(3));
+        }
+        finally
+        {
+            release.SetResult();
+        }
+
+        await holding;
+        await Task.WhenAll(calls);
+        Assert.Equal(["u1", "u2", "u3", "o1", "o2", "o3", "o4"], await grain.Order());
     }
 
     [Fact]
@@ -109,6 +141,22 @@ public sealed class DeadlineTests : IAsyncLifetime
         var queued = grain.Hang();
         _cluster.TimeProvider.Advance(TimeSpan.FromSeconds(31));
         await Assert.ThrowsAsync<GrainCallTimeoutException>(() => queued.WaitAsync(TimeSpan.FromSeconds(5)));
+    }
+
+    [Fact]
+    public async Task OneWayCall_QueuedLongerThanTheDeadline_StillRuns()
+    {
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        PriorityGrain.Held["one-way-waits"] = release;
+        var grain = _cluster.GrainFactory.GetGrain<IPriorityGrain>("one-way-waits");
+        var holding = grain.Hold();
+        await grain.Note(1);
+
+        // Nobody waits for a one-way call's answer: a busy grain gets to it late, not never.
+        _cluster.TimeProvider.Advance(TimeSpan.FromMinutes(5));
+        release.SetResult();
+        await Assert.ThrowsAsync<GrainCallTimeoutException>(() => holding.WaitAsync(TimeSpan.FromSeconds(5)));
+        await Wait.WaitUntil(async () => (await grain.Order()).Contains("n1"), TimeSpan.FromSeconds(10), "the one-way call ran");
     }
 
     [Fact]

@@ -68,9 +68,12 @@ public sealed class SiteLayoutFileTests
         var planned = SiteLayoutLoader.Load(SiteLayouts.PathOf(SiteLayouts.HuuNghi14File));
         var target = SiteLayoutLoader.Load(SiteLayouts.PathOf(SiteLayouts.HuuNghi2030File));
 
-        // The same plan: everything but the name, the waiting area, the booking rate and the timings.
-        var samePlan = target with { Name = planned.Name, Entrance = planned.Entrance, Policy = planned.Policy, Timings = planned.Timings };
+        // The same plan: everything but the name, the waiting area, the booking rate, the timings and the inspection bays
+        // (5 % red channel of 10,000 trucks: 500 inspections of 20 min a day need 12 bays, the 14-lane plan has 4).
+        var samePlan = target with { Name = planned.Name, Entrance = planned.Entrance, Policy = planned.Policy, Timings = planned.Timings, InspectionBays = planned.InspectionBays };
         Assert.Equal(SiteLayoutLoader.ToJson(planned), SiteLayoutLoader.ToJson(samePlan));
+        Assert.Equal(planned.InspectionBays, target.InspectionBays.Take(planned.InspectionBays.Count));
+        Assert.Equal(12, target.InspectionBays.Count);
         Assert.Equal(14, target.Lanes.Count);
         Assert.Equal(20, target.DriverlessTrucks.Count);
 

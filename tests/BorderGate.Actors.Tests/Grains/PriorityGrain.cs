@@ -1,0 +1,54 @@
+using System.Collections.Concurrent;
+
+namespace BorderGate.Actors.Tests.Grains;
+
+/// <summary>Records the order its calls ran in; <see cref="Hold"/> keeps the grain busy until the test lets it go.</summary>
+public interface IPriorityGrain : IGrainWithStringKey
+{
+    Task Hold();
+
+    Task Ordinary(int id);
+
+    [Priority]
+    Task Urgent(int id);
+
+    [OneWay]
+    Task Note(int id);
+
+    Task<IReadOnlyList<string>> Order();
+}
+
+public sealed class PriorityGrain : Grain, IPriorityGrain
+{
+    public static readonly ConcurrentDictionary<string, TaskCompletionSource> Held = new(StringComparer.Ordinal);
+
+    private readonly List<string> _order = [];
+
+    public async Task Hold()
+    {
+        if (Held.TryGetValue(GrainKey, out var held))
+        {
+            await held.Task;
+        }
+    }
+
+    public Task Ordinary(int id)
+    {
+        _order.Add($"o{id}");
+        return Task.CompletedTask;
+    }
+
+    public Task Note(int id)
+    {
+        _order.Add($"n{id}");
+        return Task.CompletedTask;
+    }
+
+    public Task Urgent(int id)
+    {
+        _order.Add($"u{id}");
+        return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyList<string>> Order() => Task.FromResult<IReadOnlyList<string>>([.. _order]);
+}
