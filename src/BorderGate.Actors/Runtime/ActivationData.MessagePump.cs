@@ -398,6 +398,12 @@ internal sealed partial class ActivationData : IThreadPoolWorkItem
             {
                 previous.Next = item;
             }
+
+            if (current is null)
+            {
+                // Only lifecycle turns were waiting: the priority turn is the last one now.
+                _pendingTail = item;
+            }
         }
         else
         {

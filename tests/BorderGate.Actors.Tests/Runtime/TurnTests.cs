@@ -49,6 +49,16 @@ public sealed class TurnTests(ClusterFixture fixture) : IClassFixture<ClusterFix
     }
 
     [Fact]
+    public async Task PriorityCall_AsTheFirstCallOfANewActivation_WaitsBehindOnlyTheActivation()
+    {
+        // The first call queues the activation; the priority call goes after it, the ordinary one after that.
+        var grain = fixture.Grains.GetGrain<IPriorityGrain>($"fresh-{Guid.NewGuid():N}");
+        var calls = Enumerable.Range(1, 20).Select(i => Task.Run(() => i % 2 == 0 ? grain.Urgent(i) : grain.Ordinary(i))).ToList();
+        await Task.WhenAll(calls).WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(20, (await grain.Order()).Count);
+    }
+
+    [Fact]
     public async Task ConcurrentCalls_ReentrantGrain_InterleaveButNeverTwoThreads()
     {
         var grain = fixture.Grains.GetGrain<IReentrantProbeGrain>("reentrant");
