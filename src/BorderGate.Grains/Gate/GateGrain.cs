@@ -235,6 +235,9 @@ public sealed partial class GateGrain(
             await StartTransferAsync(plate);
         }
 
+        // Bays whose inspection time is up are freed here too, not only on the gate's clock: lane events are handled ahead
+        // of queued arrivals, the clock's turn waits behind them.
+        await FinishInspectionsAsync();
         await StartInspectionsAsync();
         await DispatchAsync();
     }
