@@ -22,6 +22,15 @@ public sealed class PriorityGrain : Grain, IPriorityGrain
 {
     public static readonly ConcurrentDictionary<string, TaskCompletionSource> Held = new(StringComparer.Ordinal);
 
+    /// <summary>The grain <paramref name="key"/>, busy in a <see cref="Hold"/> call until <c>Release</c> is completed.</summary>
+    public static (IPriorityGrain Grain, Task Holding, TaskCompletionSource Release) Busy(IGrainFactory grains, string key)
+    {
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Held[key] = release;
+        var grain = grains.GetGrain<IPriorityGrain>(key);
+        return (grain, grain.Hold(), release);
+    }
+
     private readonly List<string> _order = [];
 
     public async Task Hold()

@@ -20,10 +20,7 @@ public sealed class TurnTests(ClusterFixture fixture) : IClassFixture<ClusterFix
     [Fact]
     public async Task PriorityCalls_WaitAheadOfOrdinaryOnes_InOrderAmongThemselves()
     {
-        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        PriorityGrain.Held["mailbox"] = release;
-        var grain = fixture.Grains.GetGrain<IPriorityGrain>("mailbox");
-        var holding = grain.Hold();
+        var (grain, holding, release) = PriorityGrain.Busy(fixture.Grains, "mailbox");
         var calls = new List<Task>();
         try
         {
@@ -156,10 +153,7 @@ public sealed class DeadlineTests : IAsyncLifetime
     [Fact]
     public async Task OneWayCall_QueuedLongerThanTheDeadline_StillRuns()
     {
-        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        PriorityGrain.Held["one-way-waits"] = release;
-        var grain = _cluster.GrainFactory.GetGrain<IPriorityGrain>("one-way-waits");
-        var holding = grain.Hold();
+        var (grain, holding, release) = PriorityGrain.Busy(_cluster.GrainFactory, "one-way-waits");
         await grain.Note(1);
 
         // Nobody waits for a one-way call's answer: a busy grain gets to it late, not never.
