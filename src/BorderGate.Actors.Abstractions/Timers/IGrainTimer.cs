@@ -20,4 +20,7 @@ public sealed class GrainTimerOptions
 
     /// <summary>Whether a tick keeps the activation from being collected as idle.</summary>
     public bool KeepAlive { get; init; }
+
+    /// <summary>Whether a due tick waits ahead of the grain's ordinary queued calls, as a <c>[Priority]</c> call does.</summary>
+    public bool Priority { get; init; }
 }

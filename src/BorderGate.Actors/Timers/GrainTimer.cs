@@ -13,6 +13,7 @@ internal sealed class GrainTimer : IGrainTimer
     private readonly Func<CancellationToken, Task> _callback;
     private readonly bool _interleave;
     private readonly bool _keepAlive;
+    private readonly bool _priority;
     private readonly CancellationTokenSource _stopped = new();
     private readonly Lock _lock = new();
     private ITimer? _timer;
@@ -27,6 +28,7 @@ internal sealed class GrainTimer : IGrainTimer
         _callback = callback;
         _interleave = options.Interleave;
         _keepAlive = options.KeepAlive;
+        _priority = options.Priority;
         _dueTime = options.DueTime;
         _period = options.Period;
     }
@@ -86,7 +88,7 @@ internal sealed class GrainTimer : IGrainTimer
             _tickRunning = true;
         }
 
-        var kind = _interleave ? TurnKind.AlwaysInterleave : TurnKind.Exclusive;
+        var kind = (_interleave ? TurnKind.AlwaysInterleave : TurnKind.Exclusive) | (_priority ? TurnKind.Priority : 0);
         var tick = new SystemTurn(RunTickAsync, kind, _keepAlive, _stopped.Token);
         if (!_activation.TryEnqueue(tick))
         {

@@ -128,9 +128,10 @@ public sealed partial class GateGrain(
             LogQueueReconciled(logger, GrainKey, dropped);
         }
 
-        // The gate's own clock: no-shows, early arrivals becoming eligible, inspections ending.
+        // The gate's own clock: no-shows, early arrivals becoming eligible, inspections ending. Ahead of queued arrivals,
+        // like the events that free lanes (a no-show swept before a queued sighting is reinstated by its receipt time).
         var tick = TimeSpan.FromMinutes(1);
-        _clock = RegisterGrainTimer(OnClockAsync, new GrainTimerOptions { DueTime = tick, Period = tick, KeepAlive = true });
+        _clock = RegisterGrainTimer(OnClockAsync, new GrainTimerOptions { DueTime = tick, Period = tick, KeepAlive = true, Priority = true });
     }
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)

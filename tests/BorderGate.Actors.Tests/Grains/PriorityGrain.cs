@@ -15,6 +15,9 @@ public interface IPriorityGrain : IGrainWithStringKey
     [OneWay]
     Task Note(int id);
 
+    /// <summary>Arms a single priority timer tick that records "t", then holds the grain like <see cref="Hold"/>.</summary>
+    Task HoldWithTick(TimeSpan due);
+
     Task<IReadOnlyList<string>> Order();
 }
 
@@ -45,6 +48,16 @@ public sealed class PriorityGrain : Grain, IPriorityGrain
     {
         _order.Add($"o{id}");
         return Task.CompletedTask;
+    }
+
+    public Task HoldWithTick(TimeSpan due)
+    {
+        RegisterGrainTimer(_ =>
+        {
+            _order.Add("t");
+            return Task.CompletedTask;
+        }, new GrainTimerOptions { DueTime = due, Period = Timeout.InfiniteTimeSpan, Priority = true });
+        return Hold();
     }
 
     public Task Note(int id)

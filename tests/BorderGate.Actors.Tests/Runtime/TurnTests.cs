@@ -46,6 +46,24 @@ public sealed class TurnTests(ClusterFixture fixture) : IClassFixture<ClusterFix
     }
 
     [Fact]
+    public async Task PriorityTimer_DueWhileCallsWait_TicksAheadOfThem()
+    {
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        PriorityGrain.Held["timer-first"] = release;
+        var grain = fixture.Grains.GetGrain<IPriorityGrain>("timer-first");
+        var holding = grain.HoldWithTick(TimeSpan.FromMilliseconds(20));
+        var waiting = new[] { grain.Ordinary(1), grain.Ordinary(2) };
+
+        // The tick falls due while the grain is busy and two calls wait: it goes ahead of them.
+        await Task.Delay(200);
+        release.SetResult();
+        await holding;
+        await Task.WhenAll(waiting);
+        await Wait.WaitUntil(async () => (await grain.Order()).Count == 3, TimeSpan.FromSeconds(10), "the tick and both calls ran");
+        Assert.Equal(["t", "o1", "o2"], await grain.Order());
+    }
+
+    [Fact]
     public async Task PriorityCall_AsTheFirstCallOfANewActivation_WaitsBehindOnlyTheActivation()
     {
         // The first call queues the activation; the priority call goes after it, the ordinary one after that.
