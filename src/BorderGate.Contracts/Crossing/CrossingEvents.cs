@@ -13,6 +13,7 @@ namespace BorderGate.Contracts.Crossing;
 /// </summary>
 [JsonPolymorphic(TypeDiscriminatorPropertyName = "type")]
 [JsonDerivedType(typeof(TruckMoved), TruckMoved.TypeName)]
+[JsonDerivedType(typeof(ContainerCrossed), ContainerCrossed.TypeName)]
 public abstract record CrossingEvent(string CrossingId, DateTimeOffset At)
 {
     /// <summary>The stream provider feeds are published on: the runtime's default one, over its durable event log.</summary>
@@ -23,6 +24,12 @@ public abstract record CrossingEvent(string CrossingId, DateTimeOffset At)
 
     /// <summary>The feed of a crossing: namespace "crossing", key the crossing id.</summary>
     public static StreamId StreamFor(string crossingId) => new(StreamNamespace, crossingId);
+}
+
+/// <summary>A driverless truck handed a container over to the partner side at the border (stored before it is published).</summary>
+public sealed record ContainerCrossed(string CrossingId, DateTimeOffset At, string VehicleId, string ContainerNumber) : CrossingEvent(CrossingId, At)
+{
+    public const string TypeName = "container-crossed";
 }
 
 /// <summary>

@@ -189,6 +189,7 @@ public sealed partial class DriverlessTruckGrain(
             S.Trips++;
             await state.WriteStateAsync();
             LogHandedOver(logger, _vehicle.Id, container);
+            await PublishCrossedAsync(container);
             await Fleet.OnContainerHandedOver(_vehicle.Id, container);
             await StartLegAsync(VehicleMode.Returning, _layout.Route.YardWaypointId);
             return;
@@ -199,6 +200,24 @@ public sealed partial class DriverlessTruckGrain(
         S.Since = TimeProvider.GetUtcNow();
         await state.WriteStateAsync();
         await Fleet.OnVehicleIdle(_vehicle.Id);
+    }
+
+    /// <summary>
+    /// The handover on the crossing's feed, for the control room and whoever follows the containers. The handover is stored
+    /// already and stands: a feed that cannot be written to is logged and counted.
+    /// </summary>
+    private async Task PublishCrossedAsync(string container)
+    {
+        try
+        {
+            await GetStreamProvider(CrossingEvent.StreamProvider).GetStream<CrossingEvent>(CrossingEvent.StreamFor(_layout.CrossingId))
+                .OnNextAsync(new ContainerCrossed(_layout.CrossingId, TimeProvider.GetUtcNow(), _vehicle.Id, container));
+        }
+        catch (GrainStorageException exception)
+        {
+            Diagnostics.FeedPublishFailures.Add(1);
+            LogFeedFailed(logger, _vehicle.Id, container, exception);
+        }
     }
 
     private async Task BreakDownAsync(string reason)
@@ -219,6 +238,9 @@ public sealed partial class DriverlessTruckGrain(
     private IFleetObserver Fleet => GrainFactory.GetGrain<IFleetObserver>(_layout.CrossingId);
 
     private IDeviceGrain Controller => GrainFactory.GetGrain<IDeviceGrain>(CrossingIds.Device(_layout.CrossingId, _vehicle.ControllerId));
+
+    [LoggerMessage(2403, LogLevel.Warning, "Driverless truck {Vehicle}: the handover of container {Container} is stored but could not be published on the crossing feed")]
+    private static partial void LogFeedFailed(ILogger logger, string vehicle, string container, Exception exception);
 
     [LoggerMessage(2401, LogLevel.Debug, "Driverless truck {Vehicle} handed container {Container} to the partner side")]
     private static partial void LogHandedOver(ILogger logger, string vehicle, string container);

@@ -81,6 +81,10 @@ public sealed partial class CrossingSimulation
                     {
                         OnTruckMoved(moved);
                     }
+                    else if (item.Event is ContainerCrossed crossed)
+                    {
+                        _monitor.OnContainerCrossed(crossed);
+                    }
                 }
             }
             catch (Exception exception) when (exception is HttpRequestException or IOException && !cancellationToken.IsCancellationRequested)

@@ -71,6 +71,13 @@ internal sealed class InvariantMonitor
     public static bool HoldsALane(TruckStatus status) => status is TruckStatus.Called or TruckStatus.InLane;
 
     /// <summary>One step of a trip from the feed (called in sequence order, from one reader).</summary>
+    /// <summary>A container handed over at the border, from the feed (so no handover between two snapshots goes unseen).</summary>
+    public void OnContainerCrossed(ContainerCrossed crossed)
+    {
+        ArgumentNullException.ThrowIfNull(crossed);
+        _seenOnVehicle[crossed.ContainerNumber] = crossed.VehicleId;
+    }
+
     public void OnTruckMoved(TruckMoved moved)
     {
         if (moved is { Event: TripEventNames.Called, LaneId: { } laneId })

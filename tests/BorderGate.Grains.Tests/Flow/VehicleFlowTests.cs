@@ -47,6 +47,34 @@ public sealed class VehicleFlowTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task HandoverAtTheBorder_IsPublishedOnTheCrossingFeed()
+    {
+        await Controller("ctl-agv-01").OnConnectionChanged(true, _crossing.Now);
+        var crossed = new List<ContainerCrossed>();
+        var feed = _crossing.Cluster.Runtime.GetStreamProvider(CrossingEvent.StreamProvider).GetStream<CrossingEvent>(CrossingEvent.StreamFor(TestSites.CrossingId));
+        await using var subscription = await feed.SubscribeAsync((e, _) =>
+        {
+            if (e.Item is ContainerCrossed c)
+            {
+                lock (crossed)
+                {
+                    crossed.Add(c);
+                }
+            }
+
+            return Task.CompletedTask;
+        });
+
+        await Vehicle("agv-01").ReserveFor("CSQU3054383");
+        await Vehicle("agv-01").Loaded("CSQU3054383");
+        await Wait.WaitUntil(async () => (await Vehicle("agv-01").Status()).Segment == "s1", TimeSpan.FromSeconds(10), "agv-01 in s1");
+        await Controller("ctl-agv-01").OnTelemetry("position", new Dictionary<string, string> { ["waypoint"] = "handoff" }, _crossing.Now);
+
+        await Wait.WaitUntil(() => { lock (crossed) { return crossed.Count == 1; } }, TimeSpan.FromSeconds(10), "the handover on the feed");
+        Assert.Equal(("agv-01", "CSQU3054383"), (crossed[0].VehicleId, crossed[0].ContainerNumber));
+    }
+
+    [Fact]
     public async Task Breakdown_KeepsTheSegment_VehicleBehindWaits_AlarmRaised_ThenBothGoOn()
     {
         await Controller("ctl-agv-01").OnConnectionChanged(true, _crossing.Now);
