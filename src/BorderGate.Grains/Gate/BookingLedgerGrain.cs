@@ -47,7 +47,7 @@ public sealed partial class BookingLedgerGrain(
 
         // Counted first, booked second: a crash in between costs the window a place, never overfills it.
         await state.WriteStateAsync();
-        await Window(window).Add(new BookedTrip(trip.Plate, trip.TripId, window, trip.Cargo, trip.Direction));
+        await Window(window).Add(BookedTrip.For(trip, window));
         return window;
     }
 
@@ -57,7 +57,7 @@ public sealed partial class BookingLedgerGrain(
         ArgumentNullException.ThrowIfNull(window);
         S.BookedCount++;
         await state.WriteStateAsync();
-        await Window(window).Add(new BookedTrip(trip.Plate, trip.TripId, window, trip.Cargo, trip.Direction));
+        await Window(window).Add(BookedTrip.For(trip, window));
     }
 
     public async Task Taken()

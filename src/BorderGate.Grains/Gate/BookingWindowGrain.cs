@@ -20,7 +20,15 @@ public interface IBookingWindowGrain : IGrainWithStringKey
     Task<int> ExpireNoShows(DateTimeOffset deadline);
 }
 
-public sealed record BookedTrip(string Plate, string TripId, ArrivalWindow Window, CargoKind Cargo, TripDirection Direction);
+public sealed record BookedTrip(string Plate, string TripId, ArrivalWindow Window, CargoKind Cargo, TripDirection Direction)
+{
+    /// <summary>The booking of <paramref name="trip"/> in <paramref name="window"/>.</summary>
+    public static BookedTrip For(TripRegistration trip, ArrivalWindow window)
+    {
+        ArgumentNullException.ThrowIfNull(trip);
+        return new(trip.Plate, trip.TripId, window, trip.Cargo, trip.Direction);
+    }
+}
 
 public sealed class BookingWindowState
 {

@@ -160,7 +160,7 @@ public sealed partial class GateGrain(
         var trip = await Truck(plate).Current();
         var fromBooking = trip is { Status: TruckStatus.Booked, Window: not null };
         var booked = fromBooking
-            ? new BookedTrip(plate, trip!.Trip.TripId, trip.Window!, trip.Trip.Cargo, trip.Trip.Direction)
+            ? BookedTrip.For(trip!.Trip, trip.Window!)
             : ReinstateSeenInTime(plate, trip, seenAt);
         if (booked is null)
         {
@@ -416,7 +416,7 @@ public sealed partial class GateGrain(
         }
 
         LogReinstated(logger, GrainKey, plate, seenAt);
-        return new BookedTrip(plate, trip.Trip.TripId, window, trip.Trip.Cargo, trip.Trip.Direction);
+        return BookedTrip.For(trip.Trip, window);
     }
 
     /// <summary>The plate's booking, taken out of its window's grain (the truck knows which window), and off the ledger.</summary>

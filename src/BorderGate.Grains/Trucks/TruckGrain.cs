@@ -117,10 +117,7 @@ public sealed partial class TruckGrain(
 
     public Task<TripView?> Current() => Task.FromResult(state.State.Current?.ToView());
 
-    /// <summary>
-    /// Publishes the trip's last step on its crossing's feed. The step is stored already and stands: a feed that
-    /// cannot be written to (storage outage) is logged and counted, and watchers recover from a snapshot.
-    /// </summary>
+    /// <summary>Publishes the trip's last step (stored already) on its crossing's feed; a feed that cannot be written to is logged.</summary>
     private async Task PublishAsync(TripRecord trip)
     {
         if (trip.CrossingId is not { } crossingId)
@@ -130,14 +127,9 @@ public sealed partial class TruckGrain(
 
         var last = trip.Events[^1];
         var moved = new TruckMoved(crossingId, last.At, GrainKey, trip.Trip.TripId, last.Name, trip.Status, last.Detail, trip.LaneId, trip.BayId, trip.SlotId, trip.Channel);
-        try
+        if (await CrossingFeed.TryPublishAsync(GetStreamProvider(CrossingEvent.StreamProvider), moved) is { } failure)
         {
-            await GetStreamProvider(CrossingEvent.StreamProvider).GetStream<CrossingEvent>(CrossingEvent.StreamFor(crossingId)).OnNextAsync(moved);
-        }
-        catch (GrainStorageException exception)
-        {
-            Diagnostics.FeedPublishFailures.Add(1);
-            LogFeedFailed(logger, GrainKey, last.Name, exception);
+            LogFeedFailed(logger, GrainKey, last.Name, failure);
         }
     }
 

@@ -208,15 +208,10 @@ public sealed partial class DriverlessTruckGrain(
     /// </summary>
     private async Task PublishCrossedAsync(string container)
     {
-        try
+        var crossed = new ContainerCrossed(_layout.CrossingId, TimeProvider.GetUtcNow(), _vehicle.Id, container);
+        if (await CrossingFeed.TryPublishAsync(GetStreamProvider(CrossingEvent.StreamProvider), crossed) is { } failure)
         {
-            await GetStreamProvider(CrossingEvent.StreamProvider).GetStream<CrossingEvent>(CrossingEvent.StreamFor(_layout.CrossingId))
-                .OnNextAsync(new ContainerCrossed(_layout.CrossingId, TimeProvider.GetUtcNow(), _vehicle.Id, container));
-        }
-        catch (GrainStorageException exception)
-        {
-            Diagnostics.FeedPublishFailures.Add(1);
-            LogFeedFailed(logger, _vehicle.Id, container, exception);
+            LogFeedFailed(logger, _vehicle.Id, container, failure);
         }
     }
 
