@@ -46,7 +46,9 @@ public sealed class DeviceEndpointFixture : IAsyncLifetime
                 services.AddSingleton(Owners);
                 services.AddDeviceGrains([TestSite.Layout], o =>
                 {
-                    o.AckTimeout = TimeSpan.FromMilliseconds(400);
+                    // Short enough for the retry tests, long enough that a first round trip on a loaded CI machine (JIT,
+                    // parallel test assemblies) is not taken for a lost ack: 400 ms once retried a healthy command.
+                    o.AckTimeout = TimeSpan.FromMilliseconds(1500);
                     o.MaxRetries = 2;
                     o.RetryBaseDelay = TimeSpan.FromMilliseconds(50);
                     o.LivenessCheckInterval = TimeSpan.FromMilliseconds(200);
