@@ -201,7 +201,7 @@ internal static class CrossingQuickBenchmark
                 [DevelopmentDeviceKeys.SharedSecretKey] = Secret,
                 ["BorderGate:Simulation:SpeedUp"] = speedUp.ToString(CultureInfo.InvariantCulture),
                 ["BorderGate:Simulation:Start"] = siteStart.ToString("O"),
-                ["Logging:LogLevel:Default"] = "Error",
+                ["Logging:LogLevel:Default"] = Environment.GetEnvironmentVariable("BORDERGATE_BENCH_LOG") ?? "Error",
             };
             _settings["BorderGate:Site"] = Environment.GetEnvironmentVariable("BORDERGATE_BENCH_SITE") is { Length: > 0 } site ? site : SiteLayouts.HuuNghi2030File;
 

@@ -39,7 +39,10 @@ internal sealed partial class ActivationData : IThreadPoolWorkItem
         var method = request.Method;
         var kind = KindOf(method);
         var caller = TurnContext.Current;
-        var chainId = CallChain.For(caller);
+
+        // A one-way call starts a chain of its own: its sender waits for nothing, so nothing can deadlock on it, and calls
+        // a turn sends one-way would otherwise share its chain and interleave with each other at the target.
+        var chainId = method.IsOneWay ? CallChain.New() : CallChain.For(caller);
         TurnContext? turn = null;
         RequestTurn<TRequest, TResult>? queued = null;
         var schedule = false;

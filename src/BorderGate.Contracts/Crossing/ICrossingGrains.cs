@@ -83,7 +83,13 @@ public interface IGateGrain : IDeviceEventSink
 
     Task ReleaseTruck(string plate, string by);
 
-    /// <summary>The container of the truck is in the yard (or on a driverless truck): the truck's trip is complete.</summary>
+    /// <summary>
+    /// The container of the truck is in the yard (or on a driverless truck), or it had none to hand over: the truck's trip
+    /// is complete. Told by the crossing's <see cref="ITransferGrain"/>, ahead of queued arrivals.
+    /// One-way: the transfer never waits for the gate (the gate hands trucks to the transfer one-way too).
+    /// </summary>
+    [OneWay]
+    [Priority]
     Task TransferDone(string plate);
 
     /// <summary>Runs dispatch now (operators' re-dispatch; tests).</summary>
@@ -200,7 +206,7 @@ public interface ICraneGrain : IDeviceEventSink
     Task<CraneView> Status();
 }
 
-/// <summary>Told by a crane when a move is done.</summary>
+/// <summary>Told by a crane when a move is done (the crossing's <see cref="ITransferGrain"/>).</summary>
 public interface ICraneJobObserver : IGrainWithStringKey
 {
     [OneWay]
@@ -265,7 +271,7 @@ public interface IDriverlessTruckGrain : IDeviceEventSink
     Task<VehicleView> Status();
 }
 
-/// <summary>Told by driverless trucks when they are free at the yard and when a container crossed.</summary>
+/// <summary>Told by driverless trucks when they are free at the yard and when a container crossed (the crossing's <see cref="ITransferGrain"/>).</summary>
 public interface IFleetObserver : IGrainWithStringKey
 {
     [OneWay]
@@ -280,6 +286,53 @@ public interface IFleetObserver : IGrainWithStringKey
     [Priority]
     Task OnVehicleBrokeDown(string vehicleId, string reason);
 }
+
+/// <summary>
+/// The container transfer of a crossing (key: crossing id): an export truck past its checks hands its container over
+/// here, and the transfer sees it to a yard slot or straight onto a driverless truck, and from the yard onto a driverless
+/// truck, with the cranes and the fleet. Apart from the gate, so that the gate's lanes and queue never wait for the yard,
+/// the cranes or the vehicles, and the two work at the same time.
+/// </summary>
+public interface ITransferGrain : ICraneJobObserver, IFleetObserver
+{
+    /// <summary>
+    /// A truck past its lane (or inspection bay): stored, and started in a turn of the transfer's own, so that the gate
+    /// has its answer at once. The gate is told <see cref="IGateGrain.TransferDone"/> once the truck's container is off it
+    /// (at once when it carries none). A truck the full yard cannot take waits here until a slot frees. One-way: the gate
+    /// does not wait (it re-sends its trucks in transfer after a restart; a truck handed over twice is taken once).
+    /// </summary>
+    [OneWay]
+    Task Begin(string plate);
+
+    [ReadOnly]
+    Task<TransferView> Status();
+
+    /// <summary>Takes over what a gate stored before the transfer had a grain of its own; only the first call counts.</summary>
+    Task Adopt(TransferHandover handover);
+}
+
+/// <summary>A container in a yard slot.</summary>
+public sealed record YardContainer(string ContainerNumber, string SlotId);
+
+/// <summary>
+/// The transfer as the control room sees it: trucks whose container is not yet on its way, vehicles free at the yard,
+/// containers waiting for one, and whether the last truck found the yard full.
+/// </summary>
+public sealed record TransferView(
+    IReadOnlyList<string> Pending,
+    IReadOnlyList<string> IdleVehicles,
+    IReadOnlyList<YardContainer> AwaitingVehicle,
+    IReadOnlyDictionary<string, string> BrokenVehicles,
+    int ContainersCrossed,
+    bool YardFull);
+
+/// <summary>The transfer's part of a gate's stored state, from before the transfer had a grain of its own.</summary>
+public sealed record TransferHandover(
+    IReadOnlyList<string>? IdleVehicles,
+    IReadOnlyList<YardContainer> AwaitingVehicle,
+    IReadOnlyDictionary<string, string> BrokenVehicles,
+    int ContainersCrossed,
+    long CraneTurn);
 
 /// <summary>A transport company (key: company id): its trips and the alerts on its declarations.</summary>
 public interface ICompanyGrain : IGrainWithStringKey

@@ -149,7 +149,7 @@ public sealed partial class GateGrain
             S.InFlight[use.Plate] = new InFlightTruck(direction, TruckStatus.Transfer, now);
             await state.WriteStateAsync();
             await Truck(use.Plate).Advance(new TripTransition(TruckStatus.Transfer, TripEventNames.InspectionPassed, $"bay {bayId}"));
-            await StartTransferAsync(use.Plate);
+            await BeginTransferAsync(use.Plate, direction);
         }
     }
 
@@ -158,6 +158,7 @@ public sealed partial class GateGrain
         // The ledger sweeps no-shows when the gate's clock turn comes: after the sightings queued before it. The call is
         // one-way: it completes once sent, the gate does not wait for the sweep.
         await Ledger.ExpireNoShows();
+        await RefreshYardLevelAsync();
         await FinishInspectionsAsync();
         await StartInspectionsAsync();
         await DispatchAsync();

@@ -20,7 +20,7 @@ public sealed partial class GateGrain(
     [PersistentState("gate-bookings")] IPersistentState<GateBookings> olderBookings,
     [PersistentState("gate-held")] IPersistentState<GateHeld> held,
     CrossingSites sites,
-    ILogger<GateGrain> logger) : Grain, IGateGrain, ICraneJobObserver, IFleetObserver
+    ILogger<GateGrain> logger) : Grain, IGateGrain
 {
     /// <summary>How late an entrance camera's report of a sighting may reach the gate and still be judged by its own time.</summary>
     internal static readonly TimeSpan MaxSightingDelay = TimeSpan.FromMinutes(30);
@@ -51,12 +51,6 @@ public sealed partial class GateGrain(
         foreach (var bay in _layout.InspectionBays.Where(b => !S.Bays.ContainsKey(b.Id)))
         {
             S.Bays[bay.Id] = null;
-            changed = true;
-        }
-
-        if (S.IdleVehicles is null)
-        {
-            S.IdleVehicles = [.. _layout.DriverlessTrucks.Select(v => v.Id)];
             changed = true;
         }
 
@@ -116,6 +110,8 @@ public sealed partial class GateGrain(
 
         var orders = _queue.Trucks.Select(q => q.Order + 1).DefaultIfEmpty(0).Max();
         S.NextOrder = Math.Max(S.NextOrder, orders);
+
+        changed |= await HandOverTransfersAsync();
         if (changed)
         {
             await state.WriteStateAsync(cancellationToken);
@@ -204,11 +200,12 @@ public sealed partial class GateGrain(
         slot.Plate = null;
         slot.Since = now;
         var flight = S.InFlight.GetValueOrDefault(plate);
+        var direction = flight?.Direction ?? TripDirection.Export;
         var transfer = false;
         switch (outcome)
         {
             case LaneOutcome.Passed:
-                S.InFlight[plate] = new InFlightTruck(flight?.Direction ?? TripDirection.Export, TruckStatus.Transfer, now);
+                S.InFlight[plate] = new InFlightTruck(direction, TruckStatus.Transfer, now);
                 transfer = true;
                 break;
             case LaneOutcome.ToInspection:
@@ -233,7 +230,7 @@ public sealed partial class GateGrain(
 
         if (transfer)
         {
-            await StartTransferAsync(plate);
+            await BeginTransferAsync(plate, direction);
         }
 
         // Bays whose inspection time is up are freed here too, not only on the gate's clock: lane events are handled ahead
@@ -360,6 +357,13 @@ public sealed partial class GateGrain(
     }
 
     public async Task TransferDone(string plate)
+    {
+        // A container went into the yard (or onto a vehicle): flow control reads the yard's level again.
+        await RefreshYardLevelAsync();
+        await CompleteAsync(plate);
+    }
+
+    private async Task CompleteAsync(string plate)
     {
         if (!S.InFlight.Remove(plate))
         {

@@ -42,17 +42,16 @@ public sealed class GateState
     public int YardCapacity { get; set; }
 
 
-    /// <summary>Driverless trucks free at the yard, in the order they became free (null until first activation).</summary>
+    // Where gates stored the container transfer before it had a grain of its own (TransferGrain): handed over on activation.
+
     public List<string>? IdleVehicles { get; set; }
 
-    /// <summary>Containers in yard slots waiting for a driverless truck, oldest first.</summary>
     public List<YardContainer> AwaitingVehicle { get; set; } = [];
 
     public Dictionary<string, string> BrokenVehicles { get; set; } = new(StringComparer.Ordinal);
 
     public int ContainersCrossed { get; set; }
 
-    /// <summary>Round-robin position over the cranes that can take a move.</summary>
     public long CraneTurn { get; set; }
 }
 
@@ -77,8 +76,6 @@ public sealed class GateHeld
 {
     public Dictionary<string, HeldTruck> Trucks { get; set; } = new(StringComparer.Ordinal);
 }
-
-public sealed record YardContainer(string ContainerNumber, string SlotId);
 
 public sealed record QueuedTruck(string Plate, string TripId, CargoKind Cargo, TripDirection Direction, DateTimeOffset ArrivedAt, DateTimeOffset EligibleAt, bool Late, long Order);
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net.Http.Json;
 using BorderGate.Contracts.Crossing;
 using BorderGate.Devices.Simulation;
@@ -36,6 +37,12 @@ public sealed partial class CrossingSimulation
         Interlocked.Increment(ref _polls);
         _monitor.CheckGate(gate);
         _lastGate = gate;
+        if (_options.ProgressEvery > TimeSpan.Zero && Stopwatch.GetTimestamp() >= _nextProgress)
+        {
+            _nextProgress = Stopwatch.GetTimestamp() + (long)(_options.ProgressEvery.TotalSeconds * Stopwatch.Frequency);
+            var counts = string.Join(", ", gate.Kpis.TrucksByStatus.Where(c => c.Value > 0).Select(c => $"{c.Key} {c.Value}"));
+            Say($"{counts}; {Volatile.Read(ref _pendingArrivals)} still to come; yard {gate.Kpis.YardOccupied}+{gate.Kpis.YardReserved}/{gate.Kpis.YardCapacity}");
+        }
 
         var yard = await GetAsync<YardView>("/api/crossing/yard", cancellationToken).ConfigureAwait(false);
         if (yard is not null)

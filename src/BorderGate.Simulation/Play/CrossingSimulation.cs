@@ -41,6 +41,7 @@ public sealed partial class CrossingSimulation : IAsyncDisposable
     private int _polls;
     private long _feedEvents;
     private int _pendingArrivals;
+    private long _nextProgress;
 
     /// <param name="http">A client for the silo (its base address is not used: requests go to <see cref="SimulationOptions.SiloUrl"/>).</param>
     /// <param name="layout">The site the silo runs (its devices are simulated).</param>

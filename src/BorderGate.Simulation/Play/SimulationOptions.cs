@@ -26,6 +26,9 @@ public sealed class SimulationOptions
 
     /// <summary>Progress lines (null: quiet).</summary>
     public TextWriter? Progress { get; init; }
+
+    /// <summary>How often, in real time, a progress line states the crossing's counts (zero: never).</summary>
+    public TimeSpan ProgressEvery { get; init; } = TimeSpan.FromSeconds(5);
 }
 
 /// <summary>Faults a simulation can inject, each once, at the stated share of the planned arrivals.</summary>

@@ -13,6 +13,12 @@ public interface ITurnProbeGrain : IGrainWithStringKey
 
     Task<int> MaxInside();
 
+    /// <summary>As <see cref="Work"/>, sent one-way; counts the calls done.</summary>
+    [OneWay]
+    Task WorkOneWay(int yields);
+
+    Task<int> OneWayDone();
+
     /// <summary>Times two threads ran code of this grain at the same moment (must stay 0).</summary>
     Task<int> ThreadOverlaps();
 }
@@ -25,6 +31,7 @@ public class TurnProbeGrain : Grain, ITurnProbeGrain
     private int _maxInside;
     private int _running;
     private int _overlaps;
+    private int _oneWayDone;
 
     public Task<int> Work(int yields) => Enter(yields);
 
@@ -33,6 +40,14 @@ public class TurnProbeGrain : Grain, ITurnProbeGrain
     public Task<int> Peek() => Task.FromResult(_inside);
 
     public Task<int> MaxInside() => Task.FromResult(_maxInside);
+
+    public async Task WorkOneWay(int yields)
+    {
+        await Enter(yields);
+        _oneWayDone++;
+    }
+
+    public Task<int> OneWayDone() => Task.FromResult(_oneWayDone);
 
     public Task<int> ThreadOverlaps() => Task.FromResult(_overlaps);
 
@@ -66,3 +81,21 @@ public class TurnProbeGrain : Grain, ITurnProbeGrain
 [GrainType("reentrant-probe")]
 [Reentrant]
 public sealed class ReentrantProbeGrain : TurnProbeGrain, IReentrantProbeGrain;
+
+public interface IOneWaySenderGrain : IGrainWithStringKey
+{
+    /// <summary>Sends <paramref name="count"/> one-way calls to the probe <paramref name="target"/> from this one turn.</summary>
+    Task Send(string target, int count, int yields);
+}
+
+public sealed class OneWaySenderGrain : Grain, IOneWaySenderGrain
+{
+    public async Task Send(string target, int count, int yields)
+    {
+        var probe = GrainFactory.GetGrain<ITurnProbeGrain>(target);
+        for (var i = 0; i < count; i++)
+        {
+            await probe.WorkOneWay(yields);
+        }
+    }
+}

@@ -169,6 +169,18 @@ public sealed class DeadlineTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task OneWayCalls_SentFromOneTurn_RunOneAtATime()
+    {
+        // The sender waits for none of them, so they are on no call chain of its: they must not interleave with each other
+        // at the target as calls back along a chain would (they did; two writes of one state raced).
+        await _cluster.GrainFactory.GetGrain<IOneWaySenderGrain>("sender").Send("one-way-target", 5, 20);
+        var target = _cluster.GrainFactory.GetGrain<ITurnProbeGrain>("one-way-target");
+        await Wait.WaitUntil(async () => await target.OneWayDone() == 5, TimeSpan.FromSeconds(10), "the one-way calls ran");
+        Assert.Equal(1, await target.MaxInside());
+        Assert.Equal(0, await target.ThreadOverlaps());
+    }
+
+    [Fact]
     public async Task OneWayCall_QueuedLongerThanTheDeadline_StillRuns()
     {
         var (grain, holding, release) = PriorityGrain.Busy(_cluster.GrainFactory, "one-way-waits");

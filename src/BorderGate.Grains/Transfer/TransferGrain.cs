@@ -1,0 +1,422 @@
+using System.Globalization;
+using BorderGate.Actors;
+using BorderGate.Contracts.Crossing;
+using BorderGate.Contracts.Site;
+using BorderGate.Contracts.Trips;
+using BorderGate.Grains.Site;
+using Microsoft.Extensions.Logging;
+
+namespace BorderGate.Grains.Transfer;
+
+/// <summary>
+/// The container transfer of a crossing (key: crossing id). An export truck past its checks is handed over by the gate;
+/// its container goes straight onto a driverless truck waiting at the yard, or into a reserved yard slot, by a crane;
+/// containers in the yard go onto driverless trucks as they come free. The gate hears back when a truck's container is
+/// off it. The gate and the transfer never wait for each other (both directions are one-way), so neither's work holds up
+/// the other's and they cannot deadlock.
+/// </summary>
+public sealed partial class TransferGrain(
+    [PersistentState("transfer")] IPersistentState<TransferState> state,
+    CrossingSites sites,
+    ILogger<TransferGrain> logger) : Grain, ITransferGrain
+{
+    /// <summary>How long a truck waits before the full yard is asked again for a slot (sooner when a slot is vacated).</summary>
+    internal static readonly TimeSpan YardFullRetry = TimeSpan.FromMinutes(1);
+
+    private SiteLayout _layout = null!;
+    private IGrainTimer? _work;
+    private IGrainTimer? _yardRetry;
+    private bool _yardFull;
+
+    private TransferState S => state.State;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _layout = sites.Get(GrainKey);
+        S.IdleVehicles ??= [.. _layout.DriverlessTrucks.Select(v => v.Id)];
+
+        // Trucks handed over before a restart are taken up again, where they were left.
+        WorkSoon();
+        return Task.CompletedTask;
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        _work?.Dispose();
+        _yardRetry?.Dispose();
+        return Task.CompletedTask;
+    }
+
+    public async Task Begin(string plate)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(plate);
+        if (S.Pending.Exists(p => p.Plate == plate))
+        {
+            return;
+        }
+
+        S.Pending.Add(new PendingTransfer { Plate = plate });
+        await state.WriteStateAsync();
+        WorkSoon();
+    }
+
+    public Task<TransferView> Status() => Task.FromResult(new TransferView(
+        [.. S.Pending.Select(p => p.Plate)],
+        [.. S.IdleVehicles ?? []],
+        [.. S.AwaitingVehicle],
+        new Dictionary<string, string>(S.BrokenVehicles, StringComparer.Ordinal),
+        S.ContainersCrossed,
+        _yardFull));
+
+    public async Task Adopt(TransferHandover handover)
+    {
+        ArgumentNullException.ThrowIfNull(handover);
+        if (S.Adopted)
+        {
+            return;
+        }
+
+        if (handover.IdleVehicles is { } idle)
+        {
+            S.IdleVehicles = [.. idle];
+        }
+
+        S.AwaitingVehicle.InsertRange(0, handover.AwaitingVehicle.Where(c => !S.AwaitingVehicle.Contains(c)));
+        foreach (var (vehicle, reason) in handover.BrokenVehicles)
+        {
+            S.BrokenVehicles.TryAdd(vehicle, reason);
+        }
+
+        S.ContainersCrossed += handover.ContainersCrossed;
+        S.CraneTurn = Math.Max(S.CraneTurn, handover.CraneTurn);
+        S.Adopted = true;
+        await state.WriteStateAsync();
+        WorkSoon();
+    }
+
+    public async Task OnCraneJobDone(string craneId, CraneJob job)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        if (job.To.Kind == PlaceKind.Slot)
+        {
+            await Yard.Occupy(job.To.Id, job.ContainerNumber);
+            S.AwaitingVehicle.Add(new YardContainer(job.ContainerNumber, job.To.Id));
+            await state.WriteStateAsync();
+        }
+
+        if (job.From.Kind == PlaceKind.Slot)
+        {
+            await Yard.Vacate(job.From.Id, job.ContainerNumber);
+            if (_yardFull)
+            {
+                // A slot came free: the trucks waiting for one need not wait for the next retry.
+                _yardFull = false;
+                _yardRetry?.Dispose();
+                _yardRetry = null;
+                WorkSoon();
+            }
+        }
+
+        if (job.To.Kind == PlaceKind.DriverlessTruck)
+        {
+            await Vehicle(job.To.Id).Loaded(job.ContainerNumber);
+        }
+
+        if (job.From.Kind == PlaceKind.Truck)
+        {
+            await Gate.TransferDone(job.From.Id);
+        }
+
+        await DispatchVehiclesAsync();
+    }
+
+    public async Task OnVehicleIdle(string vehicleId)
+    {
+        S.BrokenVehicles.Remove(vehicleId);
+        if (!S.IdleVehicles!.Contains(vehicleId))
+        {
+            S.IdleVehicles.Add(vehicleId);
+        }
+
+        await state.WriteStateAsync();
+        await DispatchVehiclesAsync();
+    }
+
+    /// <summary>
+    /// A statistic only: the vehicle's own state records the handover, so the count rides along with the transfer's next
+    /// write instead of costing a commit of its own.
+    /// </summary>
+    public Task OnContainerHandedOver(string vehicleId, string containerNumber)
+    {
+        S.ContainersCrossed++;
+        Diagnostics.ContainersCrossed.Add(1);
+        return Task.CompletedTask;
+    }
+
+    public async Task OnVehicleBrokeDown(string vehicleId, string reason)
+    {
+        S.BrokenVehicles[vehicleId] = reason;
+        await state.WriteStateAsync();
+        LogVehicleBrokeDown(logger, GrainKey, vehicleId, reason);
+    }
+
+    /// <summary>Takes up pending trucks in a turn of the transfer's own.</summary>
+    private void WorkSoon()
+    {
+        if (_work is not null)
+        {
+            return;
+        }
+
+        _work = RegisterGrainTimer(
+            _ =>
+            {
+                _work?.Dispose();
+                _work = null;
+                return WorkAsync();
+            },
+            TimeSpan.Zero,
+            Timeout.InfiniteTimeSpan);
+    }
+
+    /// <summary>Asks the full yard again later (sooner when a container leaves a slot).</summary>
+    private void RetryYardLater()
+    {
+        _yardRetry ??= RegisterGrainTimer(
+            _ =>
+            {
+                _yardRetry?.Dispose();
+                _yardRetry = null;
+                _yardFull = false;
+                WorkSoon();
+                return Task.CompletedTask;
+            },
+            YardFullRetry,
+            Timeout.InfiniteTimeSpan);
+    }
+
+    /// <summary>
+    /// One pending truck per turn, in the order they came, so that the transfer's other calls (a crane done, a vehicle
+    /// free) wait for one truck's steps at most; then the next turn takes the next truck. While the yard is full only
+    /// a free vehicle can take a truck's container.
+    /// </summary>
+    private async Task WorkAsync()
+    {
+        var next = S.Pending.Find(p => p.Vehicle is not null || p.SlotId is not null)
+            ?? (!_yardFull || S.IdleVehicles is { Count: > 0 } ? S.Pending.FirstOrDefault() : null);
+        if (next is null)
+        {
+            if (S.Pending.Count > 0)
+            {
+                RetryYardLater();
+            }
+
+            // After a restart (or an older gate's handover) containers may wait in the yard for vehicles that are free.
+            await DispatchVehiclesAsync();
+            return;
+        }
+
+        await StartAsync(next);
+        if (S.Pending.Count > 0)
+        {
+            WorkSoon();
+        }
+    }
+
+    /// <summary>
+    /// Decides where the truck's container goes and stores that decision before anyone is told, so that a restart in the
+    /// middle repeats the same steps (the truck's step is not recorded twice; the crane takes a job id once) instead of
+    /// reserving a second slot or vehicle.
+    /// </summary>
+    private async Task StartAsync(PendingTransfer pending)
+    {
+        var trip = await Truck(pending.Plate).Current();
+        if (trip is null || trip.Status != TruckStatus.Transfer || trip.Trip.Direction != TripDirection.Export || string.IsNullOrEmpty(trip.Trip.ContainerNumber))
+        {
+            // Nothing to take off the truck (an empty truck), or nothing left to do for it: its transfer is done.
+            S.Pending.Remove(pending);
+            await state.WriteStateAsync();
+            if (trip is { Status: TruckStatus.Transfer })
+            {
+                await Gate.TransferDone(pending.Plate);
+            }
+
+            return;
+        }
+
+        var container = trip.Trip.ContainerNumber;
+        var last = trip.Events.Count > 0 ? trip.Events[^1].Name : null;
+        if (pending.Vehicle is null && pending.SlotId is null)
+        {
+            if (last is TripEventNames.SlotReserved or TripEventNames.ToDriverlessTruck)
+            {
+                // Handed over again (the gate re-sends its trucks in transfer after a restart): its container is on its way.
+                S.Pending.Remove(pending);
+                await state.WriteStateAsync();
+                return;
+            }
+
+            if (!await DecideAsync(pending, container))
+            {
+                return;
+            }
+        }
+
+        if (pending.Vehicle is { } vehicle)
+        {
+            var crane = _layout.Cranes.First(c => c.Id == pending.CraneId);
+            if (last != TripEventNames.ToDriverlessTruck)
+            {
+                await Truck(pending.Plate).Advance(new TripTransition(TruckStatus.Transfer, TripEventNames.ToDriverlessTruck, $"{vehicle}, {crane.Id}"));
+            }
+
+            await Crane(crane).Enqueue(new CraneJob(
+                $"{trip.Trip.TripId}/direct",
+                container,
+                new ContainerPlace(PlaceKind.Truck, pending.Plate, crane.RailStartX),
+                new ContainerPlace(PlaceKind.DriverlessTruck, vehicle, crane.RailEndX)));
+        }
+        else
+        {
+            var slot = pending.SlotId!;
+            var crane = _layout.Cranes.First(c => c.Id == pending.CraneId);
+            if (last != TripEventNames.SlotReserved)
+            {
+                await Truck(pending.Plate).Advance(new TripTransition(TruckStatus.Transfer, TripEventNames.SlotReserved, $"slot {slot}, {crane.Id}", SlotId: slot));
+            }
+
+            await Crane(crane).Enqueue(new CraneJob(
+                $"{trip.Trip.TripId}/unload",
+                container,
+                new ContainerPlace(PlaceKind.Truck, pending.Plate, crane.RailStartX),
+                new ContainerPlace(PlaceKind.Slot, slot, SlotX(slot))));
+        }
+
+        S.Pending.Remove(pending);
+        await state.WriteStateAsync();
+    }
+
+    /// <summary>A driverless truck waiting at the yard takes the container straight off the road truck; else a yard slot.</summary>
+    private async Task<bool> DecideAsync(PendingTransfer pending, string container)
+    {
+        if (await ReserveVehicleAsync(container) is { } vehicle)
+        {
+            pending.Vehicle = vehicle;
+            pending.CraneId = CraneFor(null).Id;
+            await state.WriteStateAsync();
+            return true;
+        }
+
+        if (_yardFull)
+        {
+            return false;
+        }
+
+        var reservation = await Yard.Reserve(container);
+        if (reservation is null)
+        {
+            // Flow control should have kept exports back; the truck waits in transfer until a slot frees.
+            _yardFull = true;
+            LogYardFull(logger, GrainKey, pending.Plate);
+            return false;
+        }
+
+        pending.SlotId = reservation.SlotId;
+        pending.CraneId = CraneFor(reservation.BlockId).Id;
+        await state.WriteStateAsync();
+        return true;
+    }
+
+    /// <summary>
+    /// Pairs containers waiting in the yard with driverless trucks free at the yard: a crane loads each. A road truck
+    /// waiting for its container to be taken comes first: a free vehicle takes that container straight off it (one crane
+    /// move instead of two, and the truck can leave).
+    /// </summary>
+    private async Task DispatchVehiclesAsync()
+    {
+        if (S.Pending.Exists(p => p.Vehicle is null && p.SlotId is null))
+        {
+            WorkSoon();
+            return;
+        }
+
+        while (S.AwaitingVehicle.Count > 0 && await ReserveVehicleAsync(S.AwaitingVehicle[0].ContainerNumber) is { } vehicle)
+        {
+            var container = S.AwaitingVehicle[0];
+            S.AwaitingVehicle.RemoveAt(0);
+            await state.WriteStateAsync();
+            var crane = CraneFor(BlockOf(container.SlotId).Id);
+            await Crane(crane).Enqueue(new CraneJob(
+                $"{container.ContainerNumber}/{container.SlotId}/load",
+                container.ContainerNumber,
+                new ContainerPlace(PlaceKind.Slot, container.SlotId, SlotX(container.SlotId)),
+                new ContainerPlace(PlaceKind.DriverlessTruck, vehicle, crane.RailEndX)));
+        }
+    }
+
+    /// <summary>The first idle vehicle that accepts the container; one that turns out not to be idle leaves the list.</summary>
+    private async Task<string?> ReserveVehicleAsync(string containerNumber)
+    {
+        while (S.IdleVehicles is { Count: > 0 } idle)
+        {
+            var vehicle = idle[0];
+            idle.RemoveAt(0);
+            await state.WriteStateAsync();
+            try
+            {
+                await Vehicle(vehicle).ReserveFor(containerNumber);
+                return vehicle;
+            }
+            catch (InvalidOperationException exception)
+            {
+                LogVehicleNotIdle(logger, GrainKey, vehicle, exception.Message);
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// The crane that serves the block; for a direct truck-to-vehicle move any crane can, so they take turns
+    /// (one crane for every direct move was the bottleneck of the first simulated days).
+    /// </summary>
+    private CraneLayout CraneFor(string? blockId)
+    {
+        if (blockId is not null && _layout.Cranes.Where(c => c.Blocks.Contains(blockId)).ToList() is { Count: > 0 } serving)
+        {
+            return serving[(int)(S.CraneTurn++ % serving.Count)];
+        }
+
+        return _layout.Cranes[(int)(S.CraneTurn++ % _layout.Cranes.Count)];
+    }
+
+    /// <summary>A slot's position along the crane rail: its block's x plus its bay (slots are about 6.5 m apart).</summary>
+    private double SlotX(string slotId)
+    {
+        var block = BlockOf(slotId);
+        var bay = int.Parse(slotId[(slotId.LastIndexOf('-') + 1)..], CultureInfo.InvariantCulture);
+        return block.Position.X + ((bay - 1) * 6.5);
+    }
+
+    private YardBlockLayout BlockOf(string slotId) =>
+        _layout.YardBlocks.First(b => slotId.StartsWith(b.Id + "-", StringComparison.Ordinal));
+
+    private ICraneGrain Crane(CraneLayout crane) => GrainFactory.GetGrain<ICraneGrain>(CrossingIds.Crane(GrainKey, crane.Id));
+
+    private IDriverlessTruckGrain Vehicle(string vehicleId) => GrainFactory.GetGrain<IDriverlessTruckGrain>(CrossingIds.DriverlessTruck(GrainKey, vehicleId));
+
+    private ITruckGrain Truck(string plate) => GrainFactory.GetGrain<ITruckGrain>(CrossingIds.Truck(plate));
+
+    private IYardGrain Yard => GrainFactory.GetGrain<IYardGrain>(GrainKey);
+
+    private IGateGrain Gate => GrainFactory.GetGrain<IGateGrain>(GrainKey);
+
+    [LoggerMessage(2501, LogLevel.Warning, "Transfer {Crossing}: no yard slot for truck {Plate}; it waits in transfer")]
+    private static partial void LogYardFull(ILogger logger, string crossing, string plate);
+
+    [LoggerMessage(2502, LogLevel.Warning, "Transfer {Crossing}: driverless truck {Vehicle} listed idle but refused a container: {Reason}")]
+    private static partial void LogVehicleNotIdle(ILogger logger, string crossing, string vehicle, string reason);
+
+    [LoggerMessage(2503, LogLevel.Warning, "Transfer {Crossing}: driverless truck {Vehicle} broke down: {Reason}")]
+    private static partial void LogVehicleBrokeDown(ILogger logger, string crossing, string vehicle, string reason);
+}

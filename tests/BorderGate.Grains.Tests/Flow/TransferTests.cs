@@ -1,0 +1,155 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using BorderGate.Actors;
+using BorderGate.Actors.Storage;
+using BorderGate.Contracts.Crossing;
+using BorderGate.Contracts.Site;
+using BorderGate.Contracts.Trips;
+using BorderGate.TestSupport;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace BorderGate.Grains.Tests.Flow;
+
+/// <summary>The container transfer apart from the gate: a full yard, a restart in the middle, an older gate's stored state.</summary>
+public sealed class TransferTests : IAsyncLifetime
+{
+    private readonly CrossingFixture _crossing = new();
+
+    public Task InitializeAsync() => _crossing.InitializeAsync();
+
+    public Task DisposeAsync() => _crossing.DisposeAsync();
+
+    private ITransferGrain Transfer => _crossing.Cluster.GrainFactory.GetGrain<ITransferGrain>(TestSites.CrossingId);
+
+    private IYardGrain Yard => _crossing.Cluster.GrainFactory.GetGrain<IYardGrain>(TestSites.CrossingId);
+
+    private IDriverlessTruckGrain Vehicle => _crossing.Cluster.GrainFactory.GetGrain<IDriverlessTruckGrain>(CrossingIds.DriverlessTruck(TestSites.CrossingId, "agv-01"));
+
+    private static Task Until(Func<Task<bool>> condition, string what) => Wait.WaitUntil(condition, TimeSpan.FromSeconds(10), what);
+
+    /// <summary>An export truck past its lane, as the lane leaves it: in transfer, with its container.</summary>
+    private async Task InTransferAsync(string plate)
+    {
+        await _crossing.BookAsync(plate, CargoKind.Electronics);
+        foreach (var (status, name) in new[]
+        {
+            (TruckStatus.Waiting, TripEventNames.Arrived),
+            (TruckStatus.Called, TripEventNames.Called),
+            (TruckStatus.InLane, TripEventNames.PlateRead),
+            (TruckStatus.Transfer, TripEventNames.LeftLane),
+        })
+        {
+            await _crossing.Truck(plate).Advance(new TripTransition(status, name));
+        }
+    }
+
+    private async Task FillYardAsync()
+    {
+        var capacity = (await Yard.Level()).Capacity;
+        for (var i = 0; i < capacity; i++)
+        {
+            var reservation = (await Yard.Reserve($"FULL{i:0000000}"))!;
+            await Yard.Occupy(reservation.SlotId, reservation.ContainerNumber);
+        }
+    }
+
+    [Fact]
+    public async Task FullYard_TruckWaitsInTransfer_AndTakesTheSlotAVehicleFrees()
+    {
+        await FillYardAsync();
+        await Vehicle.ReserveFor("FULL0000000");
+        await InTransferAsync("29C40001");
+
+        await Transfer.Begin("29C40001");
+        await Until(async () => (await Transfer.Status()).YardFull, "the transfer finds the yard full");
+        Assert.Equal(["29C40001"], (await Transfer.Status()).Pending);
+        Assert.DoesNotContain(_crossing.Hardware.SentTo("ctl-crane-1"), c => c.Name == "move");
+
+        // A crane lifts a container out of the yard onto the vehicle: its slot is the truck's.
+        var slot = (await Yard.Snapshot()).Slots.Single(s => s.ContainerNumber == "FULL0000000").SlotId;
+        await Transfer.OnCraneJobDone("crane-1", new CraneJob(
+            "FULL0000000/load", "FULL0000000", new ContainerPlace(PlaceKind.Slot, slot, 300), new ContainerPlace(PlaceKind.DriverlessTruck, "agv-01", 360)));
+
+        await Until(() => Task.FromResult(_crossing.Hardware.SentTo("ctl-crane-1").Any(c => c.Name == "move" && c.Args["from"] == "Truck:29C40001")), "the truck's container is moved");
+        var move = _crossing.Hardware.SentTo("ctl-crane-1").Single(c => c.Name == "move");
+        Assert.Equal($"Slot:{slot}", move.Args["to"]);
+        var status = await Transfer.Status();
+        Assert.Empty(status.Pending);
+        Assert.False(status.YardFull);
+    }
+
+    [Fact]
+    public async Task FullYard_SlotFreedWithoutAMove_IsFoundOnTheRetry()
+    {
+        await FillYardAsync();
+        await Vehicle.ReserveFor("FULL0000000");
+        await InTransferAsync("29C40002");
+        await Transfer.Begin("29C40002");
+        await Until(async () => (await Transfer.Status()).YardFull, "the transfer finds the yard full");
+
+        // A slot frees without the transfer hearing of it (an operator cleared it): the next retry finds it.
+        var slot = (await Yard.Snapshot()).Slots.First().SlotId;
+        await Yard.Vacate(slot, (await Yard.Snapshot()).Slots.First().ContainerNumber!);
+        _crossing.Cluster.TimeProvider.Advance(TimeSpan.FromMinutes(1));
+
+        await Until(() => Task.FromResult(_crossing.Hardware.SentTo("ctl-crane-1").Any(c => c.Name == "move" && c.Args["from"] == "Truck:29C40002")), "the truck's container is moved");
+        Assert.Equal($"Slot:{slot}", _crossing.Hardware.SentTo("ctl-crane-1").Single(c => c.Name == "move").Args["to"]);
+    }
+
+    [Fact]
+    public async Task TruckHandedOverAgain_AfterARestart_IsTakenOnce()
+    {
+        _crossing.Hardware.HoldAcks("ctl-crane-1");
+        try
+        {
+            await InTransferAsync("29C40003");
+            await Transfer.Begin("29C40003");
+            await Until(async () => (await Transfer.Status()).Pending.Count == 0, "the container is on its way");
+
+            await _crossing.Cluster.RestartAsync();
+            await Transfer.Begin("29C40003");
+            await Until(async () => (await Transfer.Status()).Pending.Count == 0, "the second hand-over is dealt with");
+
+            var trip = (await _crossing.Truck("29C40003").Current())!;
+            Assert.Single(trip.Events, e => e.Name == TripEventNames.ToDriverlessTruck);
+            var crane = await _crossing.Cluster.GrainFactory.GetGrain<ICraneGrain>(CrossingIds.Crane(TestSites.CrossingId, "crane-1")).Status();
+            Assert.Single(new[] { crane.Current }.Concat(crane.Queue), j => j?.ContainerNumber == trip.Trip.ContainerNumber);
+        }
+        finally
+        {
+            _crossing.Hardware.ReleaseAcks("ctl-crane-1");
+        }
+    }
+
+    [Fact]
+    public async Task GateStoredBeforeTheTransferHadAGrain_HandsItsVehiclesAndYardContainersOverOnce()
+    {
+        // The gate as it was: the driverless trucks and the containers waiting for them in its own state.
+        var storage = _crossing.Cluster.Services.GetRequiredKeyedService<IGrainStorage>(ProviderNames.Default);
+        var gateId = new GrainId("gate", TestSites.CrossingId);
+        var stored = await storage.ReadAsync("gate", gateId, CancellationToken.None);
+        var gate = stored is null ? new JsonObject() : JsonNode.Parse(stored.Json.Span)!.AsObject();
+        gate["idleVehicles"] = new JsonArray();
+        gate["awaitingVehicle"] = new JsonArray(new JsonObject { ["containerNumber"] = "MSKU1234565", ["slotId"] = "A-1-01" });
+        gate["brokenVehicles"] = new JsonObject { ["agv-01"] = "lidar fault" };
+        gate["containersCrossed"] = 3;
+        await storage.WriteAsync("gate", gateId, Encoding.UTF8.GetBytes(gate.ToJsonString()), stored?.ETag, CancellationToken.None);
+        await _crossing.Cluster.RestartAsync();
+
+        await _crossing.WakeGateAsync();
+        var status = await Transfer.Status();
+        Assert.Empty(status.IdleVehicles);
+        Assert.Equal([new YardContainer("MSKU1234565", "A-1-01")], status.AwaitingVehicle);
+        Assert.Equal("lidar fault", status.BrokenVehicles["agv-01"]);
+        Assert.Equal(3, status.ContainersCrossed);
+        var after = JsonNode.Parse((await storage.ReadAsync("gate", gateId, CancellationToken.None))!.Json.Span)!.AsObject();
+        Assert.Empty(after["awaitingVehicle"]!.AsArray());
+
+        // Handed over once: a second restart neither doubles the count nor loses the container.
+        await _crossing.Cluster.RestartAsync();
+        await _crossing.WakeGateAsync();
+        status = await Transfer.Status();
+        Assert.Equal(3, status.ContainersCrossed);
+        Assert.Single(status.AwaitingVehicle);
+    }
+}
