@@ -153,7 +153,7 @@ internal static class CrossingQuickBenchmark
         {
             // Calls to the crossing's single grains (gate, yard) run one at a time: their summed duration is how busy they were.
             foreach (var (method, (count, total)) in turns.Where(t => t.Key.StartsWith("IGate", StringComparison.Ordinal) || t.Key.StartsWith("ICraneJob", StringComparison.Ordinal)
-                || t.Key.StartsWith("IFleet", StringComparison.Ordinal) || t.Key.StartsWith("IYard", StringComparison.Ordinal) || t.Key.StartsWith("IDeviceEventSink", StringComparison.Ordinal)).OrderByDescending(t => t.Value.TotalMs).Take(12))
+                || t.Key.StartsWith("IFleet", StringComparison.Ordinal) || t.Key.StartsWith("IYard", StringComparison.Ordinal) || t.Key.StartsWith("IDevice", StringComparison.Ordinal)).OrderByDescending(t => t.Value.Count).Take(16))
             {
                 output.WriteLine(string.Create(inv, $"# calls {method}: {count}, {total / 1000:0.0} s in all, {total / Math.Max(1, count):0.00} ms each"));
             }

@@ -36,8 +36,8 @@ public interface IBookingLedgerGrain : IGrainWithStringKey
     /// <summary>Books the trip again in its own window (a truck held before it came, released).</summary>
     Task Rebook(TripRegistration trip, ArrivalWindow window);
 
-    /// <summary>A booking was taken out of its window (the truck came, or was held): one fewer is booked.</summary>
-    Task Taken();
+    /// <summary>Bookings were taken out of their windows (the trucks came, or were held): that many fewer are booked.</summary>
+    Task Taken(int count);
 
     /// <summary>Trips booked and not yet come.</summary>
     [ReadOnly]

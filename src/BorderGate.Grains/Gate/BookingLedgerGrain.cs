@@ -60,9 +60,10 @@ public sealed partial class BookingLedgerGrain(
         await Window(window).Add(BookedTrip.For(trip, window));
     }
 
-    public async Task Taken()
+    public async Task Taken(int count)
     {
-        S.BookedCount = Math.Max(0, S.BookedCount - 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        S.BookedCount = Math.Max(0, S.BookedCount - count);
         await state.WriteStateAsync();
     }
 

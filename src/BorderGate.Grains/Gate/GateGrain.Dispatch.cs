@@ -155,8 +155,9 @@ public sealed partial class GateGrain
 
     private async Task OnClockAsync(CancellationToken cancellationToken)
     {
-        // The ledger sweeps no-shows when the gate's clock turn comes: after the sightings queued before it. The call is
-        // one-way: it completes once sent, the gate does not wait for the sweep.
+        // The ledger sweeps no-shows when the gate's clock turn comes: after the sightings received before it, which are
+        // admitted first. The call is one-way: it completes once sent, the gate does not wait for the sweep.
+        await AdmitSightingsAsync();
         await Ledger.ExpireNoShows();
         await RefreshYardLevelAsync();
         await FinishInspectionsAsync();

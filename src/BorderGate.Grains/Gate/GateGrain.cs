@@ -25,9 +25,14 @@ public sealed partial class GateGrain(
     /// <summary>How late an entrance camera's report of a sighting may reach the gate and still be judged by its own time.</summary>
     internal static readonly TimeSpan MaxSightingDelay = TimeSpan.FromMinutes(30);
 
+    /// <summary>How many of the entrance camera's sightings one turn admits together.</summary>
+    internal const int MaxAdmittedPerTurn = 16;
+
+    private readonly List<Sighting> _sightings = [];
     private SiteLayout _layout = null!;
     private GateQueue _queue = null!;
     private IGrainTimer? _clock;
+    private IGrainTimer? _admit;
 
     private GateState S => state.State;
 
@@ -130,62 +135,141 @@ public sealed partial class GateGrain(
         _clock = RegisterGrainTimer(OnClockAsync, new GrainTimerOptions { DueTime = tick, Period = tick, KeepAlive = true, Priority = true });
     }
 
-    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         _clock?.Dispose();
-        return Task.CompletedTask;
+        _admit?.Dispose();
+        if (_sightings.Count > 0)
+        {
+            var left = _sightings.ToList();
+            _sightings.Clear();
+            await AdmitAsync(left);
+        }
     }
 
-    public Task<ArrivalDecision> TruckArrived(string plate) => ArriveAsync(plate, TimeProvider.GetUtcNow());
-
-    /// <summary>
-    /// A truck at the entrance, seen at <paramref name="seenAt"/>: the arrival rules (early, on time, late, no-show)
-    /// judge that moment, not the moment the gate gets to the sighting, which on a busy day can come later.
-    /// </summary>
-    private async Task<ArrivalDecision> ArriveAsync(string plate, DateTimeOffset seenAt)
+    public async Task<ArrivalDecision> TruckArrived(string plate)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(plate);
-        var now = TimeProvider.GetUtcNow();
-        if (_queue.Contains(plate) || S.InFlight.ContainsKey(plate) || S.Lanes.Values.Any(l => l.Plate == plate))
-        {
-            // A second read of a truck already inside: the camera saw it twice.
-            return new ArrivalDecision(plate, true, null, "already inside", null);
-        }
-
-        // The truck's own record says what it booked and in which window (it is the record of its trip).
-        var trip = await Truck(plate).Current();
-        var fromBooking = trip is { Status: TruckStatus.Booked, Window: not null };
-        var booked = fromBooking
-            ? BookedTrip.For(trip!.Trip, trip.Window!)
-            : ReinstateSeenInTime(plate, trip, seenAt);
-        if (booked is null)
-        {
-            const string reason = "No valid declaration: no booked trip for this plate. Declare the trip and book an arrival window first.";
-            Held[plate] = new HeldTruck(plate, null, reason, now);
-            await held.WriteStateAsync();
-            LogHeldAtEntrance(logger, GrainKey, plate);
-            return new ArrivalDecision(plate, false, null, reason, null);
-        }
-
-        var (eligibleAt, late, note) = ArrivalRules(booked.Window, seenAt);
-
-        // Out of its window's bookings, off the ledger's count and into the queue at the same time: one wait, not three
-        // in a row. The gate's own state is untouched (its order counter is recovered from the queue on activation).
-        var unbooked = fromBooking ? Window(booked.Window).Take(plate) : Task.FromResult<BookedTrip?>(null);
-        var ledger = fromBooking ? Ledger.Taken() : Task.CompletedTask;
-        var queued = _queue.AddAsync(new QueuedTruck(plate, booked.TripId, booked.Cargo, booked.Direction, now, eligibleAt, late, S.NextOrder++));
-        await Task.WhenAll(unbooked, ledger, queued);
-
-        // Off the held list only once it is queued: a failure in between leaves it in two places, never in none.
-        if (Held.Remove(plate))
-        {
-            await held.WriteStateAsync();
-        }
-
-        await Truck(plate).Advance(new TripTransition(TruckStatus.Waiting, TripEventNames.Arrived, note));
-        await DispatchAsync();
-        return new ArrivalDecision(plate, true, booked.TripId, note, eligibleAt);
+        return (await AdmitAsync([new Sighting(plate, TimeProvider.GetUtcNow())]))[0];
     }
+
+    /// <summary>
+    /// Trucks at the entrance, each seen at its own moment: the arrival rules (early, on time, late, no-show) judge that
+    /// moment, not the moment the gate gets to the sighting, which on a busy day can come later. The sightings are dealt
+    /// with together — every truck's record read at once, their bookings taken, the queue's parts and the ledger written
+    /// at once, the trucks told at once — so that a peak's arrivals cost the gate a few waits, not a few each.
+    /// </summary>
+    private async Task<ArrivalDecision[]> AdmitAsync(IReadOnlyList<Sighting> sightings)
+    {
+        var now = TimeProvider.GetUtcNow();
+        var decisions = new ArrivalDecision[sightings.Count];
+        var fresh = new List<int>();
+        var plates = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < sightings.Count; i++)
+        {
+            var plate = sightings[i].Plate;
+            if (_queue.Contains(plate) || S.InFlight.ContainsKey(plate) || S.Lanes.Values.Any(l => l.Plate == plate) || !plates.Add(plate))
+            {
+                // A second read of a truck already inside: the camera saw it twice.
+                decisions[i] = new ArrivalDecision(plate, true, null, "already inside", null);
+            }
+            else
+            {
+                fresh.Add(i);
+            }
+        }
+
+        // The trucks' own records say what each booked and in which window (they are the records of their trips).
+        var trips = await Task.WhenAll(fresh.Select(i => Truck(sightings[i].Plate).Current()));
+        var admitted = new List<Admission>();
+        var heldChanged = false;
+        for (var k = 0; k < fresh.Count; k++)
+        {
+            var (plate, seenAt) = sightings[fresh[k]];
+            var trip = trips[k];
+            var fromBooking = trip is { Status: TruckStatus.Booked, Window: not null };
+            var booked = fromBooking ? BookedTrip.For(trip!.Trip, trip.Window!) : ReinstateSeenInTime(plate, trip, seenAt);
+            if (booked is null)
+            {
+                const string reason = "No valid declaration: no booked trip for this plate. Declare the trip and book an arrival window first.";
+                Held[plate] = new HeldTruck(plate, null, reason, now);
+                heldChanged = true;
+                LogHeldAtEntrance(logger, GrainKey, plate);
+                decisions[fresh[k]] = new ArrivalDecision(plate, false, null, reason, null);
+                continue;
+            }
+
+            var (eligibleAt, late, note) = ArrivalRules(booked.Window, seenAt);
+            var entry = new QueuedTruck(plate, booked.TripId, booked.Cargo, booked.Direction, now, eligibleAt, late, S.NextOrder++);
+            admitted.Add(new Admission(entry, fromBooking ? booked.Window : null, note));
+            decisions[fresh[k]] = new ArrivalDecision(plate, true, booked.TripId, note, eligibleAt);
+        }
+
+        // Out of their windows' bookings, off the ledger's count and into the queue at the same time: one wait. The gate's
+        // own state is untouched (its order counter is recovered from the queue on activation).
+        var fromBookings = admitted.Where(a => a.Window is not null).ToList();
+        var waits = fromBookings.Select(a => (Task)Window(a.Window!).Take(a.Entry.Plate)).ToList();
+        if (fromBookings.Count > 0)
+        {
+            waits.Add(Ledger.Taken(fromBookings.Count));
+        }
+
+        if (admitted.Count > 0)
+        {
+            waits.Add(_queue.AddAsync([.. admitted.Select(a => a.Entry)]));
+        }
+
+        await Task.WhenAll(waits);
+
+        // Off the held list only once queued: a failure in between leaves a truck in two places, never in none.
+        foreach (var admission in admitted)
+        {
+            heldChanged |= Held.Remove(admission.Entry.Plate);
+        }
+
+        if (heldChanged)
+        {
+            await held.WriteStateAsync();
+        }
+
+        await Task.WhenAll(admitted.Select(a => Truck(a.Entry.Plate).Advance(new TripTransition(TruckStatus.Waiting, TripEventNames.Arrived, a.Note))));
+        if (admitted.Count > 0)
+        {
+            await DispatchAsync();
+        }
+
+        return decisions;
+    }
+
+    /// <summary>Admits the entrance camera's sightings gathered since the last time, together.</summary>
+    private async Task AdmitSightingsAsync()
+    {
+        if (_sightings.Count == 0)
+        {
+            return;
+        }
+
+        // A bounded batch per turn: the lanes' and the transfer's calls, which free lanes, wait for one turn at most.
+        var batch = _sightings.Take(MaxAdmittedPerTurn).ToList();
+        _sightings.RemoveRange(0, batch.Count);
+        if (_sightings.Count > 0)
+        {
+            AdmitSoon();
+        }
+
+        await AdmitAsync(batch);
+    }
+
+    private void AdmitSoon() =>
+        _admit ??= RegisterGrainTimer(
+            _ =>
+            {
+                _admit?.Dispose();
+                _admit = null;
+                return AdmitSightingsAsync();
+            },
+            TimeSpan.Zero,
+            Timeout.InfiniteTimeSpan);
 
     public async Task LaneFinished(string laneId, string plate, LaneOutcome outcome, string? reason)
     {
@@ -391,9 +475,14 @@ public sealed partial class GateGrain(
             return Task.CompletedTask;
         }
 
-        return deviceEvent.Name == "plate-read" && deviceEvent.Data.TryGetValue("plate", out var plate) && !string.IsNullOrWhiteSpace(plate)
-            ? ArriveAsync(plate, SightingTime(deviceEvent.At, deviceEvent.ReceivedAt))
-            : Task.CompletedTask;
+        if (deviceEvent.Name == "plate-read" && deviceEvent.Data.TryGetValue("plate", out var plate) && !string.IsNullOrWhiteSpace(plate))
+        {
+            // Gathered and admitted together in a turn of the gate's own (the camera's events are one-way: nobody waits).
+            _sightings.Add(new Sighting(plate, SightingTime(deviceEvent.At, deviceEvent.ReceivedAt)));
+            AdmitSoon();
+        }
+
+        return Task.CompletedTask;
     }
 
     /// <summary>
@@ -435,7 +524,7 @@ public sealed partial class GateGrain(
         var booked = await Window(window).Take(plate);
         if (booked is not null)
         {
-            await Ledger.Taken();
+            await Ledger.Taken(1);
         }
 
         return booked;
@@ -451,6 +540,10 @@ public sealed partial class GateGrain(
 
     private LaneSlot LaneSlotOf(string laneId) =>
         S.Lanes.TryGetValue(laneId, out var slot) ? slot : throw new KeyNotFoundException($"Crossing {GrainKey} has no lane '{laneId}'.");
+
+    private readonly record struct Sighting(string Plate, DateTimeOffset SeenAt);
+
+    private sealed record Admission(QueuedTruck Entry, ArrivalWindow? Window, string Note);
 
     [LoggerMessage(2106, LogLevel.Information, "Gate {Crossing}: truck {Plate} was seen at {SeenAt:O}, before its no-show deadline; its sighting was handled after the sweep, so its trip is back on")]
     private static partial void LogReinstated(ILogger logger, string crossing, string plate, DateTimeOffset seenAt);

@@ -54,22 +54,38 @@ internal sealed class GateQueue
 
     public QueuedTruck? Find(string plate) => _all.GetValueOrDefault(plate);
 
-    public async Task AddAsync(QueuedTruck truck)
+    public Task AddAsync(QueuedTruck truck) => AddAsync([truck]);
+
+    /// <summary>Puts the trucks in (each shard concerned written once, the shards at the same time).</summary>
+    public async Task AddAsync(IReadOnlyCollection<QueuedTruck> trucks)
     {
-        var shard = ShardOf(truck.Plate);
-        shard.State.Trucks[truck.Plate] = truck;
+        var touched = new HashSet<IPersistentState<QueueShard>>();
+        foreach (var truck in trucks)
+        {
+            var shard = ShardOf(truck.Plate);
+            shard.State.Trucks[truck.Plate] = truck;
+            touched.Add(shard);
+        }
+
         try
         {
-            await shard.WriteStateAsync();
+            await Task.WhenAll(touched.Select(shard => shard.WriteStateAsync()));
         }
         catch
         {
-            // The shard went back to what storage holds; so does the index.
-            Reindex(truck.Plate, shard);
+            // A shard that failed went back to what storage holds; so does the index.
+            foreach (var truck in trucks)
+            {
+                Reindex(truck.Plate, ShardOf(truck.Plate));
+            }
+
             throw;
         }
 
-        Index(truck);
+        foreach (var truck in trucks)
+        {
+            Index(truck);
+        }
     }
 
     /// <summary>Takes the trucks out (each shard concerned written once).</summary>
@@ -87,21 +103,18 @@ internal sealed class GateQueue
             Unindex(plate);
         }
 
-        foreach (var shard in touched)
+        try
         {
-            try
+            await Task.WhenAll(touched.Select(shard => shard.WriteStateAsync()));
+        }
+        catch
+        {
+            foreach (var plate in plates)
             {
-                await shard.WriteStateAsync();
+                Reindex(plate, ShardOf(plate));
             }
-            catch
-            {
-                foreach (var plate in plates)
-                {
-                    Reindex(plate, ShardOf(plate));
-                }
 
-                throw;
-            }
+            throw;
         }
     }
 

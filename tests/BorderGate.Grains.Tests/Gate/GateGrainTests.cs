@@ -30,6 +30,43 @@ public sealed class GateGrainTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ManySightingsAtOnce_AreAdmittedInTheOrderSeen_EachCountedOnce()
+    {
+        foreach (var lane in (await _crossing.Gate.Snapshot()).Lanes)
+        {
+            await _crossing.Gate.CloseLane(lane.LaneId, "op", "batch test");
+        }
+
+        var plates = Enumerable.Range(0, 30).Select(i => $"29C{72000 + i}").ToList();
+        foreach (var plate in plates)
+        {
+            await _crossing.BookAsync(plate);
+        }
+
+        Assert.Equal(30, await _crossing.Ledger.BookedCount());
+
+        // The camera's reports come faster than the gate deals with them: a truck seen twice and one never declared among them.
+        var sightings = plates.Take(10).Append(plates[3]).Append("29C79999").Concat(plates.Skip(10));
+        foreach (var plate in sightings)
+        {
+            await _crossing.Gate.OnDeviceEvent(new DeviceEvent("cam-entrance", DeviceKind.PlateCamera, "plate-read",
+                new Dictionary<string, string> { ["plate"] = plate }, _crossing.Now));
+        }
+
+        await Wait.WaitUntil(async () => (await _crossing.Gate.Snapshot()).QueueLength == 30 && (await _crossing.Gate.Snapshot()).Held.Count == 1, TimeSpan.FromSeconds(10), "every sighting dealt with");
+        var view = await _crossing.Gate.Snapshot();
+        Assert.Equal(plates.Take(view.Queue.Count), view.Queue.Select(q => q.Plate));
+        Assert.Equal("29C79999", Assert.Single(view.Held).Plate);
+        Assert.Equal(0, await _crossing.Ledger.BookedCount());
+        foreach (var plate in plates)
+        {
+            var trip = (await _crossing.Truck(plate).Current())!;
+            Assert.Equal(TruckStatus.Waiting, trip.Status);
+            Assert.Single(trip.Events, e => e.Name == TripEventNames.Arrived);
+        }
+    }
+
+    [Fact]
     public async Task EntranceCameraPlateRead_AdmitsBookedTruck_AndCallsItToAFreeLane()
     {
         await _crossing.BookAsync("29C10001");
