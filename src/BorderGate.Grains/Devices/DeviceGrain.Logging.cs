@@ -37,4 +37,7 @@ internal sealed partial class DeviceGrain
 
     [LoggerMessage(11, LogLevel.Error, "Device {DeviceId}: alarm {Code} could not be published")]
     private partial void LogAlarmFailed(Exception exception, string deviceId, string code);
+
+    [LoggerMessage(12, LogLevel.Warning, "Device {DeviceId}: the outcomes of its recent commands could not be stored; tried again on the next check")]
+    private partial void LogOutcomesNotStored(Exception exception, string deviceId);
 }

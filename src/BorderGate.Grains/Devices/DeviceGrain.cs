@@ -12,7 +12,8 @@ namespace BorderGate.Grains.Devices;
 
 /// <summary>
 /// The grain of one device (key "{crossingId}/{deviceId}"): sends commands through the device link with
-/// a per-attempt acknowledgement timeout and bounded retry, remembers outcomes by command id, watches
+/// a per-attempt acknowledgement timeout and bounded retry, remembers outcomes by command id (stored on the next
+/// liveness check, not per command), watches
 /// liveness, and hands telemetry, faults and liveness changes to the device's owner.
 /// </summary>
 internal sealed partial class DeviceGrain : Grain, IDeviceGrain
@@ -39,6 +40,7 @@ internal sealed partial class DeviceGrain : Grain, IDeviceGrain
     private DeviceFaultRecord? _fault;
     private DateTimeOffset? _lastSeen;
     private DateTimeOffset _activatedAt;
+    private bool _outcomesUnsaved;
 
     public DeviceGrain(
         IDeviceRegistry registry,
@@ -89,10 +91,13 @@ internal sealed partial class DeviceGrain : Grain, IDeviceGrain
         return Task.CompletedTask;
     }
 
-    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         _livenessTimer?.Dispose();
-        return Task.CompletedTask;
+        if (_outcomesUnsaved)
+        {
+            await PersistAsync();
+        }
     }
 
     public async Task<CommandResult> Execute(DeviceCommand command)
@@ -155,8 +160,12 @@ internal sealed partial class DeviceGrain : Grain, IDeviceGrain
 
         Count(outcome, command.Name);
         LogCommandDone(_deviceId, command.CommandId, command.Name, outcome, attempts, error);
+
+        // Stored on the next liveness check, with a fault, or on deactivation, not before the answer: the caller does not
+        // wait for a commit per command. A crash in between forgets at most a second's outcomes, and a command id sent
+        // again after that is safe: the protocol has the device acknowledge a repeated id with its first result.
         Remember(result);
-        await PersistAsync();
+        _outcomesUnsaved = true;
         return result;
     }
 
@@ -251,6 +260,19 @@ internal sealed partial class DeviceGrain : Grain, IDeviceGrain
 
     private async Task CheckLivenessAsync(CancellationToken cancellationToken)
     {
+        if (_outcomesUnsaved)
+        {
+            try
+            {
+                await PersistAsync();
+            }
+            catch (Exception exception)
+            {
+                // Storage out: the outcomes stay in memory and are tried again next time; liveness is watched all the same.
+                LogOutcomesNotStored(exception, _deviceId);
+            }
+        }
+
         if (_health is DeviceHealth.Faulted or DeviceHealth.Stale)
         {
             return;
@@ -331,7 +353,13 @@ internal sealed partial class DeviceGrain : Grain, IDeviceGrain
                 Fault = _fault,
                 RecentOutcomes = [.. _outcomeOrder.Select(id => _outcomes[id])],
             };
+            _outcomesUnsaved = false;
             await _state.WriteStateAsync();
+        }
+        catch
+        {
+            _outcomesUnsaved = true;
+            throw;
         }
         finally
         {

@@ -80,6 +80,22 @@ public sealed class DeviceGrainLivenessTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task CommandOutcome_IsStoredByTheNextLivenessCheck_NotBeforeTheAnswer()
+    {
+        _link.Connected["crc-1"] = true;
+        var storage = _cluster.Services.GetRequiredKeyedService<BorderGate.Actors.Storage.IGrainStorage>(BorderGate.Actors.Storage.ProviderNames.Default);
+        var id = new BorderGate.Actors.GrainId("device", CrossingIds.Device(TestSite.CrossingId, "crc-1"));
+        await Device("crc-1").Execute(new DeviceCommand("job-8", "move", new Dictionary<string, string> { ["fromX"] = "1", ["toX"] = "2" }));
+        Assert.Null(await storage.ReadAsync("device", id, CancellationToken.None));
+
+        _cluster.TimeProvider.Advance(TimeSpan.FromSeconds(1));
+        await Wait.WaitUntil(
+            async () => await storage.ReadAsync("device", id, CancellationToken.None) is { } stored && System.Text.Encoding.UTF8.GetString(stored.Json.Span).Contains("job-8", StringComparison.Ordinal),
+            s_timeout,
+            "the outcome stored");
+    }
+
+    [Fact]
     public async Task Fault_SurvivesRestartUntilCleared()
     {
         _link.Connected["bar-lane-1"] = true;
