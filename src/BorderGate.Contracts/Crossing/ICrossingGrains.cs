@@ -225,6 +225,13 @@ public interface IRouteGrain : IGrainWithStringKey
 
     Task Release(string segmentId, string vehicleId);
 
+    /// <summary>
+    /// A vehicle at the end of <paramref name="releaseSegment"/> moves on to <paramref name="acquireSegment"/>: the one is
+    /// released (to the next vehicle waiting for it) and the other asked for, in one step and one write. True when the
+    /// vehicle now holds <paramref name="acquireSegment"/>; otherwise it waits in line and is told when it gets it.
+    /// </summary>
+    Task<bool> Advance(string vehicleId, string releaseSegment, string acquireSegment);
+
     [ReadOnly]
     Task<RouteView> Status();
 }

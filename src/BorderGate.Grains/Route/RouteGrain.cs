@@ -18,9 +18,23 @@ public sealed class RouteGrain([PersistentState("route")] IPersistentState<Segme
     {
         var next = state.State.Release(segmentId, vehicleId);
         await state.WriteStateAsync();
-        if (next is not null)
+        await GrantedAsync(segmentId, next);
+    }
+
+    public async Task<bool> Advance(string vehicleId, string releaseSegment, string acquireSegment)
+    {
+        var next = state.State.Release(releaseSegment, vehicleId);
+        var granted = state.State.Acquire(acquireSegment, vehicleId);
+        await state.WriteStateAsync();
+        await GrantedAsync(releaseSegment, next);
+        return granted;
+    }
+
+    private async Task GrantedAsync(string segmentId, string? vehicleId)
+    {
+        if (vehicleId is not null)
         {
-            await GrainFactory.GetGrain<IDriverlessTruckGrain>(CrossingIds.DriverlessTruck(GrainKey, next)).OnSegmentGranted(segmentId);
+            await GrainFactory.GetGrain<IDriverlessTruckGrain>(CrossingIds.DriverlessTruck(GrainKey, vehicleId)).OnSegmentGranted(segmentId);
         }
     }
 

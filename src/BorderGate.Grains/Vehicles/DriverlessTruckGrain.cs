@@ -169,15 +169,41 @@ public sealed partial class DriverlessTruckGrain(
         }
     }
 
+    /// <summary>
+    /// At the end of a segment: released and the next one asked for in one step of the route, then the vehicle's new place
+    /// stored once (the route's write comes first: a crash in between leaves the vehicle holding both in the route's
+    /// eyes, never a segment it is in without holding it), then on it drives.
+    /// </summary>
     private async Task ArriveAsync(string segmentId)
     {
         var segment = SegmentOf(segmentId);
+        var path = S.Path.Where(s => s != segmentId).ToList();
+        if (path.Count == 0)
+        {
+            await Route.Release(segmentId, _vehicle.Id);
+            S.Waypoint = segment.To;
+            S.Segment = null;
+            S.Path = path;
+            await EndLegAsync();
+            return;
+        }
+
+        var next = path[0];
+        var granted = await Route.Advance(_vehicle.Id, segmentId, next);
         S.Waypoint = segment.To;
-        S.Segment = null;
-        S.Path.Remove(segmentId);
+        S.Path = path;
+        S.Since = TimeProvider.GetUtcNow();
+        if (!granted)
+        {
+            S.Segment = null;
+            S.Mode = VehicleMode.Blocked;
+            await state.WriteStateAsync();
+            return;
+        }
+
+        S.Segment = next;
         await state.WriteStateAsync();
-        await Route.Release(segmentId, _vehicle.Id);
-        await DriveNextAsync();
+        await DriveAsync(next);
     }
 
     private async Task EndLegAsync()
