@@ -22,6 +22,9 @@ internal sealed partial class ActivationData : IThreadPoolWorkItem
     private long _arrivals;
 
     /// <summary>Calls waiting to start plus continuations waiting to run.</summary>
+    /// <summary>How many priority turns may be queued ahead of an ordinary one before it is no longer overtaken.</summary>
+    internal const int MaxOvertaken = 8;
+
     internal int MailboxDepth => _pendingCount + (_continuations?.Count ?? 0);
 
     internal bool IsInvalid => _state == ActivationState.Invalid;
@@ -383,13 +386,21 @@ internal sealed partial class ActivationData : IThreadPoolWorkItem
         }
         else if ((item.Kind & TurnKind.Priority) != 0 && (_pendingTail!.Kind & TurnKind.Priority) == 0)
         {
-            // Ahead of the ordinary turns: after the lifecycle turns and the priority turns already waiting.
+            // Ahead of the ordinary turns: after the lifecycle turns and the priority turns already waiting, and after the
+            // ordinary turns that have been overtaken often enough, so that a steady stream of priority calls cannot starve
+            // the others (a busy gate's snapshot timed out behind its lanes' calls).
             TurnItem? previous = null;
             var current = _pendingHead;
-            while (current is not null && (current.Sequence == long.MinValue || (current.Kind & (TurnKind.Priority | TurnKind.Lifecycle)) != 0))
+            while (current is not null
+                && (current.Sequence == long.MinValue || (current.Kind & (TurnKind.Priority | TurnKind.Lifecycle)) != 0 || current.Overtaken >= MaxOvertaken))
             {
                 previous = current;
                 current = current.Next;
+            }
+
+            if (current is not null)
+            {
+                current.Overtaken++;
             }
 
             item.Next = current;

@@ -12,6 +12,9 @@ internal abstract class TurnItem
 
     public TurnKind Kind { get; protected set; }
 
+    /// <summary>How many priority turns were queued ahead of this ordinary one (bounded: see <see cref="ActivationData.MaxOvertaken"/>).</summary>
+    public int Overtaken { get; set; }
+
     /// <summary>Runs the turn's first part on the activation's thread; must end with <see cref="ActivationData.CompleteTurn"/>.</summary>
     public abstract void Start(ActivationData activation, TurnContext turn);
 

@@ -46,6 +46,34 @@ public sealed class TurnTests(ClusterFixture fixture) : IClassFixture<ClusterFix
     }
 
     [Fact]
+    public async Task PriorityCalls_InASteadyStream_OvertakeAnOrdinaryCallAtMostEightTimes()
+    {
+        await fixture.Grains.GetGrain<IPriorityGrain>("stream").Order(); // active, so that the hold runs at once
+        var (grain, holding, release) = PriorityGrain.Busy(fixture.Grains, "stream");
+        var calls = new List<Task>();
+        try
+        {
+            calls.Add(grain.Ordinary(1));
+            calls.Add(grain.Ordinary(2));
+            for (var i = 1; i <= 20; i++)
+            {
+                calls.Add(grain.Urgent(i));
+            }
+        }
+        finally
+        {
+            release.SetResult();
+        }
+
+        await holding;
+        await Task.WhenAll(calls);
+        var order = (await grain.Order()).ToList();
+        Assert.Equal(8, order.IndexOf("o1"));
+        Assert.Equal(17, order.IndexOf("o2"));
+        Assert.Equal([.. Enumerable.Range(1, 20).Select(i => $"u{i}")], order.Where(o => o.StartsWith('u')));
+    }
+
+    [Fact]
     public async Task PriorityTimer_DueWhileCallsWait_TicksAheadOfThem()
     {
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
