@@ -16,7 +16,7 @@ internal static class CrossingFeed
     {
         try
         {
-            await streams.GetStream<CrossingEvent>(CrossingEvent.StreamFor(crossingEvent.CrossingId)).OnNextAsync(crossingEvent);
+            await Of(streams, crossingEvent.CrossingId).OnNextAsync(crossingEvent);
             return null;
         }
         catch (GrainStorageException exception)
@@ -25,4 +25,33 @@ internal static class CrossingFeed
             return exception;
         }
     }
+
+    /// <summary>
+    /// Publishes <paramref name="crossingEvent"/> once the publisher's previous event (<paramref name="previous"/>) has
+    /// been, without the publisher waiting for the feed's commit: its step is stored already and stands. The events of one
+    /// publisher keep their order (a publish starts when the one before has ended; when that is done already, as between a
+    /// truck's steps almost always, it is handed to the log at once). A failure is counted and handed to
+    /// <paramref name="onFailure"/> to log; watchers recover from a snapshot.
+    /// </summary>
+    public static async Task PublishAfterAsync(Task previous, IAsyncStream<CrossingEvent> feed, CrossingEvent crossingEvent, Action<Exception> onFailure)
+    {
+        if (!previous.IsCompleted)
+        {
+            await previous.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+
+        try
+        {
+            await feed.OnNextAsync(crossingEvent).ConfigureAwait(false);
+        }
+        catch (Exception exception)
+        {
+            Diagnostics.FeedPublishFailures.Add(1);
+            onFailure(exception);
+        }
+    }
+
+    /// <summary>The feed of <paramref name="crossingId"/>.</summary>
+    public static IAsyncStream<CrossingEvent> Of(IStreamProvider streams, string crossingId) =>
+        streams.GetStream<CrossingEvent>(CrossingEvent.StreamFor(crossingId));
 }

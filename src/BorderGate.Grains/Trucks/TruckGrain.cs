@@ -16,6 +16,9 @@ public sealed partial class TruckGrain(
 {
     internal const int HistoryLimit = 50;
 
+    /// <summary>The feed publication of the truck's last step (its steps are published in order).</summary>
+    private Task _publishing = Task.CompletedTask;
+
     public async Task<TripView> Register(string crossingId, TripRegistration trip, ArrivalWindow window)
     {
         ArgumentException.ThrowIfNullOrEmpty(crossingId);
@@ -44,7 +47,7 @@ public sealed partial class TruckGrain(
         };
         await state.WriteStateAsync();
         LogRegistered(logger, GrainKey, trip.TripId);
-        await PublishAsync(state.State.Current);
+        Publish(state.State.Current);
         return state.State.Current.ToView();
     }
 
@@ -93,7 +96,7 @@ public sealed partial class TruckGrain(
         trip.Status = transition.To;
         trip.Events.Add(new TripEvent(transition.Event, transition.To, now, transition.Detail));
         await state.WriteStateAsync();
-        await PublishAsync(trip);
+        Publish(trip);
         Diagnostics.TripTransitions.Add(1, new KeyValuePair<string, object?>(Diagnostics.TripStatusTag, transition.To.ToString()));
         var view = trip.ToView();
         if (transition.To == TruckStatus.Completed)
@@ -117,8 +120,12 @@ public sealed partial class TruckGrain(
 
     public Task<TripView?> Current() => Task.FromResult(state.State.Current?.ToView());
 
-    /// <summary>Publishes the trip's last step (stored already) on its crossing's feed; a feed that cannot be written to is logged.</summary>
-    private async Task PublishAsync(TripRecord trip)
+    /// <summary>
+    /// Publishes the trip's last step (stored already) on its crossing's feed, after the truck's earlier steps, without the
+    /// caller (the gate, a lane: busy with every truck) waiting for the feed's commit; a feed that cannot be written to is
+    /// logged and counted.
+    /// </summary>
+    private void Publish(TripRecord trip)
     {
         if (trip.CrossingId is not { } crossingId)
         {
@@ -127,10 +134,12 @@ public sealed partial class TruckGrain(
 
         var last = trip.Events[^1];
         var moved = new TruckMoved(crossingId, last.At, GrainKey, trip.Trip.TripId, last.Name, trip.Status, last.Detail, trip.LaneId, trip.BayId, trip.SlotId, trip.Channel);
-        if (await CrossingFeed.TryPublishAsync(GetStreamProvider(CrossingEvent.StreamProvider), moved) is { } failure)
-        {
-            LogFeedFailed(logger, GrainKey, last.Name, failure);
-        }
+        var plate = GrainKey;
+        _publishing = CrossingFeed.PublishAfterAsync(
+            _publishing,
+            CrossingFeed.Of(GetStreamProvider(CrossingEvent.StreamProvider), crossingId),
+            moved,
+            failure => LogFeedFailed(logger, plate, last.Name, failure));
     }
 
     private void Archive()

@@ -75,6 +75,48 @@ public sealed class TruckGrainTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task StepsInQuickSuccession_OfManyTrucksAtOnce_ReachTheFeedInEachTrucksOrder()
+    {
+        var seen = new List<TruckMoved>();
+        var stream = _crossing.Cluster.Runtime.GetStreamProvider(CrossingEvent.StreamProvider).GetStream<CrossingEvent>(CrossingEvent.StreamFor(TestSites.CrossingId));
+        await using var subscription = await stream.SubscribeAsync((e, _) =>
+        {
+            lock (seen)
+            {
+                seen.Add(Assert.IsType<TruckMoved>(e.Item));
+            }
+
+            return Task.CompletedTask;
+        });
+
+        // The truck answers once a step is stored; its feed events follow, in order, without the caller waiting for them.
+        string[] steps = ["arrived", "called", "plate read", "weighed", "customs channel", "barrier opened", "left lane"];
+        var plates = Enumerable.Range(0, 8).Select(i => $"29C4{i:0000}").ToList();
+        await Task.WhenAll(plates.Select(async plate =>
+        {
+            var truck = _crossing.Truck(plate);
+            await truck.Register(TestSites.CrossingId, Trip($"t-{plate}"), new ArrivalWindow(_crossing.Now, _crossing.Now.AddMinutes(30)));
+            await truck.Advance(new TripTransition(TruckStatus.Waiting, steps[0]));
+            await truck.Advance(new TripTransition(TruckStatus.Called, steps[1], LaneId: "lane-1"));
+            foreach (var step in steps[2..^1])
+            {
+                await truck.Advance(new TripTransition(TruckStatus.InLane, step));
+            }
+
+            await truck.Advance(new TripTransition(TruckStatus.Transfer, steps[^1]));
+        }));
+
+        await Wait.WaitUntil(() => { lock (seen) { return seen.Count == plates.Count * (steps.Length + 1); } }, TimeSpan.FromSeconds(10), "every step reaches the feed");
+        lock (seen)
+        {
+            foreach (var plate in plates)
+            {
+                Assert.Equal(["booked", .. steps], seen.Where(m => m.Plate == plate).Select(m => m.Event));
+            }
+        }
+    }
+
+    [Fact]
     public async Task IllegalTransition_IsRefused_AndChangesNothing()
     {
         var truck = _crossing.Truck("29C22222");
