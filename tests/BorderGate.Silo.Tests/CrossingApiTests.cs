@@ -76,8 +76,8 @@ public sealed class CrossingApiTests : IAsyncLifetime
         var arrival = await _client.PostAsJsonAsync("/api/crossing/arrivals", new { plate = "29C12345" });
         Assert.True((await arrival.Content.ReadFromJsonAsync<JsonElement>(s_json)).GetProperty("admitted").GetBoolean());
 
-        var called = await _client.GetFromJsonAsync<JsonElement>("/api/trucks/29C12345/status", s_json);
-        Assert.Equal("Called", called.GetProperty("status").GetString());
+        // The lane calls its truck forward a moment after the gate gave it the truck.
+        var called = await CalledAsync("29C12345");
         Assert.StartsWith("lane-", called.GetProperty("laneId").GetString(), StringComparison.Ordinal);
 
         var crossing = await _client.GetFromJsonAsync<JsonElement>("/api/crossing", s_json);
@@ -139,8 +139,18 @@ public sealed class CrossingApiTests : IAsyncLifetime
         Assert.Equal(1, waiting.GetProperty("queuePosition").GetInt32());
 
         await _client.PostAsJsonAsync($"/api/crossing/lanes/{lanes[0]}/open", new { by = "op-1" });
-        var called = await _client.GetFromJsonAsync<JsonElement>("/api/trucks/29C55501/status", s_json);
-        Assert.Equal("Called", called.GetProperty("status").GetString());
+        var called = await CalledAsync("29C55501");
         Assert.Equal(lanes[0], called.GetProperty("laneId").GetString());
+    }
+
+    /// <summary>The driver's status once the truck is called (the lane calls it a moment after the gate assigned it).</summary>
+    private async Task<JsonElement> CalledAsync(string plate)
+    {
+        var status = default(JsonElement);
+        await Wait.WaitUntil(
+            async () => (status = await _client.GetFromJsonAsync<JsonElement>($"/api/trucks/{plate}/status", s_json)).GetProperty("status").GetString() == "Called",
+            TimeSpan.FromSeconds(10),
+            $"truck {plate} called");
+        return status;
     }
 }

@@ -96,6 +96,11 @@ internal sealed class Catalog : IDisposable
             {
                 // A deactivation abandoned because its activation failed: it is gone either way.
             }
+            catch (GrainActivationException)
+            {
+                // An activation that failed while the runtime stopped (its failure went to its callers): it is gone either
+                // way, and the others are deactivated all the same.
+            }
             catch (OperationCanceledException)
             {
                 // The host will wait no longer (its shutdown timeout): whatever is still busy is cut off.

@@ -85,12 +85,13 @@ public interface IGateGrain : IDeviceEventSink
 
     /// <summary>
     /// The container of the truck is in the yard (or on a driverless truck), or it had none to hand over: the truck's trip
-    /// is complete. Told by the crossing's <see cref="ITransferGrain"/>, ahead of queued arrivals.
-    /// One-way: the transfer never waits for the gate (the gate hands trucks to the transfer one-way too).
+    /// is complete (<paramref name="completed"/>, as the truck stored it) and the yard is as full as <paramref name="yard"/>
+    /// says. Told by the crossing's <see cref="ITransferGrain"/>, ahead of queued arrivals. One-way: the transfer never
+    /// waits for the gate (the gate hands trucks to the transfer one-way too).
     /// </summary>
     [OneWay]
     [Priority]
-    Task TransferDone(string plate);
+    Task TransferDone(string plate, TripView completed, YardLevel yard);
 
     /// <summary>Runs dispatch now (operators' re-dispatch; tests).</summary>
     Task Dispatch();
@@ -111,7 +112,11 @@ public sealed record QueuePosition(int Position, int Ahead, TimeSpan ExpectedWai
 /// <summary>A checkpoint lane (key: <see cref="Site.CrossingIds.Lane"/>): one truck at a time through the checks.</summary>
 public interface ILaneGrain : IDeviceEventSink
 {
-    /// <summary>The gate calls a truck to this lane.</summary>
+    /// <summary>
+    /// The gate gives the lane its next truck: stored, then the lane calls the truck forward (its trip's "called" step) in
+    /// a turn of its own, so the gate does not wait for the truck. A truck not in the lane within the call timeout goes back
+    /// to the queue.
+    /// </summary>
     Task Assign(QueueEntry truck);
 
     Task SetMode(LaneMode mode, string reason);

@@ -47,23 +47,28 @@ public sealed partial class GateGrain
         return S.YardOccupied + S.YardReserved + exportsHeadingToYard < S.YardCapacity * Policy.YardHighWaterMark;
     }
 
-    private async Task DispatchAsync()
+    /// <summary>
+    /// Calls waiting trucks to the free lanes by the dispatch policy. <paramref name="mustStore"/>: the caller changed the
+    /// gate's state and leaves it to this to store it (with the calls, in one write, when there are any).
+    /// </summary>
+    private async Task DispatchAsync(bool mustStore = false)
     {
         var now = TimeProvider.GetUtcNow();
         var free = _layout.Lanes
             .Where(l => S.Lanes[l.Id] is { Mode: LaneMode.Open, Plate: null })
             .Select(l => new FreeLane(l.Id, l.Kind, l.Direction))
             .ToList();
-        if (free.Count == 0 || _queue.Count == 0)
-        {
-            return;
-        }
-
-        var waiting = _queue.InDispatchOrder.Select(q => new Waiting(q.Plate, q.Cargo, q.Direction, q.EligibleAt, q.Late, q.Order));
         var run = S.PerishablesInARow;
-        var assignments = Dispatcher.AssignInOrder(free, waiting, now, Policy, ref run, ExportsAllowed());
+        var assignments = free.Count == 0 || _queue.Count == 0
+            ? []
+            : Dispatcher.AssignInOrder(free, _queue.InDispatchOrder.Select(q => new Waiting(q.Plate, q.Cargo, q.Direction, q.EligibleAt, q.Late, q.Order)), now, Policy, ref run, ExportsAllowed());
         if (assignments.Count == 0)
         {
+            if (mustStore)
+            {
+                await state.WriteStateAsync();
+            }
+
             return;
         }
 
@@ -110,16 +115,9 @@ public sealed partial class GateGrain
         await Task.WhenAll(calls.Select((entry, i) => CallAsync(entry, assignments[i].LaneId)));
     }
 
-    /// <summary>
-    /// The lane learns its truck before the truck is called: the call is what the driver sees (the feed, the drivers'
-    /// app), so the lane is ready for the plate read before anyone can drive in. Should the truck's step fail, the lane's
-    /// call timeout sends the truck back to the queue.
-    /// </summary>
-    private async Task CallAsync(QueuedTruck entry, string laneId)
-    {
-        await Lane(laneId).Assign(new QueueEntry(entry.Plate, entry.TripId, entry.Cargo, entry.Direction, entry.ArrivedAt, entry.EligibleAt, entry.Late, 0));
-        await Truck(entry.Plate).Advance(new TripTransition(TruckStatus.Called, TripEventNames.Called, $"go to {laneId}", LaneId: laneId));
-    }
+    /// <summary>The lane stores its truck and answers; it calls the truck forward itself (<see cref="ILaneGrain.Assign"/>).</summary>
+    private Task CallAsync(QueuedTruck entry, string laneId) =>
+        Lane(laneId).Assign(new QueueEntry(entry.Plate, entry.TripId, entry.Cargo, entry.Direction, entry.ArrivedAt, entry.EligibleAt, entry.Late, 0));
 
     private async Task StartInspectionsAsync()
     {

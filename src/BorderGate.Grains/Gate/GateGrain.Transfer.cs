@@ -49,11 +49,12 @@ public sealed partial class GateGrain
 
     /// <summary>
     /// The yard's fill level as flow control sees it. Kept in memory only: it is the yard's to store, and the gate reads
-    /// it again on activation, on its clock and when a container is in, so a write per container would store nothing new.
+    /// it again on activation and on its clock, and the transfer tells it with each truck done, so a write per container would store nothing new.
     /// </summary>
-    private async Task RefreshYardLevelAsync()
+    private async Task RefreshYardLevelAsync() => SetYardLevel(await Yard.Level());
+
+    private void SetYardLevel(YardLevel yard)
     {
-        var yard = await Yard.Level();
         S.YardOccupied = yard.Occupied;
         S.YardReserved = yard.Reserved;
         S.YardCapacity = yard.Capacity;

@@ -306,12 +306,12 @@ public sealed partial class GateGrain(
                 break;
         }
 
-        await state.WriteStateAsync();
-        if (outcome == LaneOutcome.Held)
-        {
-            await held.WriteStateAsync();
-        }
-
+        // The freed lane is stored with the call of its next truck, in one write, before anyone is told; a truck held at the
+        // lane goes onto the held list first (handed to storage first: a grain's writes commit in the order made), so
+        // that a failure leaves it in two places, never in none.
+        var heldStored = outcome == LaneOutcome.Held ? held.WriteStateAsync() : Task.CompletedTask;
+        await DispatchAsync(mustStore: true);
+        await heldStored;
         if (transfer)
         {
             await BeginTransferAsync(plate, direction);
@@ -321,7 +321,6 @@ public sealed partial class GateGrain(
         // of queued arrivals, the clock's turn waits behind them.
         await FinishInspectionsAsync();
         await StartInspectionsAsync();
-        await DispatchAsync();
     }
 
     public async Task LaneHealthChanged(string laneId, bool healthy, string? reason)
@@ -440,13 +439,21 @@ public sealed partial class GateGrain(
         }
     }
 
-    public async Task TransferDone(string plate)
+    public async Task TransferDone(string plate, TripView completed, YardLevel yard)
     {
-        // A container went into the yard (or onto a vehicle): flow control reads the yard's level again.
-        await RefreshYardLevelAsync();
-        await CompleteAsync(plate);
+        ArgumentNullException.ThrowIfNull(completed);
+        ArgumentNullException.ThrowIfNull(yard);
+        SetYardLevel(yard);
+        if (!S.InFlight.Remove(plate))
+        {
+            LogStaleTransferReport(logger, GrainKey, plate);
+            return;
+        }
+
+        await RecordCompletedAsync(completed);
     }
 
+    /// <summary>A truck without a container to hand over (an import leaving the crossing): its trip is complete after its checks.</summary>
     private async Task CompleteAsync(string plate)
     {
         if (!S.InFlight.Remove(plate))
@@ -454,7 +461,11 @@ public sealed partial class GateGrain(
             throw new InvalidTripTransitionException($"Truck {plate} is not in transfer at {GrainKey}.");
         }
 
-        var view = await Truck(plate).Advance(new TripTransition(TruckStatus.Completed, TripEventNames.Completed, "container handed over"));
+        await RecordCompletedAsync(await Truck(plate).Advance(new TripTransition(TruckStatus.Completed, TripEventNames.Completed, "checks done: leaves the crossing")));
+    }
+
+    private async Task RecordCompletedAsync(TripView view)
+    {
         S.CompletedTotal++;
 
         // The KPI window is stored apart, so the gate's own writes stay small; both go to storage together (the gate
@@ -547,6 +558,9 @@ public sealed partial class GateGrain(
 
     [LoggerMessage(2106, LogLevel.Information, "Gate {Crossing}: truck {Plate} was seen at {SeenAt:O}, before its no-show deadline; its sighting was handled after the sweep, so its trip is back on")]
     private static partial void LogReinstated(ILogger logger, string crossing, string plate, DateTimeOffset seenAt);
+
+    [LoggerMessage(2109, LogLevel.Warning, "Gate {Crossing}: the transfer reported truck {Plate} done, but it is not in transfer here; ignored")]
+    private static partial void LogStaleTransferReport(ILogger logger, string crossing, string plate);
 
     [LoggerMessage(2105, LogLevel.Warning, "Gate {Crossing}: {Count} queue entries of trucks found elsewhere after a restart were dropped")]
     private static partial void LogQueueReconciled(ILogger logger, string crossing, int count);

@@ -25,6 +25,7 @@ public sealed partial class LaneGrain(
     private SiteLayout _layout = null!;
     private LaneLayout _lane = null!;
     private IGrainTimer? _stepTimer;
+    private IGrainTimer? _callTimer;
 
     private LaneState S => state.State;
 
@@ -37,8 +38,13 @@ public sealed partial class LaneGrain(
             ?? throw new KeyNotFoundException($"Crossing {_layout.CrossingId} has no lane '{laneId}'.");
         if (S.Truck is not null)
         {
-            // Re-arm whatever step was waiting on time when the lane was last active.
+            // Re-arm whatever step was waiting on time when the lane was last active; a truck assigned but maybe not yet
+            // called is called (again, if need be: a truck called already is left alone).
             ArmStepTimer(S.Step, S.Visit);
+            if (S.Step == LaneStep.AwaitingTruck)
+            {
+                CallTruckSoon(S.Visit);
+            }
         }
 
         return Task.CompletedTask;
@@ -62,6 +68,47 @@ public sealed partial class LaneGrain(
         S.WeighedKg = null;
         S.Channel = null;
         await MoveToAsync(LaneStep.AwaitingTruck);
+
+        // The lane knows its truck before the truck is called: the call is what the driver sees (the feed, the drivers'
+        // app), so the lane is ready for the plate read before anyone can drive in. The call goes out in a turn of the
+        // lane's own: the gate, busy with every truck of the day, has its answer once the lane has stored the truck.
+        CallTruckSoon(S.Visit);
+    }
+
+    private void CallTruckSoon(long visit)
+    {
+        _callTimer?.Dispose();
+        _callTimer = RegisterGrainTimer(
+            _ =>
+            {
+                _callTimer?.Dispose();
+                _callTimer = null;
+                return CallTruckAsync(visit);
+            },
+            TimeSpan.Zero,
+            Timeout.InfiniteTimeSpan);
+    }
+
+    /// <summary>Calls the assigned truck forward; should that fail, the call timeout sends it back to the queue.</summary>
+    private async Task CallTruckAsync(long visit)
+    {
+        if (S.Visit != visit || S.Step != LaneStep.AwaitingTruck || S.Truck is not { } truck)
+        {
+            return;
+        }
+
+        try
+        {
+            var trip = await Truck(truck.Plate).Current();
+            if (trip is { Status: TruckStatus.Waiting })
+            {
+                await Truck(truck.Plate).Advance(new TripTransition(TruckStatus.Called, TripEventNames.Called, $"go to {_lane.Id}", LaneId: _lane.Id));
+            }
+        }
+        catch (InvalidTripTransitionException exception)
+        {
+            LogCallFailed(logger, GrainKey, truck.Plate, exception.Message);
+        }
     }
 
     public async Task SetMode(LaneMode mode, string reason)
@@ -287,6 +334,9 @@ public sealed partial class LaneGrain(
     private IDeviceGrain Barrier => GrainFactory.GetGrain<IDeviceGrain>(CrossingIds.Device(_layout.CrossingId, _lane.Devices.BarrierId));
 
     private ITruckGrain Truck(string plate) => GrainFactory.GetGrain<ITruckGrain>(CrossingIds.Truck(plate));
+
+    [LoggerMessage(2203, LogLevel.Warning, "Lane {Lane}: truck {Plate} could not be called ({Reason}); the call timeout sends it back to the queue")]
+    private static partial void LogCallFailed(ILogger logger, string lane, string plate, string reason);
 
     [LoggerMessage(2201, LogLevel.Warning, "Lane {Lane}: plate {Seen} read, but truck {Called} was called; not checked")]
     private static partial void LogWrongTruck(ILogger logger, string lane, string? seen, string called);

@@ -124,7 +124,7 @@ public sealed partial class TransferGrain(
 
         if (job.From.Kind == PlaceKind.Truck)
         {
-            await Gate.TransferDone(job.From.Id);
+            await CompleteAsync(job.From.Id, "container handed over");
         }
 
         await DispatchVehiclesAsync();
@@ -238,7 +238,7 @@ public sealed partial class TransferGrain(
             await state.WriteStateAsync();
             if (trip is { Status: TruckStatus.Transfer })
             {
-                await Gate.TransferDone(pending.Plate);
+                await CompleteAsync(pending.Plate, "no container to hand over");
             }
 
             return;
@@ -328,6 +328,26 @@ public sealed partial class TransferGrain(
     }
 
     /// <summary>
+    /// The truck's trip is complete: the truck stores it, and the gate is told (one-way) with the truck's times and the
+    /// yard's level for its KPIs and flow control. A truck not in transfer any more (a repeated report) is left alone.
+    /// </summary>
+    private async Task CompleteAsync(string plate, string detail)
+    {
+        TripView completed;
+        try
+        {
+            completed = await Truck(plate).Advance(new TripTransition(TruckStatus.Completed, TripEventNames.Completed, detail));
+        }
+        catch (InvalidTripTransitionException exception)
+        {
+            LogNotInTransfer(logger, GrainKey, plate, exception.Message);
+            return;
+        }
+
+        await Gate.TransferDone(plate, completed, await Yard.Level());
+    }
+
+    /// <summary>
     /// Pairs containers waiting in the yard with driverless trucks free at the yard: a crane loads each. A road truck
     /// waiting for its container to be taken comes first: a free vehicle takes that container straight off it (one crane
     /// move instead of two, and the truck can leave).
@@ -410,6 +430,9 @@ public sealed partial class TransferGrain(
     private IYardGrain Yard => GrainFactory.GetGrain<IYardGrain>(GrainKey);
 
     private IGateGrain Gate => GrainFactory.GetGrain<IGateGrain>(GrainKey);
+
+    [LoggerMessage(2504, LogLevel.Warning, "Transfer {Crossing}: truck {Plate} could not be completed: {Reason}")]
+    private static partial void LogNotInTransfer(ILogger logger, string crossing, string plate, string reason);
 
     [LoggerMessage(2501, LogLevel.Warning, "Transfer {Crossing}: no yard slot for truck {Plate}; it waits in transfer")]
     private static partial void LogYardFull(ILogger logger, string crossing, string plate);

@@ -91,7 +91,7 @@ public sealed partial class CrossingSimulation : IAsyncDisposable
 
         var counts = await CheckFinalStatesAsync(plan, cancellationToken).ConfigureAwait(false);
         var kpis = await GetAsync<GateKpis>("/api/crossing/kpis", cancellationToken).ConfigureAwait(false);
-        return new SimulationReport(plan.Trucks.Count, counts, Stopwatch.GetElapsedTime(started), siteStart, _clock.GetUtcNow(), _polls, Interlocked.Read(ref _feedEvents), kpis, _monitor.Violations, _monitor.Notes);
+        return new SimulationReport(plan.Trucks.Count, counts, Stopwatch.GetElapsedTime(started), siteStart, _clock.GetUtcNow(), _polls, Interlocked.Read(ref _feedEvents), kpis, _monitor.Violations, _monitor.Notes, _monitor.StepTimes);
     }
 
     public ValueTask DisposeAsync() => _fleet.DisposeAsync();

@@ -18,6 +18,9 @@ internal sealed class InvariantMonitor
     private readonly ConcurrentDictionary<string, int> _notes = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _laneHolder = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _holderLane = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (string Name, DateTimeOffset At)> _lastStep = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, DateTimeOffset> _laneFreedAt = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string From, string To), (int Count, double Seconds)> _steps = [];
     private int _count;
 
     public IReadOnlyList<string> Violations => [.. _violations];
@@ -78,8 +81,23 @@ internal sealed class InvariantMonitor
         _seenOnVehicle[crossed.ContainerNumber] = crossed.VehicleId;
     }
 
+    /// <summary>The site time between consecutive steps of the trucks' trips, most frequent first; "lane idle" is a lane's gap between trucks.</summary>
+    public IReadOnlyList<StepTime> StepTimes =>
+        [.. _steps.OrderByDescending(s => s.Value.Count).Select(s => new StepTime(s.Key.From, s.Key.To, s.Value.Count, s.Value.Seconds / s.Value.Count))];
+
     public void OnTruckMoved(TruckMoved moved)
     {
+        if (_lastStep.TryGetValue(moved.Plate, out var previous))
+        {
+            Time(previous.Name, moved.Event, moved.At - previous.At);
+        }
+
+        _lastStep[moved.Plate] = (moved.Event, moved.At);
+        if (moved is { Event: TripEventNames.Called, LaneId: { } calledTo } && _laneFreedAt.TryGetValue(calledTo, out var freed))
+        {
+            Time("lane freed", "next truck called", moved.At - freed);
+        }
+
         if (moved is { Event: TripEventNames.Called, LaneId: { } laneId })
         {
             if (_laneHolder.TryGetValue(laneId, out var holder) && holder != moved.Plate)
@@ -98,7 +116,14 @@ internal sealed class InvariantMonitor
         else if (!HoldsALane(moved.Status) && _holderLane.Remove(moved.Plate, out var left))
         {
             _laneHolder.Remove(left);
+            _laneFreedAt[left] = moved.At;
         }
+    }
+
+    private void Time(string from, string to, TimeSpan took)
+    {
+        var (count, seconds) = _steps.GetValueOrDefault((from, to));
+        _steps[(from, to)] = (count + 1, seconds + took.TotalSeconds);
     }
 
     public void CheckYard(YardView yard)

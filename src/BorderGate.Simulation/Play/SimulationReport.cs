@@ -13,7 +13,8 @@ public sealed record SimulationReport(
     long FeedEvents,
     GateKpis? Kpis,
     IReadOnlyList<string> Violations,
-    IReadOnlyDictionary<string, int> Notes)
+    IReadOnlyDictionary<string, int> Notes,
+    IReadOnlyList<StepTime>? StepTimes = null)
 {
     public bool Passed => Violations.Count == 0;
 
@@ -47,6 +48,11 @@ public sealed record SimulationReport(
             writer.WriteLine(string.Create(inv, $"note: {note} (x{count})"));
         }
 
+        foreach (var step in StepTimes ?? [])
+        {
+            writer.WriteLine(string.Create(inv, $"# step {step.From} -> {step.To}: {step.Count}, {step.AverageSiteSeconds:0.0} site s on average"));
+        }
+
         writer.WriteLine(string.Create(inv, $"violations: {Violations.Count}"));
         foreach (var violation in Violations.Take(20))
         {
@@ -54,3 +60,6 @@ public sealed record SimulationReport(
         }
     }
 }
+
+/// <summary>How long trucks took, in site time, from one step of their trips to the next (from the crossing's feed).</summary>
+public sealed record StepTime(string From, string To, int Count, double AverageSiteSeconds);

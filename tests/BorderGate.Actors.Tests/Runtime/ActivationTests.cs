@@ -110,6 +110,23 @@ public sealed class IdleCollectionTests : IAsyncLifetime
     public async Task DisposeAsync() => await _cluster.DisposeAsync();
 
     [Fact]
+    public async Task Stop_WhileAnActivationFails_StillStopsEveryOther_AndDoesNotThrow()
+    {
+        var other = _cluster.GrainFactory.GetGrain<ICounterGrain>("stops");
+        await other.Add(1);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        FailingActivationGrain.Release["failing"] = release;
+        var call = _cluster.GrainFactory.GetGrain<IFailingActivationGrain>("failing").Ping();
+
+        var restart = _cluster.RestartAsync();
+        release.SetResult();
+        await restart.WaitAsync(TimeSpan.FromSeconds(10));
+
+        await Assert.ThrowsAsync<GrainActivationException>(() => call.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Contains(_probe.Events, e => e.StartsWith("deactivate stops", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task IdleActivation_AfterIdleTimeout_IsDeactivatedAndReactivatedOnNextCall()
     {
         var counter = _cluster.GrainFactory.GetGrain<ICounterGrain>("idle");

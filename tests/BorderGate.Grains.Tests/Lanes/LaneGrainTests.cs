@@ -18,6 +18,9 @@ public sealed class LaneGrainTests : IAsyncLifetime
         var trip = new TripRegistration($"trip-{plate}", "company-1", plate, "CSQU3054383", CargoKind.Garments, TripDirection.Export, "100000000001", declaredKg, _crossing.Now);
         await _crossing.Truck(plate).Register(TestSites.CrossingId, trip, await _crossing.Ledger.Book(trip));
         await _crossing.Gate.TruckArrived(plate);
+
+        // The lane calls its truck in a turn of its own, after answering the gate.
+        await Wait.WaitUntil(async () => (await _crossing.Truck(plate).Current())!.Status == TruckStatus.Called, TimeSpan.FromSeconds(10), "called");
         return (await _crossing.Truck(plate).Current())!.LaneId!;
     }
 
@@ -26,6 +29,24 @@ public sealed class LaneGrainTests : IAsyncLifetime
             data.ToDictionary(d => d.Key, d => d.Value), _crossing.Now));
 
     private Task<LaneStep> StepOf(string laneId) => _crossing.Lane(laneId).Status().ContinueWith(t => t.Result.Step, TaskScheduler.Default);
+
+    [Fact]
+    public async Task TruckAssignedButNotYetCalled_IsCalledWhenTheLaneComesBack()
+    {
+        // The lane stored its truck, but the truck was not ready to be called (as if the silo stopped in between).
+        var trip = new TripRegistration("trip-29C66666", "company-1", "29C66666", "CSQU3054383", CargoKind.Garments, TripDirection.Export, "100000000001", 20_000, _crossing.Now);
+        await _crossing.Truck("29C66666").Register(TestSites.CrossingId, trip, await _crossing.Ledger.Book(trip));
+        await _crossing.Lane("lane-1").Assign(new QueueEntry("29C66666", trip.TripId, trip.Cargo, trip.Direction, _crossing.Now, _crossing.Now, false, 0));
+        Assert.Equal(LaneStep.AwaitingTruck, await StepOf("lane-1"));
+        await _crossing.Truck("29C66666").Advance(new TripTransition(TruckStatus.Waiting, TripEventNames.Arrived));
+
+        await _crossing.Cluster.RestartAsync();
+        Assert.Equal(LaneStep.AwaitingTruck, await StepOf("lane-1"));
+        await Wait.WaitUntil(async () => (await _crossing.Truck("29C66666").Current())!.Status == TruckStatus.Called, TimeSpan.FromSeconds(10), "called after the restart");
+        var called = (await _crossing.Truck("29C66666").Current())!;
+        Assert.Equal("lane-1", called.LaneId);
+        Assert.Single(called.Events, e => e.Name == TripEventNames.Called);
+    }
 
     [Fact]
     public async Task PlateRead_OfAnotherTruck_IsIgnored_TheCalledOneStartsTheChecks()
@@ -83,11 +104,10 @@ public sealed class LaneGrainTests : IAsyncLifetime
 
         await Wait.WaitUntil(async () => (await _crossing.Gate.Snapshot()).Lanes.Single(l => l.LaneId == lane).Mode == LaneMode.Faulted,
             TimeSpan.FromSeconds(10), "the lane left dispatch");
+        // It went straight to the other lane (it was at the head of the queue).
+        await Wait.WaitUntil(async () => (await _crossing.Truck("29C33333").Current())!.Status == TruckStatus.Called, TimeSpan.FromSeconds(10), "called again");
         var trip = (await _crossing.Truck("29C33333").Current())!;
         Assert.Contains(trip.Events, e => e.Name == "returned to queue" && e.Detail!.Contains("load-cell-fault", StringComparison.Ordinal));
-
-        // It went straight to the other lane (it was at the head of the queue).
-        Assert.Equal(TruckStatus.Called, trip.Status);
         Assert.NotEqual(lane, trip.LaneId);
 
         await _crossing.Lane(lane).OnDeviceEvent(new DeviceEvent($"wb-{lane}", DeviceKind.Weighbridge, "fault-cleared", new Dictionary<string, string>(), _crossing.Now));
