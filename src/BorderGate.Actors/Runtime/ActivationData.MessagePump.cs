@@ -43,9 +43,8 @@ internal sealed partial class ActivationData : IThreadPoolWorkItem
         var kind = KindOf(method);
         var caller = TurnContext.Current;
 
-        // A one-way call starts a chain of its own: its sender waits for nothing, so nothing can deadlock on it, and calls
-        // a turn sends one-way would otherwise share its chain and interleave with each other at the target.
-        var chainId = method.IsOneWay ? CallChain.New() : CallChain.For(caller);
+        // A one-way call is on no chain: its sender waits for nothing, so nothing can deadlock on it.
+        var upstream = method.IsOneWay ? null : caller?.Outgoing;
         TurnContext? turn = null;
         RequestTurn<TRequest, TResult>? queued = null;
         var schedule = false;
@@ -57,14 +56,14 @@ internal sealed partial class ActivationData : IThreadPoolWorkItem
                 return false;
             }
 
-            if (!_executing && _pendingHead is null && (_continuations is null || _continuations.Count == 0) && CanStartLocked(kind, chainId))
+            if (!_executing && _pendingHead is null && (_continuations is null || _continuations.Count == 0) && CanStartLocked(kind, upstream))
             {
                 _executing = true;
-                turn = AdmitLocked(kind, chainId, keepsAlive: true);
+                turn = AdmitLocked(kind, upstream, keepsAlive: true);
             }
             else
             {
-                queued = new RequestTurn<TRequest, TResult>(_runtime, request, chainId);
+                queued = new RequestTurn<TRequest, TResult>(_runtime, request, upstream);
                 EnqueueLocked(queued, atFront: false);
                 schedule = TryClaimPumpLocked();
             }
@@ -120,7 +119,7 @@ internal sealed partial class ActivationData : IThreadPoolWorkItem
             return running;
         }
 
-        var follower = new RequestTurn<TRequest, TResult>(_runtime, request, turn.ChainId);
+        var follower = new RequestTurn<TRequest, TResult>(_runtime, request, turn.Upstream);
         follower.Follow(this, turn, running, activity, startTimestamp);
         ReleaseExecution();
         return follower.Task;
@@ -338,7 +337,7 @@ internal sealed partial class ActivationData : IThreadPoolWorkItem
                 else if ((item = startable) is not null)
                 {
                     RemovePendingLocked(item, previous);
-                    turn = AdmitLocked(item.Kind, item.ChainId, item.KeepsAlive);
+                    turn = AdmitLocked(item.Kind, item.Upstream, item.KeepsAlive);
                 }
                 else
                 {
@@ -461,7 +460,7 @@ internal sealed partial class ActivationData : IThreadPoolWorkItem
             return null;
         }
 
-        if (CanStartLocked(head.Kind, head.ChainId))
+        if (CanStartLocked(head.Kind, head.Upstream))
         {
             return head;
         }
@@ -473,7 +472,7 @@ internal sealed partial class ActivationData : IThreadPoolWorkItem
 
         for (TurnItem? prev = head, item = head.Next; item is not null; prev = item, item = item.Next)
         {
-            if ((item.Kind & TurnKind.Lifecycle) == 0 && InterleavesLocked(item.Kind, item.ChainId))
+            if ((item.Kind & TurnKind.Lifecycle) == 0 && InterleavesLocked(item.Kind, item.Upstream))
             {
                 previous = prev;
                 return item;
@@ -483,7 +482,7 @@ internal sealed partial class ActivationData : IThreadPoolWorkItem
         return null;
     }
 
-    private bool CanStartLocked(TurnKind kind, long chainId)
+    private bool CanStartLocked(TurnKind kind, CallChain? upstream)
     {
         if ((kind & TurnKind.Lifecycle) != 0)
         {
@@ -505,26 +504,15 @@ internal sealed partial class ActivationData : IThreadPoolWorkItem
             return true;
         }
 
-        return InterleavesLocked(kind, chainId);
+        return InterleavesLocked(kind, upstream);
     }
 
-    private bool InterleavesLocked(TurnKind kind, long chainId)
-    {
-        if (_grainClass.IsReentrant || (kind & TurnKind.AlwaysInterleave) != 0)
-        {
-            return true;
-        }
-
-        for (var active = _activeTurns; active is not null; active = active.NextActive)
-        {
-            if (active.ChainId == chainId)
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
+    /// <summary>
+    /// Whether a turn may run beside the running ones: the grain is reentrant, the method always interleaves, or this
+    /// activation waits up the call's chain (a call back into it, which would otherwise deadlock).
+    /// </summary>
+    private bool InterleavesLocked(TurnKind kind, CallChain? upstream) =>
+        _grainClass.IsReentrant || (kind & TurnKind.AlwaysInterleave) != 0 || (upstream is not null && upstream.Contains(GrainId));
 
     private bool AllActiveReadOnlyLocked()
     {
@@ -539,11 +527,11 @@ internal sealed partial class ActivationData : IThreadPoolWorkItem
         return true;
     }
 
-    private TurnContext AdmitLocked(TurnKind kind, long chainId, bool keepsAlive)
+    private TurnContext AdmitLocked(TurnKind kind, CallChain? upstream, bool keepsAlive)
     {
         var turn = _spareTurn ?? new TurnContext(this);
         _spareTurn = null;
-        turn.ChainId = chainId;
+        turn.Upstream = upstream;
         turn.IsReadOnly = (kind & TurnKind.ReadOnly) != 0;
         turn.NextActive = _activeTurns;
         _activeTurns = turn;

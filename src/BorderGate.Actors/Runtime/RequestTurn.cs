@@ -26,12 +26,12 @@ internal sealed class RequestTurn<TRequest, TResult> : TurnItem, IValueTaskSourc
     private long _deadlineId;
     private int _completed;
 
-    public RequestTurn(ActorRuntime runtime, in TRequest request, long chainId)
+    public RequestTurn(ActorRuntime runtime, in TRequest request, CallChain? upstream)
     {
         _runtime = runtime;
         _request = request;
         _promise.RunContinuationsAsynchronously = true;
-        ChainId = chainId;
+        Upstream = upstream;
         Kind = ActivationData.KindOf(request.Method);
         _timeout = request.Method.ResponseTimeout ?? runtime.Options.DefaultResponseTimeout;
         _startTimestamp = Stopwatch.GetTimestamp();

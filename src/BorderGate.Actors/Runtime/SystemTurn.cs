@@ -14,7 +14,6 @@ internal sealed class SystemTurn : TurnItem
         _keepsAlive = keepsAlive;
         _cancellationToken = cancellationToken;
         Kind = kind;
-        ChainId = CallChain.New();
     }
 
     /// <summary>Completes when the turn has run (or faults with what it threw).</summary>

@@ -7,12 +7,26 @@ namespace BorderGate.Actors.Runtime;
 /// </summary>
 internal sealed class TurnContext : SynchronizationContext
 {
+    private CallChain? _upstream;
+    private CallChain? _outgoing;
+
     public TurnContext(ActivationData activation) => Activation = activation;
 
     public ActivationData Activation { get; }
 
-    /// <summary>The call chain this turn belongs to: calls it makes carry it, and calls back into this activation on the same chain are admitted.</summary>
-    public long ChainId { get; set; }
+    /// <summary>Who waits for this turn (null: nobody, or a one-way call, a timer, a lifecycle step).</summary>
+    public CallChain? Upstream
+    {
+        get => _upstream;
+        set
+        {
+            _upstream = value;
+            _outgoing = null;
+        }
+    }
+
+    /// <summary>The chain the calls this turn makes carry: this activation, then whoever waits for this turn (made once per turn).</summary>
+    public CallChain Outgoing => _outgoing ??= CallChain.Through(Activation.GrainId, _upstream);
 
     public bool IsReadOnly { get; set; }
 

@@ -8,7 +8,8 @@ internal abstract class TurnItem
     /// <summary>Arrival order within the activation: waiting turns and continuations run first come, first served.</summary>
     public long Sequence { get; set; }
 
-    public long ChainId { get; protected set; }
+    /// <summary>Who waits for this turn (see <see cref="CallChain"/>).</summary>
+    public CallChain? Upstream { get; protected set; }
 
     public TurnKind Kind { get; protected set; }
 

@@ -154,8 +154,11 @@ public interface IYardGrain : IGrainWithStringKey
     [ReadOnly]
     Task<YardView> Snapshot();
 
-    /// <summary>How full the yard is (capacity, occupied, reserved), without the slots.</summary>
-    [ReadOnly]
+    /// <summary>
+    /// How full the yard is (capacity, occupied, reserved), without the slots. Answered at once, even while the yard
+    /// stores a change (it counts that change already): flow control needs the figure now, not after the yard's queue.
+    /// </summary>
+    [AlwaysInterleave]
     Task<YardLevel> Level();
 }
 

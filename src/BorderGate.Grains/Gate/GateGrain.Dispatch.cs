@@ -153,14 +153,25 @@ public sealed partial class GateGrain
 
     private async Task OnClockAsync(CancellationToken cancellationToken)
     {
-        // The ledger sweeps no-shows when the gate's clock turn comes: after the sightings received before it, which are
-        // admitted first. The call is one-way: it completes once sent, the gate does not wait for the sweep.
-        await AdmitSightingsAsync();
-        await Ledger.ExpireNoShows();
         await RefreshYardLevelAsync();
         await FinishInspectionsAsync();
         await StartInspectionsAsync();
         await DispatchAsync();
+    }
+
+    /// <summary>
+    /// The no-show sweep, on a clock of its own that is not a priority one: its turn waits behind the entrance camera's
+    /// sightings received before it (they are admitted first, however many), so a truck seen in time is never swept as a
+    /// no-show because the gate had not got to it yet. The ledger sweeps one-way: the gate does not wait for it.
+    /// </summary>
+    private async Task OnSweepAsync(CancellationToken cancellationToken)
+    {
+        while (_sightings.Count > 0)
+        {
+            await AdmitSightingsAsync();
+        }
+
+        await Ledger.ExpireNoShows();
     }
 
     public async Task<GateView> Snapshot()

@@ -32,6 +32,7 @@ public sealed partial class GateGrain(
     private SiteLayout _layout = null!;
     private GateQueue _queue = null!;
     private IGrainTimer? _clock;
+    private IGrainTimer? _sweep;
     private IGrainTimer? _admit;
 
     private GateState S => state.State;
@@ -129,15 +130,17 @@ public sealed partial class GateGrain(
             LogQueueReconciled(logger, GrainKey, dropped);
         }
 
-        // The gate's own clock: no-shows, early arrivals becoming eligible, inspections ending. Ahead of queued arrivals,
-        // like the events that free lanes (a no-show swept before a queued sighting is reinstated by its receipt time).
+        // The gate's own clock: early arrivals becoming eligible, inspections ending. Ahead of queued arrivals, like the
+        // events that free lanes. The no-show sweep has a clock of its own, behind the sightings received before it.
         var tick = TimeSpan.FromMinutes(1);
         _clock = RegisterGrainTimer(OnClockAsync, new GrainTimerOptions { DueTime = tick, Period = tick, KeepAlive = true, Priority = true });
+        _sweep = RegisterGrainTimer(OnSweepAsync, new GrainTimerOptions { DueTime = tick, Period = tick, KeepAlive = true });
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         _clock?.Dispose();
+        _sweep?.Dispose();
         _admit?.Dispose();
         if (_sightings.Count > 0)
         {

@@ -86,6 +86,9 @@ public interface IOneWaySenderGrain : IGrainWithStringKey
 {
     /// <summary>Sends <paramref name="count"/> one-way calls to the probe <paramref name="target"/> from this one turn.</summary>
     Task Send(string target, int count, int yields);
+
+    /// <summary>Makes <paramref name="count"/> calls to the probe <paramref name="target"/> side by side from this one turn and awaits them all.</summary>
+    Task<int[]> CallSideBySide(string target, int count, int yields);
 }
 
 public sealed class OneWaySenderGrain : Grain, IOneWaySenderGrain
@@ -97,5 +100,11 @@ public sealed class OneWaySenderGrain : Grain, IOneWaySenderGrain
         {
             await probe.WorkOneWay(yields);
         }
+    }
+
+    public Task<int[]> CallSideBySide(string target, int count, int yields)
+    {
+        var probe = GrainFactory.GetGrain<ITurnProbeGrain>(target);
+        return Task.WhenAll(Enumerable.Range(0, count).Select(_ => probe.Work(yields)));
     }
 }

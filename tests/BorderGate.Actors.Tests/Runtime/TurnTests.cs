@@ -209,6 +209,18 @@ public sealed class DeadlineTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task CallsSideBySide_FromOneTurn_ToOneGrain_RunOneAtATime()
+    {
+        // Not a call back along a chain (the target does not wait for the caller): they queue like any other calls (they
+        // interleaved, and a booking window's state writes raced).
+        var results = await _cluster.GrainFactory.GetGrain<IOneWaySenderGrain>("side-by-side").CallSideBySide("side-by-side-target", 6, 20);
+        Assert.Equal(1, results.Max());
+        var target = _cluster.GrainFactory.GetGrain<ITurnProbeGrain>("side-by-side-target");
+        Assert.Equal(1, await target.MaxInside());
+        Assert.Equal(0, await target.ThreadOverlaps());
+    }
+
+    [Fact]
     public async Task OneWayCall_QueuedLongerThanTheDeadline_StillRuns()
     {
         var (grain, holding, release) = PriorityGrain.Busy(_cluster.GrainFactory, "one-way-waits");

@@ -15,22 +15,23 @@ public sealed class RouteGrainTests : IAsyncLifetime
     [Fact]
     public async Task Advance_ReleasesToTheVehicleWaiting_AndTakesTheNextSegment_InOneStep_ThatSurvivesARestart()
     {
-        Assert.True(await Route.Acquire("s1", "agv-01"));
-        Assert.False(await Route.Acquire("s1", "agv-02"));
-        Assert.True(await Route.Acquire("s1r", "agv-03"));
+        // Vehicles the test site does not have: the route's word to them goes nowhere, so none of them acts on it.
+        Assert.True(await Route.Acquire("s1", "agv-11"));
+        Assert.False(await Route.Acquire("s1", "agv-12"));
+        Assert.True(await Route.Acquire("s1r", "agv-13"));
 
-        // agv-01 leaves s1 (agv-02 gets it) and asks for s1r, held by agv-03: it waits in line.
-        Assert.False(await Route.Advance("agv-01", "s1", "s1r"));
+        // agv-11 leaves s1 (agv-12 gets it) and asks for s1r, held by agv-13: it waits in line.
+        Assert.False(await Route.Advance("agv-11", "s1", "s1r"));
         var view = await Route.Status();
-        Assert.Equal("agv-02", view.Holders["s1"]);
-        Assert.Equal(["agv-01"], view.Waiting["s1r"]);
+        Assert.Equal("agv-12", view.Holders["s1"]);
+        Assert.Equal(["agv-11"], view.Waiting["s1r"]);
 
         await _crossing.Cluster.RestartAsync();
-        Assert.False(await Route.Advance("agv-03", "s1r", "s1"));
+        Assert.False(await Route.Advance("agv-13", "s1r", "s1"));
         view = await Route.Status();
-        Assert.Equal("agv-01", view.Holders["s1r"]);
-        Assert.Equal("agv-02", view.Holders["s1"]);
-        Assert.Equal(["agv-03"], view.Waiting["s1"]);
+        Assert.Equal("agv-11", view.Holders["s1r"]);
+        Assert.Equal("agv-12", view.Holders["s1"]);
+        Assert.Equal(["agv-13"], view.Waiting["s1"]);
         Assert.False(view.Waiting.ContainsKey("s1r"));
     }
 }
