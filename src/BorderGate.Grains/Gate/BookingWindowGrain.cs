@@ -16,6 +16,9 @@ public interface IBookingWindowGrain : IGrainWithStringKey
     /// <summary>Removes the plate's booking and returns it (null if it has none here).</summary>
     Task<BookedTrip?> Take(string plate);
 
+    /// <summary>Removes the plates' bookings in one write and returns those it had.</summary>
+    Task<IReadOnlyList<BookedTrip>> TakeAll(IReadOnlyList<string> plates);
+
     /// <summary>Marks every trip still booked here a no-show; returns how many.</summary>
     Task<int> ExpireNoShows(DateTimeOffset deadline);
 }
@@ -47,15 +50,26 @@ public sealed class BookingWindowGrain([PersistentState("bookings")] IPersistent
         await state.WriteStateAsync();
     }
 
-    public async Task<BookedTrip?> Take(string plate)
+    public async Task<BookedTrip?> Take(string plate) => (await TakeAll([plate])) is [var trip] ? trip : null;
+
+    public async Task<IReadOnlyList<BookedTrip>> TakeAll(IReadOnlyList<string> plates)
     {
-        if (!state.State.Trips.Remove(plate, out var trip))
+        ArgumentNullException.ThrowIfNull(plates);
+        var taken = new List<BookedTrip>();
+        foreach (var plate in plates)
         {
-            return null;
+            if (state.State.Trips.Remove(plate, out var trip))
+            {
+                taken.Add(trip);
+            }
         }
 
-        await state.WriteStateAsync();
-        return trip;
+        if (taken.Count > 0)
+        {
+            await state.WriteStateAsync();
+        }
+
+        return taken;
     }
 
     public async Task<int> ExpireNoShows(DateTimeOffset deadline)

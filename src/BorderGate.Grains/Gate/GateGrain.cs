@@ -208,10 +208,11 @@ public sealed partial class GateGrain(
             decisions[fresh[k]] = new ArrivalDecision(plate, true, booked.TripId, note, eligibleAt);
         }
 
-        // Out of their windows' bookings, off the ledger's count and into the queue at the same time: one wait. The gate's
+        // Out of their windows' bookings (one call and write per window), off the ledger's count and into the queue at the
+        // same time: one wait. The gate's
         // own state is untouched (its order counter is recovered from the queue on activation).
         var fromBookings = admitted.Where(a => a.Window is not null).ToList();
-        var waits = fromBookings.Select(a => (Task)Window(a.Window!).Take(a.Entry.Plate)).ToList();
+        var waits = fromBookings.GroupBy(a => a.Window!).Select(w => (Task)Window(w.Key).TakeAll([.. w.Select(a => a.Entry.Plate)])).ToList();
         if (fromBookings.Count > 0)
         {
             waits.Add(Ledger.Taken(fromBookings.Count));

@@ -111,6 +111,11 @@ public sealed partial class CrossingSimulation
     private void OnTruckMoved(TruckMoved moved)
     {
         _monitor.OnTruckMoved(moved);
+        if (moved.Event == TripEventNames.Arrived && _sightedAt.TryGetValue(moved.Plate, out var sighted))
+        {
+            _monitor.Time("sighting sent", "admitted", moved.At - sighted);
+        }
+
         switch (moved)
         {
             case { Event: TripEventNames.Called, LaneId: { } laneId }:

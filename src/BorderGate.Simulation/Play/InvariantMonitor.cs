@@ -120,7 +120,8 @@ internal sealed class InvariantMonitor
         }
     }
 
-    private void Time(string from, string to, TimeSpan took)
+    /// <summary>A step measured from something the simulation did (a sighting sent) to its trace on the feed.</summary>
+    public void Time(string from, string to, TimeSpan took)
     {
         var (count, seconds) = _steps.GetValueOrDefault((from, to));
         _steps[(from, to)] = (count + 1, seconds + took.TotalSeconds);
