@@ -4,8 +4,8 @@ namespace BorderGate.Grains.Gate;
 
 /// <summary>
 /// The gate's virtual queue, stored in <see cref="ShardCount"/> parts by plate, so that a truck joining or
-/// leaving writes one part (a sixteenth of the queue) instead of the whole queue with the gate's state: on
-/// the peak day thousands wait, and the gate changes many times a second.
+/// leaving writes one part instead of the whole queue with the gate's state: on the peak day thousands wait,
+/// and the gate changes many times a second.
 /// </summary>
 /// <remarks>
 /// The queue and the gate's state are written one after the other, not together. The gate writes a truck's new
@@ -15,7 +15,11 @@ namespace BorderGate.Grains.Gate;
 /// </remarks>
 internal sealed class GateQueue
 {
-    public const int ShardCount = 16;
+    /// <summary>
+    /// 64 parts: with ten thousand trucks waiting (a 10,000-truck day played faster than the lanes clear it) a part is about
+    /// 16 KB. A queue stored in fewer parts (16 before) is moved to its parts on activation.
+    /// </summary>
+    public const int ShardCount = 64;
 
     private readonly IPersistentState<QueueShard>[] _shards;
     private readonly Dictionary<string, QueuedTruck> _all = new(StringComparer.Ordinal);
@@ -42,11 +46,41 @@ internal sealed class GateQueue
     public async Task LoadAsync(CancellationToken cancellationToken)
     {
         await Task.WhenAll(_shards.Select(s => s.ReadStateAsync(cancellationToken)));
+        await MoveMisplacedAsync();
         _all.Clear();
         _ordered.Clear();
         foreach (var truck in _shards.SelectMany(s => s.State.Trucks.Values))
         {
             Index(truck);
+        }
+    }
+
+    /// <summary>
+    /// Trucks stored in a part that is not theirs (the queue was stored in fewer parts) move to theirs: the parts they go to
+    /// are handed to storage before the parts they leave (a grain's writes commit in the order made), so a failure leaves a
+    /// truck in two parts, which loading reads as one, never in none.
+    /// </summary>
+    private async Task MoveMisplacedAsync()
+    {
+        var homes = new HashSet<IPersistentState<QueueShard>>();
+        var left = new HashSet<IPersistentState<QueueShard>>();
+        foreach (var shard in _shards)
+        {
+            foreach (var (plate, truck) in shard.State.Trucks.Where(t => !ReferenceEquals(ShardOf(t.Key), shard)).ToList())
+            {
+                var home = ShardOf(plate);
+                home.State.Trucks[plate] = truck;
+                shard.State.Trucks.Remove(plate);
+                homes.Add(home);
+                left.Add(shard);
+            }
+        }
+
+        if (homes.Count > 0)
+        {
+            var writes = homes.Select(s => s.WriteStateAsync()).ToList();
+            writes.AddRange(left.Except(homes).Select(s => s.WriteStateAsync()));
+            await Task.WhenAll(writes);
         }
     }
 

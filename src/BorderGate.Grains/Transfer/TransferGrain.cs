@@ -17,6 +17,7 @@ namespace BorderGate.Grains.Transfer;
 /// </summary>
 public sealed partial class TransferGrain(
     [PersistentState("transfer")] IPersistentState<TransferState> state,
+    [PersistentState("transfer-yard")] IPersistentState<TransferYardQueue> awaiting,
     CrossingSites sites,
     ILogger<TransferGrain> logger) : Grain, ITransferGrain
 {
@@ -29,6 +30,9 @@ public sealed partial class TransferGrain(
     private bool _yardFull;
 
     private TransferState S => state.State;
+
+    /// <summary>Containers in yard slots waiting for a driverless truck, oldest first.</summary>
+    private List<YardContainer> AwaitingVehicle => awaiting.State.Containers;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -63,7 +67,7 @@ public sealed partial class TransferGrain(
     public Task<TransferView> Status() => Task.FromResult(new TransferView(
         [.. S.Pending.Select(p => p.Plate)],
         [.. S.IdleVehicles ?? []],
-        [.. S.AwaitingVehicle],
+        [.. AwaitingVehicle],
         new Dictionary<string, string>(S.BrokenVehicles, StringComparer.Ordinal),
         S.ContainersCrossed,
         _yardFull));
@@ -81,7 +85,7 @@ public sealed partial class TransferGrain(
             S.IdleVehicles = [.. idle];
         }
 
-        S.AwaitingVehicle.InsertRange(0, handover.AwaitingVehicle.Where(c => !S.AwaitingVehicle.Contains(c)));
+        AwaitingVehicle.InsertRange(0, handover.AwaitingVehicle.Where(c => !AwaitingVehicle.Contains(c)));
         foreach (var (vehicle, reason) in handover.BrokenVehicles)
         {
             S.BrokenVehicles.TryAdd(vehicle, reason);
@@ -90,7 +94,7 @@ public sealed partial class TransferGrain(
         S.ContainersCrossed += handover.ContainersCrossed;
         S.CraneTurn = Math.Max(S.CraneTurn, handover.CraneTurn);
         S.Adopted = true;
-        await state.WriteStateAsync();
+        await Task.WhenAll(awaiting.WriteStateAsync(), state.WriteStateAsync());
         WorkSoon();
     }
 
@@ -100,8 +104,8 @@ public sealed partial class TransferGrain(
         if (job.To.Kind == PlaceKind.Slot)
         {
             await Yard.Occupy(job.To.Id, job.ContainerNumber);
-            S.AwaitingVehicle.Add(new YardContainer(job.ContainerNumber, job.To.Id));
-            await state.WriteStateAsync();
+            AwaitingVehicle.Add(new YardContainer(job.ContainerNumber, job.To.Id));
+            await awaiting.WriteStateAsync();
         }
 
         if (job.From.Kind == PlaceKind.Slot)
@@ -360,11 +364,11 @@ public sealed partial class TransferGrain(
             return;
         }
 
-        while (S.AwaitingVehicle.Count > 0 && await ReserveVehicleAsync(S.AwaitingVehicle[0].ContainerNumber) is { } vehicle)
+        while (AwaitingVehicle.Count > 0 && await ReserveVehicleAsync(AwaitingVehicle[0].ContainerNumber) is { } vehicle)
         {
-            var container = S.AwaitingVehicle[0];
-            S.AwaitingVehicle.RemoveAt(0);
-            await state.WriteStateAsync();
+            var container = AwaitingVehicle[0];
+            AwaitingVehicle.RemoveAt(0);
+            await awaiting.WriteStateAsync();
             var crane = CraneFor(BlockOf(container.SlotId).Id);
             await Crane(crane).Enqueue(new CraneJob(
                 $"{container.ContainerNumber}/{container.SlotId}/load",

@@ -11,9 +11,6 @@ public sealed class TransferState
     /// <summary>Driverless trucks free at the yard, in the order they became free (null until first activation).</summary>
     public List<string>? IdleVehicles { get; set; }
 
-    /// <summary>Containers in yard slots waiting for a driverless truck, oldest first.</summary>
-    public List<YardContainer> AwaitingVehicle { get; set; } = [];
-
     public Dictionary<string, string> BrokenVehicles { get; set; } = new(StringComparer.Ordinal);
 
     public int ContainersCrossed { get; set; }
@@ -38,4 +35,14 @@ public sealed class PendingTransfer
 
     /// <summary>The crane that makes the move.</summary>
     public string? CraneId { get; set; }
+}
+
+/// <summary>
+/// Containers in yard slots waiting for a driverless truck, oldest first (state "transfer-yard"). Apart from the
+/// transfer's own state, which changes with every truck: this list grows with the yard (hundreds on a busy day) and is
+/// written only when a container comes into the yard or leaves it for a vehicle.
+/// </summary>
+public sealed class TransferYardQueue
+{
+    public List<YardContainer> Containers { get; set; } = [];
 }

@@ -294,6 +294,34 @@ public sealed class GateGrainTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task QueueStoredInSixteenParts_IsMovedToItsParts_AndATruckTakenOutStaysOut()
+    {
+        // A plate whose part was 0 of 16 and is another of 64 (parts by FNV-1a of the plate).
+        static uint Fnv(string text) => text.Aggregate(2166136261u, (hash, c) => (hash ^ c) * 16777619u);
+        var plate = Enumerable.Range(0, 10_000).Select(i => $"29C{80000 + i}").First(p => Fnv(p) % 16 == 0 && Fnv(p) % 64 != 0);
+        var trip = await _crossing.BookAsync(plate);
+        var storage = _crossing.Cluster.Services.GetRequiredKeyedService<IGrainStorage>(ProviderNames.Default);
+        var gateId = new GrainId("gate", TestSites.CrossingId);
+        var part = "{\"trucks\":{\"" + plate + "\":{\"plate\":\"" + plate + "\",\"tripId\":\"" + trip.TripId + "\",\"cargo\":" + (int)CargoKind.Garments + ",\"direction\":" + (int)TripDirection.Export + ",\"arrivedAt\":\""
+            + _crossing.Now.ToString("O") + "\",\"eligibleAt\":\"" + _crossing.Now.ToString("O") + "\",\"late\":false,\"order\":0}}}";
+        var stored = await storage.ReadAsync("gate-queue-00", gateId, CancellationToken.None);
+        await storage.WriteAsync("gate-queue-00", gateId, Encoding.UTF8.GetBytes(part), stored?.ETag, CancellationToken.None);
+        foreach (var lane in (await _crossing.Gate.Snapshot()).Lanes)
+        {
+            await _crossing.Gate.CloseLane(lane.LaneId, "op", "queue parts test");
+        }
+
+        await _crossing.Cluster.RestartAsync();
+        Assert.Equal(plate, Assert.Single((await _crossing.Gate.Snapshot()).Queue).Plate);
+        Assert.DoesNotContain(plate, Encoding.UTF8.GetString((await storage.ReadAsync("gate-queue-00", gateId, CancellationToken.None))!.Json.Span), StringComparison.Ordinal);
+
+        // Taken out of the queue (held), it stays out after a restart: no copy was left in its old part.
+        await _crossing.Gate.HoldTruck(plate, "supervisor-1", "seal check");
+        await _crossing.Cluster.RestartAsync();
+        Assert.Empty((await _crossing.Gate.Snapshot()).Queue);
+    }
+
+    [Fact]
     public async Task LongQueue_StoredInParts_SurvivesRestart_InOrder_AndNewArrivalsQueueBehind()
     {
         foreach (var lane in (await _crossing.Gate.Snapshot()).Lanes)
