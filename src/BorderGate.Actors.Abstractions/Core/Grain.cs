@@ -46,6 +46,25 @@ public abstract class Grain
     protected IGrainTimer RegisterGrainTimer(Func<CancellationToken, Task> callback, GrainTimerOptions options) =>
         GrainContext.RegisterTimer(callback, options);
 
+    /// <summary>
+    /// Runs <paramref name="work"/> once, in a turn of its own, <paramref name="dueTime"/> from now (zero: after the current
+    /// turn), so that whoever called gets an answer without waiting for the work. Disposing the returned timer before then
+    /// cancels the work; the timer disposes itself once the work has started.
+    /// </summary>
+    protected IGrainTimer RunOnce(Func<Task> work, TimeSpan dueTime)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        IGrainTimer? timer = null;
+        timer = GrainContext.RegisterTimer(
+            _ =>
+            {
+                timer?.Dispose();
+                return work();
+            },
+            new GrainTimerOptions { DueTime = dueTime, Period = Timeout.InfiniteTimeSpan });
+        return timer;
+    }
+
     protected Task<IGrainReminder> RegisterOrUpdateReminder(string reminderName, TimeSpan dueTime, TimeSpan period) =>
         GrainContext.RegisterOrUpdateReminderAsync(reminderName, dueTime, period);
 

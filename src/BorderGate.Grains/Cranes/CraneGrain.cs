@@ -63,15 +63,13 @@ public sealed partial class CraneGrain(
             return;
         }
 
-        _start = RegisterGrainTimer(
-            _ =>
+        _start = RunOnce(
+            () =>
             {
-                _start?.Dispose();
                 _start = null;
                 return StartNextAsync();
             },
-            TimeSpan.Zero,
-            Timeout.InfiniteTimeSpan);
+            TimeSpan.Zero);
     }
 
     public Task<CraneView> Status() =>

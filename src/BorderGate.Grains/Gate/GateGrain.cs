@@ -265,15 +265,13 @@ public sealed partial class GateGrain(
     }
 
     private void AdmitSoon() =>
-        _admit ??= RegisterGrainTimer(
-            _ =>
+        _admit ??= RunOnce(
+            () =>
             {
-                _admit?.Dispose();
                 _admit = null;
                 return AdmitSightingsAsync();
             },
-            TimeSpan.Zero,
-            Timeout.InfiniteTimeSpan);
+            TimeSpan.Zero);
 
     public async Task LaneFinished(string laneId, string plate, LaneOutcome outcome, string? reason)
     {

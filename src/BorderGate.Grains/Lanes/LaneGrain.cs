@@ -78,15 +78,13 @@ public sealed partial class LaneGrain(
     private void CallTruckSoon(long visit)
     {
         _callTimer?.Dispose();
-        _callTimer = RegisterGrainTimer(
-            _ =>
+        _callTimer = RunOnce(
+            () =>
             {
-                _callTimer?.Dispose();
                 _callTimer = null;
                 return CallTruckAsync(visit);
             },
-            TimeSpan.Zero,
-            Timeout.InfiniteTimeSpan);
+            TimeSpan.Zero);
     }
 
     /// <summary>Calls the assigned truck forward; should that fail, the call timeout sends it back to the queue.</summary>

@@ -167,36 +167,27 @@ public sealed partial class TransferGrain(
     /// <summary>Takes up pending trucks in a turn of the transfer's own.</summary>
     private void WorkSoon()
     {
-        if (_work is not null)
-        {
-            return;
-        }
-
-        _work = RegisterGrainTimer(
-            _ =>
+        _work ??= RunOnce(
+            () =>
             {
-                _work?.Dispose();
                 _work = null;
                 return WorkAsync();
             },
-            TimeSpan.Zero,
-            Timeout.InfiniteTimeSpan);
+            TimeSpan.Zero);
     }
 
     /// <summary>Asks the full yard again later (sooner when a container leaves a slot).</summary>
     private void RetryYardLater()
     {
-        _yardRetry ??= RegisterGrainTimer(
-            _ =>
+        _yardRetry ??= RunOnce(
+            () =>
             {
-                _yardRetry?.Dispose();
                 _yardRetry = null;
                 _yardFull = false;
                 WorkSoon();
                 return Task.CompletedTask;
             },
-            YardFullRetry,
-            Timeout.InfiniteTimeSpan);
+            YardFullRetry);
     }
 
     /// <summary>

@@ -56,15 +56,13 @@ public sealed partial class DriverlessTruckGrain(
         // reports the container loaded) does not wait for the route and the controller's acknowledgement.
         await StartLegAsync(VehicleMode.Outbound, _layout.Route.HandoffWaypointId, driveNow: false);
         _depart?.Dispose();
-        _depart = RegisterGrainTimer(
-            _ =>
+        _depart = RunOnce(
+            () =>
             {
-                _depart?.Dispose();
                 _depart = null;
                 return S.Mode == VehicleMode.Outbound && S.Segment is null ? DriveNextAsync() : Task.CompletedTask;
             },
-            TimeSpan.Zero,
-            Timeout.InfiniteTimeSpan);
+            TimeSpan.Zero);
     }
 
     public async Task OnSegmentGranted(string segmentId)

@@ -43,6 +43,16 @@ public sealed class TransferTests : IAsyncLifetime
         }
     }
 
+    /// <summary>The yard full, the only vehicle taken, and <paramref name="plate"/> handed over: the transfer finds no slot for it.</summary>
+    private async Task WaitingForASlotAsync(string plate)
+    {
+        await FillYardAsync();
+        await Vehicle.ReserveFor("FULL0000000");
+        await InTransferAsync(plate);
+        await Transfer.Begin(plate);
+        await Until(async () => (await Transfer.Status()).YardFull, "the transfer finds the yard full");
+    }
+
     private async Task FillYardAsync()
     {
         var capacity = (await Yard.Level()).Capacity;
@@ -56,12 +66,7 @@ public sealed class TransferTests : IAsyncLifetime
     [Fact]
     public async Task FullYard_TruckWaitsInTransfer_AndTakesTheSlotAVehicleFrees()
     {
-        await FillYardAsync();
-        await Vehicle.ReserveFor("FULL0000000");
-        await InTransferAsync("29C40001");
-
-        await Transfer.Begin("29C40001");
-        await Until(async () => (await Transfer.Status()).YardFull, "the transfer finds the yard full");
+        await WaitingForASlotAsync("29C40001");
         Assert.Equal(["29C40001"], (await Transfer.Status()).Pending);
         Assert.DoesNotContain(_crossing.Hardware.SentTo("ctl-crane-1"), c => c.Name == "move");
 
@@ -81,11 +86,7 @@ public sealed class TransferTests : IAsyncLifetime
     [Fact]
     public async Task FullYard_SlotFreedWithoutAMove_IsFoundOnTheRetry()
     {
-        await FillYardAsync();
-        await Vehicle.ReserveFor("FULL0000000");
-        await InTransferAsync("29C40002");
-        await Transfer.Begin("29C40002");
-        await Until(async () => (await Transfer.Status()).YardFull, "the transfer finds the yard full");
+        await WaitingForASlotAsync("29C40002");
 
         // A slot frees without the transfer hearing of it (an operator cleared it): the next retry finds it.
         var slot = (await Yard.Snapshot()).Slots.First().SlotId;
