@@ -72,7 +72,7 @@ internal static class CrossingQuickBenchmark
         {
             if ((instrument.Meter.Name == "BorderGate.Crossing" && instrument.Name == "bordergate.device.ack.latency")
                 || instrument.Name is "bordergate.actors.storage.write.size" or "bordergate.actors.storage.duration" or "bordergate.actors.activations.created"
-                    or "bordergate.actors.call.duration")
+                    or "bordergate.actors.call.duration" or "bordergate.actors.call.queued")
             {
                 l.EnableMeasurementEvents(instrument);
             }
@@ -96,8 +96,21 @@ internal static class CrossingQuickBenchmark
             }
         });
         var turns = new Dictionary<string, (long Count, double TotalMs)>(StringComparer.Ordinal);
+        var queued = new Dictionary<string, (long Count, double TotalMs)>(StringComparer.Ordinal);
         listener.SetMeasurementEventCallback<double>((instrument, value, tags, _) =>
         {
+            if (instrument.Name == "bordergate.actors.call.queued")
+            {
+                var key = $"{(tags.Length > 0 ? tags[0].Value : "?")}.{(tags.Length > 1 ? tags[1].Value : "?")}";
+                lock (queued)
+                {
+                    var (count, total) = queued.GetValueOrDefault(key);
+                    queued[key] = (count + 1, total + value);
+                }
+
+                return;
+            }
+
             if (instrument.Name == "bordergate.actors.call.duration")
             {
                 var key = $"{(tags.Length > 0 ? tags[0].Value : "?")}.{(tags.Length > 1 ? tags[1].Value : "?")}";
@@ -155,7 +168,8 @@ internal static class CrossingQuickBenchmark
             foreach (var (method, (count, total)) in turns.Where(t => t.Key.StartsWith("IGate", StringComparison.Ordinal) || t.Key.StartsWith("ICraneJob", StringComparison.Ordinal)
                 || t.Key.StartsWith("IFleet", StringComparison.Ordinal) || t.Key.StartsWith("IYard", StringComparison.Ordinal) || t.Key.StartsWith("IDevice", StringComparison.Ordinal)).OrderByDescending(t => t.Value.Count).Take(16))
             {
-                output.WriteLine(string.Create(inv, $"# calls {method}: {count}, {total / 1000:0.0} s in all, {total / Math.Max(1, count):0.00} ms each"));
+                var waited = queued.GetValueOrDefault(method).TotalMs;
+                output.WriteLine(string.Create(inv, $"# calls {method}: {count}, {total / 1000:0.0} s in all, {total / Math.Max(1, count):0.00} ms each, of which {waited / Math.Max(1, count):0.00} ms queued"));
             }
         }
 

@@ -14,6 +14,7 @@ public static class ActorDiagnostics
 
     public const string CallsInstrument = "bordergate.actors.calls";
     public const string CallDurationInstrument = "bordergate.actors.call.duration";
+    public const string CallQueuedInstrument = "bordergate.actors.call.queued";
     public const string CallFailuresInstrument = "bordergate.actors.call.failures";
     public const string CallTimeoutsInstrument = "bordergate.actors.call.timeouts";
     public const string ActivationsInstrument = "bordergate.actors.activations";
@@ -42,6 +43,9 @@ public static class ActorDiagnostics
     internal static readonly Counter<long> CallTimeouts = Meter.CreateCounter<long>(CallTimeoutsInstrument, "{call}", "Grain calls that missed their deadline.");
     internal static readonly Histogram<double> CallDuration = Meter.CreateHistogram<double>(
         CallDurationInstrument, "ms", "Time from a call's arrival at the activation to its completion.",
+        advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.01, 0.05, 0.1, 0.5, 1, 5, 10, 50, 100, 500, 1000, 5000, 30000] });
+    internal static readonly Histogram<double> CallQueued = Meter.CreateHistogram<double>(
+        CallQueuedInstrument, "ms", "Time a call waited in its activation's queue before it started (a busy grain's queue).",
         advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.01, 0.05, 0.1, 0.5, 1, 5, 10, 50, 100, 500, 1000, 5000, 30000] });
     internal static readonly Counter<long> ActivationsCreated = Meter.CreateCounter<long>(ActivationsCreatedInstrument, "{activation}", "Activations created.");
     internal static readonly Histogram<double> StorageDuration = Meter.CreateHistogram<double>(

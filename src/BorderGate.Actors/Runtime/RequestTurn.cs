@@ -82,6 +82,14 @@ internal sealed class RequestTurn<TRequest, TResult> : TurnItem, IValueTaskSourc
             return;
         }
 
+        if (ActorDiagnostics.CallQueued.Enabled)
+        {
+            ActorDiagnostics.CallQueued.Record(
+                Stopwatch.GetElapsedTime(_startTimestamp).TotalMilliseconds,
+                new KeyValuePair<string, object?>(ActorDiagnostics.GrainInterfaceTag, _request.Method.InterfaceName),
+                new KeyValuePair<string, object?>(ActorDiagnostics.GrainMethodTag, _request.Method.MethodName));
+        }
+
         var previousActivity = Activity.Current;
         _activity = activation.StartCallActivity(_request.Method, _parentContext);
         ValueTask<TResult> running;

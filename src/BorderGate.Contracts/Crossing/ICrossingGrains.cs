@@ -39,17 +39,20 @@ public interface IBookingLedgerGrain : IGrainWithStringKey
     /// <summary>Bookings were taken out of their windows (the trucks came, or were held): that many fewer are booked.</summary>
     Task Taken(int count);
 
-    /// <summary>Trips booked and not yet come.</summary>
-    [ReadOnly]
+    /// <summary>
+    /// Trips booked and not yet come. Answered at once, even while the ledger stores a booking (that booking counted): the
+    /// gate's snapshot, polled many times a second, must not wait behind the declarations of a busy day.
+    /// </summary>
+    [AlwaysInterleave]
     Task<int> BookedCount();
 
     /// <summary>
-    /// Lapses the bookings whose no-show deadline passed. Sent by the gate's clock, from the gate's own turn: the
-    /// sightings the gate received before are handled by then, so a truck seen in time is never swept as a no-show
-    /// because the gate was busy.
+    /// Lapses the bookings whose no-show deadline passed before <paramref name="seenBefore"/> (and before now). Sent by the
+    /// gate's sweep clock, which passes the sighting time of the oldest sighting it has not admitted yet: a truck seen in
+    /// time is never swept as a no-show because the gate was busy.
     /// </summary>
     [OneWay]
-    Task ExpireNoShows();
+    Task ExpireNoShows(DateTimeOffset seenBefore);
 
     /// <summary>Takes over the counts a gate stored before bookings had a grain of their own; only the first call counts.</summary>
     Task Adopt(int bookedCount, IReadOnlyDictionary<long, int> windowLoad);
@@ -114,9 +117,11 @@ public interface ILaneGrain : IDeviceEventSink
 {
     /// <summary>
     /// The gate gives the lane its next truck: stored, then the lane calls the truck forward (its trip's "called" step) in
-    /// a turn of its own, so the gate does not wait for the truck. A truck not in the lane within the call timeout goes back
-    /// to the queue.
+    /// a turn of its own. One-way: the gate, busy with every truck of the day, does not wait for the lane; after a restart
+    /// it gives a truck a lane does not hold back to the head of the queue. A truck not in the lane within the call timeout
+    /// goes back to the queue.
     /// </summary>
+    [OneWay]
     Task Assign(QueueEntry truck);
 
     Task SetMode(LaneMode mode, string reason);

@@ -106,9 +106,14 @@ public sealed partial class BookingLedgerGrain(
     }
 
     /// <summary>Windows whose no-show deadline passed: what is still booked in them lapses.</summary>
-    public async Task ExpireNoShows()
+    public async Task ExpireNoShows(DateTimeOffset seenBefore)
     {
         var now = TimeProvider.GetUtcNow();
+        if (seenBefore < now)
+        {
+            now = seenBefore;
+        }
+
         foreach (var minute in S.WindowLoad.Keys.Order().ToList())
         {
             var start = DateTimeOffset.FromUnixTimeSeconds(minute * 60);

@@ -115,7 +115,7 @@ public sealed partial class GateGrain
         await Task.WhenAll(calls.Select((entry, i) => CallAsync(entry, assignments[i].LaneId)));
     }
 
-    /// <summary>The lane stores its truck and answers; it calls the truck forward itself (<see cref="ILaneGrain.Assign"/>).</summary>
+    /// <summary>The lane is told one-way; it stores its truck and calls it forward itself (<see cref="ILaneGrain.Assign"/>).</summary>
     private Task CallAsync(QueuedTruck entry, string laneId) =>
         Lane(laneId).Assign(new QueueEntry(entry.Plate, entry.TripId, entry.Cargo, entry.Direction, entry.ArrivedAt, entry.EligibleAt, entry.Late, 0));
 
@@ -161,17 +161,22 @@ public sealed partial class GateGrain
 
     /// <summary>
     /// The no-show sweep, on a clock of its own that is not a priority one: its turn waits behind the entrance camera's
-    /// sightings received before it (they are admitted first, however many), so a truck seen in time is never swept as a
-    /// no-show because the gate had not got to it yet. The ledger sweeps one-way: the gate does not wait for it.
+    /// sightings received before it, and sweeps only the windows whose deadline passed before the oldest sighting not yet
+    /// admitted was made, so a truck seen in time is never swept as a no-show because the gate had not got to it yet (and
+    /// the gate need not admit a backlog of sightings before it may sweep). One-way: the gate does not wait for the sweep.
     /// </summary>
     private async Task OnSweepAsync(CancellationToken cancellationToken)
     {
-        while (_sightings.Count > 0)
+        var seenBefore = TimeProvider.GetUtcNow();
+        foreach (var sighting in _sightings)
         {
-            await AdmitSightingsAsync();
+            if (sighting.SeenAt < seenBefore)
+            {
+                seenBefore = sighting.SeenAt;
+            }
         }
 
-        await Ledger.ExpireNoShows();
+        await Ledger.ExpireNoShows(seenBefore);
     }
 
     public async Task<GateView> Snapshot()

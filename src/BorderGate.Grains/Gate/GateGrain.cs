@@ -130,6 +130,11 @@ public sealed partial class GateGrain(
             LogQueueReconciled(logger, GrainKey, dropped);
         }
 
+        if (await ReconcileLanesAsync())
+        {
+            await DispatchAsync();
+        }
+
         // The gate's own clock: early arrivals becoming eligible, inspections ending. Ahead of queued arrivals, like the
         // events that free lanes. The no-show sweep has a clock of its own, behind the sightings received before it.
         var tick = TimeSpan.FromMinutes(1);
@@ -272,6 +277,43 @@ public sealed partial class GateGrain(
                 return AdmitSightingsAsync();
             },
             TimeSpan.Zero);
+
+    /// <summary>
+    /// After a restart: a lane that does not hold the truck the gate gave it (it was told one-way and the silo stopped in
+    /// between, or it sent the truck back and the gate never heard) gives it back to the head of the queue, as long as the
+    /// truck still waits to be called, or is called to that lane. Into the queue first, out of the lane second: a failure
+    /// in between leaves it in two places, never in none.
+    /// </summary>
+    private async Task<bool> ReconcileLanesAsync()
+    {
+        var now = TimeProvider.GetUtcNow();
+        var reconciled = false;
+        foreach (var (laneId, slot) in S.Lanes.Where(l => l.Value.Plate is not null).ToList())
+        {
+            var plate = slot.Plate!;
+            if ((await Lane(laneId).Status()).Plate == plate
+                || await Truck(plate).Current() is not { } trip
+                || !(trip.Status == TruckStatus.Waiting || (trip.Status == TruckStatus.Called && trip.LaneId == laneId)))
+            {
+                continue;
+            }
+
+            await _queue.AddAsync(new QueuedTruck(plate, trip.Trip.TripId, trip.Trip.Cargo, trip.Trip.Direction, now, now, false, (_queue.HeadOrder ?? S.NextOrder) - 1));
+            slot.Plate = null;
+            slot.Since = now;
+            S.InFlight.Remove(plate);
+            await state.WriteStateAsync();
+            if (trip.Status == TruckStatus.Called)
+            {
+                await Truck(plate).Advance(new TripTransition(TruckStatus.Waiting, TripEventNames.ReturnedToQueue, $"{laneId} did not get it"));
+            }
+
+            LogLaneReconciled(logger, GrainKey, laneId, plate);
+            reconciled = true;
+        }
+
+        return reconciled;
+    }
 
     public async Task LaneFinished(string laneId, string plate, LaneOutcome outcome, string? reason)
     {
@@ -560,6 +602,9 @@ public sealed partial class GateGrain(
 
     [LoggerMessage(2106, LogLevel.Information, "Gate {Crossing}: truck {Plate} was seen at {SeenAt:O}, before its no-show deadline; its sighting was handled after the sweep, so its trip is back on")]
     private static partial void LogReinstated(ILogger logger, string crossing, string plate, DateTimeOffset seenAt);
+
+    [LoggerMessage(2110, LogLevel.Warning, "Gate {Crossing}: lane {Lane} did not hold truck {Plate} after a restart; the truck went back to the head of the queue")]
+    private static partial void LogLaneReconciled(ILogger logger, string crossing, string lane, string plate);
 
     [LoggerMessage(2109, LogLevel.Warning, "Gate {Crossing}: the transfer reported truck {Plate} done, but it is not in transfer here; ignored")]
     private static partial void LogStaleTransferReport(ILogger logger, string crossing, string plate);

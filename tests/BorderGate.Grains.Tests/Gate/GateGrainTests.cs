@@ -109,6 +109,7 @@ public sealed class GateGrainTests : IAsyncLifetime
     {
         await _crossing.BookAsync("29C30001");
         await _crossing.Gate.TruckArrived("29C30001");
+        await Wait.WaitUntil(async () => (await _crossing.Truck("29C30001").Current())!.Status == TruckStatus.Called, TimeSpan.FromSeconds(10), "called");
 
         _crossing.Cluster.TimeProvider.Advance(TimeSpan.FromMinutes(11));
         await Wait.WaitUntil(async () => (await _crossing.Truck("29C30001").Current())!.Events.Count(e => e.Name == "called") == 2,
@@ -116,6 +117,29 @@ public sealed class GateGrainTests : IAsyncLifetime
 
         var events = (await _crossing.Truck("29C30001").Current())!.Events.Select(e => e.Name).ToList();
         Assert.Equal(["booked", "arrived", "called", "returned to queue", "called"], events);
+    }
+
+    [Fact]
+    public async Task LaneThatDidNotGetItsTruck_GivesItBackToTheHeadOfTheQueue_AfterARestart()
+    {
+        await _crossing.Gate.CloseLane("lane-2", "op", "one lane");
+        await _crossing.BookAsync("29C30002");
+        await _crossing.Gate.TruckArrived("29C30002");
+        await Wait.WaitUntil(async () => (await _crossing.Truck("29C30002").Current())!.Status == TruckStatus.Called, TimeSpan.FromSeconds(10), "called");
+
+        // The lane's record as if the one-way word never reached it (the silo stopped in between): idle, no truck.
+        var storage = _crossing.Cluster.Services.GetRequiredKeyedService<IGrainStorage>(ProviderNames.Default);
+        var laneId = new GrainId("lane", $"{TestSites.CrossingId}/lane-1");
+        var stored = (await storage.ReadAsync("lane", laneId, CancellationToken.None))!;
+        await storage.ClearAsync("lane", laneId, stored.ETag, CancellationToken.None);
+        await _crossing.Cluster.RestartAsync();
+        await _crossing.WakeGateAsync();
+
+        // Back at the head of the queue, and called again to the lane, which now holds it.
+        await Wait.WaitUntil(async () => (await _crossing.Truck("29C30002").Current())!.Events.Count(e => e.Name == "called") == 2, TimeSpan.FromSeconds(10), "called again");
+        var trip = (await _crossing.Truck("29C30002").Current())!;
+        Assert.Equal(["booked", "arrived", "called", "returned to queue", "called"], trip.Events.Select(e => e.Name));
+        Assert.Equal("29C30002", (await _crossing.Lane("lane-1").Status()).Plate);
     }
 
     [Fact]
