@@ -19,7 +19,12 @@ public sealed partial class CraneGrain(
     CrossingSites sites,
     ILogger<CraneGrain> logger) : Grain, ICraneGrain
 {
-    private const int DoneMemory = 200;
+    /// <summary>
+    /// How many finished job ids the crane remembers, so that a job handed over again (the transfer repeats its steps after
+    /// a restart, within moments of the first time) is not done twice. Stored with every change of the crane: 200 ids made
+    /// a 7.8 KB write per move.
+    /// </summary>
+    private const int DoneMemory = 50;
     private SiteLayout _layout = null!;
     private CraneLayout _crane = null!;
     private IGrainTimer? _start;

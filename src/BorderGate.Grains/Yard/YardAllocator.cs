@@ -12,6 +12,10 @@ public sealed class YardAllocator
 {
     public Dictionary<string, YardSlot> Slots { get; set; } = new(StringComparer.Ordinal);
 
+    /// <summary>The slots changed since the owner last stored them (not stored itself).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public HashSet<string> Touched { get; } = new(StringComparer.Ordinal);
+
     public static YardAllocator For(IEnumerable<YardBlockLayout> blocks)
     {
         var yard = new YardAllocator();
@@ -55,6 +59,7 @@ public sealed class YardAllocator
         }
 
         var slot = Slots[pick];
+        Touched.Add(pick);
         slot.State = SlotState.Reserved;
         slot.ContainerNumber = containerNumber;
         slot.ExpiresAt = now + ttl;
@@ -78,6 +83,7 @@ public sealed class YardAllocator
 
         slot.State = SlotState.Occupied;
         slot.ExpiresAt = null;
+        Touched.Add(slotId);
     }
 
     public void Vacate(string slotId, string containerNumber)
@@ -94,6 +100,7 @@ public sealed class YardAllocator
         }
 
         slot.Clear();
+        Touched.Add(slotId);
     }
 
     public void Cancel(string slotId)
@@ -102,6 +109,7 @@ public sealed class YardAllocator
         if (slot.State == SlotState.Reserved)
         {
             slot.Clear();
+            Touched.Add(slotId);
         }
     }
 
@@ -109,9 +117,10 @@ public sealed class YardAllocator
     public int Expire(DateTimeOffset now)
     {
         var expired = 0;
-        foreach (var slot in Slots.Values.Where(s => s.State == SlotState.Reserved && s.ExpiresAt <= now))
+        foreach (var (slotId, slot) in Slots.Where(s => s.Value.State == SlotState.Reserved && s.Value.ExpiresAt <= now))
         {
             slot.Clear();
+            Touched.Add(slotId);
             expired++;
         }
 

@@ -123,6 +123,40 @@ public sealed class TransferTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task YardStoredWhole_IsMovedToItsBlocks_AndWhatChangesAfterSurvivesARestart()
+    {
+        // The yard as it was stored before blocks: one record with every slot (here one occupied and one reserved).
+        var storage = _crossing.Cluster.Services.GetRequiredKeyedService<IGrainStorage>(ProviderNames.Default);
+        var yardId = new GrainId("yard", TestSites.CrossingId);
+        var slots = new JsonObject
+        {
+            ["A-01-01"] = new JsonObject { ["blockId"] = "A", ["state"] = (int)SlotState.Occupied, ["containerNumber"] = "MSKU1234565" },
+            ["A-01-02"] = new JsonObject { ["blockId"] = "A", ["state"] = (int)SlotState.Reserved, ["containerNumber"] = "CSQU3054383", ["expiresAt"] = _crossing.Now.AddHours(1).ToString("O") },
+        };
+        await storage.WriteAsync("yard", yardId, Encoding.UTF8.GetBytes(new JsonObject { ["slots"] = slots }.ToJsonString()), null, CancellationToken.None);
+        if (await storage.ReadAsync("yard-A", yardId, CancellationToken.None) is { } block)
+        {
+            // The gate woke the yard already (flow control reads its level): as if that had been before blocks.
+            await storage.ClearAsync("yard-A", yardId, block.ETag, CancellationToken.None);
+        }
+
+        await _crossing.Cluster.RestartAsync();
+        var view = await Yard.Snapshot();
+        Assert.Equal((1, 1), (view.Occupied, view.Reserved));
+        Assert.Equal("MSKU1234565", view.Slots.Single(s => s.SlotId == "A-01-01").ContainerNumber);
+        Assert.Null(await storage.ReadAsync("yard", yardId, CancellationToken.None));
+        Assert.NotNull(await storage.ReadAsync("yard-A", yardId, CancellationToken.None));
+
+        await Yard.Occupy("A-01-02", "CSQU3054383");
+        await Yard.Vacate("A-01-01", "MSKU1234565");
+        await _crossing.Cluster.RestartAsync();
+        view = await Yard.Snapshot();
+        Assert.Equal((1, 0), (view.Occupied, view.Reserved));
+        Assert.Equal(SlotState.Occupied, view.Slots.Single(s => s.SlotId == "A-01-02").State);
+        Assert.Equal(SlotState.Free, view.Slots.Single(s => s.SlotId == "A-01-01").State);
+    }
+
+    [Fact]
     public async Task GateStoredBeforeTheTransferHadAGrain_HandsItsVehiclesAndYardContainersOverOnce()
     {
         // The gate as it was: the driverless trucks and the containers waiting for them in its own state.
