@@ -49,17 +49,23 @@ public abstract class Grain
     /// <summary>
     /// Runs <paramref name="work"/> once, in a turn of its own, <paramref name="dueTime"/> from now (zero: after the current
     /// turn), so that whoever called gets an answer without waiting for the work. Disposing the returned timer before then
-    /// cancels the work; the timer disposes itself once the work has started.
+    /// cancels the work; the timer disposes itself once the work is done. A failure is logged like a timer's.
     /// </summary>
     protected IGrainTimer RunOnce(Func<Task> work, TimeSpan dueTime)
     {
         ArgumentNullException.ThrowIfNull(work);
         IGrainTimer? timer = null;
         timer = GrainContext.RegisterTimer(
-            _ =>
+            async _ =>
             {
-                timer?.Dispose();
-                return work();
+                try
+                {
+                    await work();
+                }
+                finally
+                {
+                    timer?.Dispose();
+                }
             },
             new GrainTimerOptions { DueTime = dueTime, Period = Timeout.InfiniteTimeSpan });
         return timer;

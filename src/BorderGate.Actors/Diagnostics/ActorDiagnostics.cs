@@ -24,6 +24,7 @@ public static class ActorDiagnostics
     public const string StorageWriteSizeInstrument = "bordergate.actors.storage.write.size";
     public const string StreamEventsInstrument = "bordergate.actors.stream.events";
     public const string RemindersFiredInstrument = "bordergate.actors.reminders.fired";
+    public const string TimerTicksInstrument = "bordergate.actors.timer.ticks";
 
     public const string GrainIdTag = "bordergate.grain.id";
     public const string GrainTypeTag = "bordergate.grain.type";
@@ -56,6 +57,7 @@ public static class ActorDiagnostics
         advice: new InstrumentAdvice<long> { HistogramBucketBoundaries = [256, 1024, 4096, 16384, 65536, 262144, 1048576] });
     internal static readonly Counter<long> StreamEvents = Meter.CreateCounter<long>(StreamEventsInstrument, "{event}", "Stream events published.");
     internal static readonly Counter<long> RemindersFired = Meter.CreateCounter<long>(RemindersFiredInstrument, "{tick}", "Reminder ticks delivered.");
+    internal static readonly Counter<long> TimerTicks = Meter.CreateCounter<long>(TimerTicksInstrument, "{tick}", "Grain timer ticks run, by grain type (a runaway timer shows here).");
 
     // Silo-to-silo transport (Networking/).
     public const string TransportConnectionsRejectedInstrument = "bordergate.actors.transport.connections.rejected";

@@ -220,6 +220,10 @@ internal sealed partial class ReminderService
     private async Task FireAsync(LocalReminder local)
     {
         var entry = local.Entry;
+
+        // The tick being delivered: the last one due at or before now.
+        var firedAt = _runtime.TimeProvider.GetUtcNow();
+        var tick = firedAt <= entry.StartAt ? entry.StartAt : entry.StartAt + (entry.Period * Math.Floor((firedAt - entry.StartAt) / entry.Period));
         try
         {
             var reference = new RemindableReference(_runtime.Invoker, entry.GrainId);
@@ -236,9 +240,10 @@ internal sealed partial class ReminderService
         {
             if (!_stopped && _local.TryGetValue((entry.GrainId, entry.ReminderName), out var current) && ReferenceEquals(current, local))
             {
-                // The next tick after the one just delivered, never sooner than one period from the due time.
-                var dueIn = DueIn(entry);
-                local.Timer.Change(dueIn == TimeSpan.Zero ? entry.Period : dueIn, Timeout.InfiniteTimeSpan);
+                // The tick after the one just delivered, one period after it: at once if the delivery took until then (it was
+                // skipped before: a delivery ending exactly at the next due time lost that tick), never twice the same tick.
+                var dueIn = tick + entry.Period - _runtime.TimeProvider.GetUtcNow();
+                local.Timer.Change(dueIn > TimeSpan.Zero ? dueIn : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
             }
         }
     }

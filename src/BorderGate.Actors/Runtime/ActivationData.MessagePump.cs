@@ -22,7 +22,10 @@ internal sealed partial class ActivationData : IThreadPoolWorkItem
     private long _arrivals;
 
     /// <summary>Calls waiting to start plus continuations waiting to run.</summary>
-    /// <summary>How many priority turns may be queued ahead of an ordinary one before it is no longer overtaken.</summary>
+    /// <summary>
+    /// How many priority turns may be queued ahead of the first ordinary one still waiting before it is no longer overtaken:
+    /// at least one ordinary turn runs for every this many priority ones, however steady their stream.
+    /// </summary>
     internal const int MaxOvertaken = 8;
 
     internal int MailboxDepth => _pendingCount + (_continuations?.Count ?? 0);
@@ -508,11 +511,31 @@ internal sealed partial class ActivationData : IThreadPoolWorkItem
     }
 
     /// <summary>
-    /// Whether a turn may run beside the running ones: the grain is reentrant, the method always interleaves, or this
-    /// activation waits up the call's chain (a call back into it, which would otherwise deadlock).
+    /// Whether a turn may run beside the running ones: the grain is reentrant, the method always interleaves, or one of this
+    /// activation's running turns waits up the call's chain (a call back into it, which would otherwise deadlock).
     /// </summary>
-    private bool InterleavesLocked(TurnKind kind, CallChain? upstream) =>
-        _grainClass.IsReentrant || (kind & TurnKind.AlwaysInterleave) != 0 || (upstream is not null && upstream.Contains(GrainId));
+    private bool InterleavesLocked(TurnKind kind, CallChain? upstream)
+    {
+        if (_grainClass.IsReentrant || (kind & TurnKind.AlwaysInterleave) != 0)
+        {
+            return true;
+        }
+
+        if (upstream is null)
+        {
+            return false;
+        }
+
+        for (var active = _activeTurns; active is not null; active = active.NextActive)
+        {
+            if (active.OutgoingIfAny is { } waiting && upstream.Contains(waiting))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     private bool AllActiveReadOnlyLocked()
     {

@@ -96,7 +96,7 @@ internal sealed class Catalog : IDisposable
             {
                 // A deactivation abandoned because its activation failed: it is gone either way.
             }
-            catch (GrainActivationException)
+            catch (Exception exception) when (exception is not OperationCanceledException)
             {
                 // An activation that failed while the runtime stopped (its failure went to its callers): it is gone either
                 // way, and the others are deactivated all the same.

@@ -25,8 +25,11 @@ internal sealed class TurnContext : SynchronizationContext
         }
     }
 
-    /// <summary>The chain the calls this turn makes carry: this activation, then whoever waits for this turn (made once per turn).</summary>
-    public CallChain Outgoing => _outgoing ??= CallChain.Through(Activation.GrainId, _upstream);
+    /// <summary>The chain the calls this turn makes carry: this turn, then whoever waits for it (made once per turn).</summary>
+    public CallChain Outgoing => _outgoing ??= CallChain.Through(_upstream);
+
+    /// <summary>This turn's link in the chains of the calls it made, if it made any.</summary>
+    public CallChain? OutgoingIfAny => _outgoing;
 
     public bool IsReadOnly { get; set; }
 

@@ -1,3 +1,4 @@
+using BorderGate.Actors.Diagnostics;
 using BorderGate.Actors.Runtime;
 
 namespace BorderGate.Actors.Timers;
@@ -99,6 +100,7 @@ internal sealed class GrainTimer : IGrainTimer
     private async Task RunTickAsync(CancellationToken cancellationToken)
     {
         var began = _activation.TimeProvider.GetTimestamp();
+        ActorDiagnostics.TimerTicks.Add(1, new KeyValuePair<string, object?>(ActorDiagnostics.GrainTypeTag, _activation.GrainId.Type));
         try
         {
             await _callback(cancellationToken);

@@ -126,7 +126,8 @@ public interface ILaneGrain : IDeviceEventSink
 
     Task SetMode(LaneMode mode, string reason);
 
-    [ReadOnly]
+    /// <summary>Answered at once, even while the lane is busy (the gate asks while a lane may be waiting for the gate).</summary>
+    [AlwaysInterleave]
     Task<LaneView> Status();
 }
 

@@ -153,6 +153,7 @@ public sealed partial class GateGrain
 
     private async Task OnClockAsync(CancellationToken cancellationToken)
     {
+        await ReconcileLanesAsync(Policy.CallTimeout * 2);
         await RefreshYardLevelAsync();
         await FinishInspectionsAsync();
         await StartInspectionsAsync();

@@ -130,7 +130,9 @@ public sealed partial class GateGrain(
             LogQueueReconciled(logger, GrainKey, dropped);
         }
 
-        if (await ReconcileLanesAsync())
+        // Before any call: what the lanes hold is compared with what the gate gave them as it was stored. A lane whose call
+        // woke the gate answers all the same (its status is answered at once, even while it waits for the gate).
+        if (await ReconcileLanesAsync(TimeSpan.Zero))
         {
             await DispatchAsync();
         }
@@ -266,7 +268,25 @@ public sealed partial class GateGrain(
             AdmitSoon();
         }
 
-        await AdmitAsync(batch);
+        try
+        {
+            await AdmitAsync(batch);
+        }
+        catch (Exception exception)
+        {
+            // Storage out, a call failed: the sightings go back to the front and are tried again in a minute (what was done
+            // of them is found done: a truck already queued is "already inside").
+            LogAdmissionFailed(logger, GrainKey, batch.Count, exception);
+            _sightings.InsertRange(0, batch);
+            _admit?.Dispose();
+            _admit = RunOnce(
+                () =>
+                {
+                    _admit = null;
+                    return AdmitSightingsAsync();
+                },
+                TimeSpan.FromMinutes(1));
+        }
     }
 
     private void AdmitSoon() =>
@@ -279,16 +299,17 @@ public sealed partial class GateGrain(
             TimeSpan.Zero);
 
     /// <summary>
-    /// After a restart: a lane that does not hold the truck the gate gave it (it was told one-way and the silo stopped in
-    /// between, or it sent the truck back and the gate never heard) gives it back to the head of the queue, as long as the
-    /// truck still waits to be called, or is called to that lane. Into the queue first, out of the lane second: a failure
-    /// in between leaves it in two places, never in none.
+    /// A lane that does not hold the truck the gate gave it at least <paramref name="since"/> ago (it was told one-way and
+    /// the silo stopped in between, or the lane could not take it, or it sent the truck back and the gate never heard)
+    /// gives it back to the head of the queue, as long as the truck still waits to be called, or is called to that lane.
+    /// Run after every activation and, for lanes given a truck more than two call timeouts ago, on the gate's clock. Into
+    /// the queue first, out of the lane second: a failure in between leaves the truck in two places, never in none.
     /// </summary>
-    private async Task<bool> ReconcileLanesAsync()
+    private async Task<bool> ReconcileLanesAsync(TimeSpan since)
     {
         var now = TimeProvider.GetUtcNow();
         var reconciled = false;
-        foreach (var (laneId, slot) in S.Lanes.Where(l => l.Value.Plate is not null).ToList())
+        foreach (var (laneId, slot) in S.Lanes.Where(l => l.Value.Plate is not null && l.Value.Since <= now - since).ToList())
         {
             var plate = slot.Plate!;
             if ((await Lane(laneId).Status()).Plate == plate
@@ -603,7 +624,10 @@ public sealed partial class GateGrain(
     [LoggerMessage(2106, LogLevel.Information, "Gate {Crossing}: truck {Plate} was seen at {SeenAt:O}, before its no-show deadline; its sighting was handled after the sweep, so its trip is back on")]
     private static partial void LogReinstated(ILogger logger, string crossing, string plate, DateTimeOffset seenAt);
 
-    [LoggerMessage(2110, LogLevel.Warning, "Gate {Crossing}: lane {Lane} did not hold truck {Plate} after a restart; the truck went back to the head of the queue")]
+    [LoggerMessage(2111, LogLevel.Warning, "Gate {Crossing}: {Count} sightings could not be admitted; tried again in a minute")]
+    private static partial void LogAdmissionFailed(ILogger logger, string crossing, int count, Exception exception);
+
+    [LoggerMessage(2110, LogLevel.Warning, "Gate {Crossing}: lane {Lane} did not hold truck {Plate} it was given; the truck went back to the head of the queue")]
     private static partial void LogLaneReconciled(ILogger logger, string crossing, string lane, string plate);
 
     [LoggerMessage(2109, LogLevel.Warning, "Gate {Crossing}: the transfer reported truck {Plate} done, but it is not in transfer here; ignored")]

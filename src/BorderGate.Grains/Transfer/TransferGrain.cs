@@ -27,6 +27,7 @@ public sealed partial class TransferGrain(
     private SiteLayout _layout = null!;
     private IGrainTimer? _work;
     private IGrainTimer? _yardRetry;
+    private IGrainTimer? _retry;
     private bool _yardFull;
 
     private TransferState S => state.State;
@@ -48,6 +49,7 @@ public sealed partial class TransferGrain(
     {
         _work?.Dispose();
         _yardRetry?.Dispose();
+        _retry?.Dispose();
         return Task.CompletedTask;
     }
 
@@ -211,7 +213,28 @@ public sealed partial class TransferGrain(
             return;
         }
 
-        await StartAsync(next);
+        try
+        {
+            await StartAsync(next);
+        }
+        catch (Exception exception)
+        {
+            // Storage out, a call failed: the truck goes to the back of the line and the work is tried again in a minute, so
+            // one truck that fails does not hold up the others (nor spin).
+            LogStartFailed(logger, GrainKey, next.Plate, exception);
+            S.Pending.Remove(next);
+            S.Pending.Add(next);
+            _retry ??= RunOnce(
+                () =>
+                {
+                    _retry = null;
+                    WorkSoon();
+                    return Task.CompletedTask;
+                },
+                YardFullRetry);
+            return;
+        }
+
         if (S.Pending.Count > 0)
         {
             WorkSoon();
@@ -234,6 +257,12 @@ public sealed partial class TransferGrain(
             if (trip is { Status: TruckStatus.Transfer })
             {
                 await CompleteAsync(pending.Plate, "no container to hand over");
+            }
+            else if (trip is { Status: TruckStatus.Completed })
+            {
+                // Completed, but the gate may not have heard (the silo stopped before the word went out): it hears again,
+                // and a gate that had heard ignores it.
+                await Gate.TransferDone(pending.Plate, trip, await Yard.Level());
             }
 
             return;
@@ -335,8 +364,16 @@ public sealed partial class TransferGrain(
         }
         catch (InvalidTripTransitionException exception)
         {
-            LogNotInTransfer(logger, GrainKey, plate, exception.Message);
-            return;
+            if (await Truck(plate).Current() is { Status: TruckStatus.Completed } done)
+            {
+                // Completed already (a report repeated after a restart): the gate may not have heard; it ignores a repeat.
+                completed = done;
+            }
+            else
+            {
+                LogNotInTransfer(logger, GrainKey, plate, exception.Message);
+                return;
+            }
         }
 
         await Gate.TransferDone(plate, completed, await Yard.Level());
@@ -351,7 +388,11 @@ public sealed partial class TransferGrain(
     {
         if (S.Pending.Exists(p => p.Vehicle is null && p.SlotId is null))
         {
-            WorkSoon();
+            if (S.IdleVehicles is { Count: > 0 })
+            {
+                WorkSoon();
+            }
+
             return;
         }
 
@@ -425,6 +466,9 @@ public sealed partial class TransferGrain(
     private IYardGrain Yard => GrainFactory.GetGrain<IYardGrain>(GrainKey);
 
     private IGateGrain Gate => GrainFactory.GetGrain<IGateGrain>(GrainKey);
+
+    [LoggerMessage(2505, LogLevel.Warning, "Transfer {Crossing}: truck {Plate} could not be started; tried again in a minute")]
+    private static partial void LogStartFailed(ILogger logger, string crossing, string plate, Exception exception);
 
     [LoggerMessage(2504, LogLevel.Warning, "Transfer {Crossing}: truck {Plate} could not be completed: {Reason}")]
     private static partial void LogNotInTransfer(ILogger logger, string crossing, string plate, string reason);

@@ -46,7 +46,7 @@ public sealed class TurnTests(ClusterFixture fixture) : IClassFixture<ClusterFix
     }
 
     [Fact]
-    public async Task PriorityCalls_InASteadyStream_OvertakeAnOrdinaryCallAtMostEightTimes()
+    public async Task PriorityCalls_InASteadyStream_LetTheFirstWaitingOrdinaryCallThroughAfterEightOfThem()
     {
         await fixture.Grains.GetGrain<IPriorityGrain>("stream").Order(); // active, so that the hold runs at once
         var (grain, holding, release) = PriorityGrain.Busy(fixture.Grains, "stream");

@@ -84,6 +84,38 @@ public sealed class TransferTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task FullYard_NoVehicleFree_TheTransferWaitsQuietly_ItDoesNotSpin()
+    {
+        await WaitingForASlotAsync("29C40004");
+
+        // Nothing can move until a slot or a vehicle frees: the transfer's timers stay still (a bug once re-armed its work
+        // forever: 283,291 turns in half a second).
+        long ticks = 0;
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Name == "bordergate.actors.timer.ticks")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+        {
+            foreach (var tag in tags)
+            {
+                if (tag is { Key: "bordergate.grain.type", Value: "transfer" })
+                {
+                    Interlocked.Add(ref ticks, value);
+                }
+            }
+        });
+        listener.Start();
+        await Task.Delay(300);
+        Assert.True(Interlocked.Read(ref ticks) < 20, $"{ticks} timer ticks of the transfer in 300 ms");
+        Assert.Equal(["29C40004"], (await Transfer.Status()).Pending);
+    }
+
+    [Fact]
     public async Task FullYard_SlotFreedWithoutAMove_IsFoundOnTheRetry()
     {
         await WaitingForASlotAsync("29C40002");

@@ -143,6 +143,24 @@ public sealed class GateGrainTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task LaneWhoseCallTimeoutWakesTheGateAfterARestart_IsNotDeadlockedByTheGatesLaneCheck()
+    {
+        await _crossing.Gate.CloseLane("lane-2", "op", "one lane");
+        await _crossing.BookAsync("29C30003");
+        await _crossing.Gate.TruckArrived("29C30003");
+        await Wait.WaitUntil(async () => (await _crossing.Truck("29C30003").Current())!.Status == TruckStatus.Called, TimeSpan.FromSeconds(10), "called");
+
+        // After a restart the lane comes back first; its call timeout sends the truck back, which wakes the gate, whose
+        // activation checks its lanes, this one included, while the lane waits for the gate.
+        await _crossing.Cluster.RestartAsync();
+        Assert.Equal("29C30003", (await _crossing.Lane("lane-1").Status()).Plate);
+        _crossing.Cluster.TimeProvider.Advance(TimeSpan.FromMinutes(11));
+
+        await Wait.WaitUntil(async () => (await _crossing.Truck("29C30003").Current())!.Events.Count(e => e.Name == "called") == 2, TimeSpan.FromSeconds(10), "called again");
+        Assert.Equal(["booked", "arrived", "called", "returned to queue", "called"], (await _crossing.Truck("29C30003").Current())!.Events.Select(e => e.Name));
+    }
+
+    [Fact]
     public async Task EarlyArrival_WaitsForItsWindow_LateArrival_GoesBehindOnTimeTrucks()
     {
         // Lanes busy, so the order of the queue shows.

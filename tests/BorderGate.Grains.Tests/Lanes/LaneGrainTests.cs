@@ -33,14 +33,16 @@ public sealed class LaneGrainTests : IAsyncLifetime
     [Fact]
     public async Task TruckAssignedButNotYetCalled_IsCalledWhenTheLaneComesBack()
     {
-        // The lane stored its truck, but the truck was not ready to be called (as if the silo stopped in between).
+        // The lane stored its truck, but the truck could not be called yet (still booked), as if the silo had stopped before
+        // the call went out; while the lane is down, the truck is ready.
         var trip = new TripRegistration("trip-29C66666", "company-1", "29C66666", "CSQU3054383", CargoKind.Garments, TripDirection.Export, "100000000001", 20_000, _crossing.Now);
         await _crossing.Truck("29C66666").Register(TestSites.CrossingId, trip, await _crossing.Ledger.Book(trip));
         await _crossing.Lane("lane-1").Assign(new QueueEntry("29C66666", trip.TripId, trip.Cargo, trip.Direction, _crossing.Now, _crossing.Now, false, 0));
-        Assert.Equal(LaneStep.AwaitingTruck, await StepOf("lane-1"));
+        await Wait.WaitUntil(async () => (await _crossing.Lane("lane-1").Status()) is { Step: LaneStep.AwaitingTruck, Plate: "29C66666" }, TimeSpan.FromSeconds(10), "the lane stored its truck");
+        await _crossing.Cluster.RestartAsync();
         await _crossing.Truck("29C66666").Advance(new TripTransition(TruckStatus.Waiting, TripEventNames.Arrived));
 
-        await _crossing.Cluster.RestartAsync();
+        // The lane comes back (asked for its state) and calls the truck it holds.
         Assert.Equal(LaneStep.AwaitingTruck, await StepOf("lane-1"));
         await Wait.WaitUntil(async () => (await _crossing.Truck("29C66666").Current())!.Status == TruckStatus.Called, TimeSpan.FromSeconds(10), "called after the restart");
         var called = (await _crossing.Truck("29C66666").Current())!;
