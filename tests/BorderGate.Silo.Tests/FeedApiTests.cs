@@ -39,6 +39,12 @@ public sealed class FeedApiTests : IAsyncLifetime
         var created = await _http.PostAsJsonAsync("/api/trips", TestDeclarations.Declaration(plate));
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         (await _http.PostAsJsonAsync("/api/crossing/arrivals", new { plate })).EnsureSuccessStatusCode();
+
+        // The lane calls the truck a moment after the gate gave it the truck: its three steps are on the feed before the next.
+        await Wait.WaitUntil(
+            async () => (await _http.GetFromJsonAsync<System.Text.Json.JsonElement>($"/api/trucks/{plate}/status")).GetProperty("status").GetString() == "Called",
+            TimeSpan.FromSeconds(10),
+            $"truck {plate} called");
     }
 
     private static async Task<List<FeedItem>> TakeAsync(IAsyncEnumerable<FeedItem> feed, int count)
