@@ -153,7 +153,14 @@ public sealed partial class GateGrain
 
     private async Task OnClockAsync(CancellationToken cancellationToken)
     {
-        await ReconcileLanesAsync(Policy.CallTimeout * 2);
+        var now = TimeProvider.GetUtcNow();
+        if (now >= _nextLaneCheck)
+        {
+            // Once a call timeout, not every minute: the lanes given a truck more than two call timeouts ago.
+            _nextLaneCheck = now + Policy.CallTimeout;
+            await ReconcileLanesAsync(Policy.CallTimeout * 2);
+        }
+
         await RefreshYardLevelAsync();
         await FinishInspectionsAsync();
         await StartInspectionsAsync();

@@ -34,6 +34,7 @@ public sealed partial class GateGrain(
     private IGrainTimer? _clock;
     private IGrainTimer? _sweep;
     private IGrainTimer? _admit;
+    private DateTimeOffset _nextLaneCheck;
 
     private GateState S => state.State;
 
@@ -309,10 +310,15 @@ public sealed partial class GateGrain(
     {
         var now = TimeProvider.GetUtcNow();
         var reconciled = false;
-        foreach (var (laneId, slot) in S.Lanes.Where(l => l.Value.Plate is not null && l.Value.Since <= now - since).ToList())
+        var given = S.Lanes.Where(l => l.Value.Plate is not null && l.Value.Since <= now - since).Select(l => (LaneId: l.Key, Slot: l.Value, Plate: l.Value.Plate!)).ToList();
+
+        // The lanes are asked at the same time; only a lane that does not hold its truck costs more.
+        var held = await Task.WhenAll(given.Select(g => Lane(g.LaneId).Status()));
+        for (var i = 0; i < given.Count; i++)
         {
-            var plate = slot.Plate!;
-            if ((await Lane(laneId).Status()).Plate == plate
+            var (laneId, slot, plate) = given[i];
+            if (held[i].Plate == plate
+                || slot.Plate != plate
                 || await Truck(plate).Current() is not { } trip
                 || !(trip.Status == TruckStatus.Waiting || (trip.Status == TruckStatus.Called && trip.LaneId == laneId)))
             {
