@@ -28,6 +28,9 @@ public sealed partial class TransferGrain(
     private IGrainTimer? _work;
     private IGrainTimer? _yardRetry;
     private IGrainTimer? _retry;
+
+    /// <summary>Vehicles that reported free to this activation (an older gate's handover must not forget them).</summary>
+    private readonly HashSet<string> _reportedIdle = new(StringComparer.Ordinal);
     private bool _yardFull;
 
     private TransferState S => state.State;
@@ -84,7 +87,8 @@ public sealed partial class TransferGrain(
 
         if (handover.IdleVehicles is { } idle)
         {
-            S.IdleVehicles = [.. idle];
+            // The gate's list, and the vehicles that told this transfer they are free since it started.
+            S.IdleVehicles = [.. idle, .. _reportedIdle.Where(v => !idle.Contains(v))];
         }
 
         AwaitingVehicle.InsertRange(0, handover.AwaitingVehicle.Where(c => !AwaitingVehicle.Contains(c)));
@@ -138,6 +142,7 @@ public sealed partial class TransferGrain(
 
     public async Task OnVehicleIdle(string vehicleId)
     {
+        _reportedIdle.Add(vehicleId);
         S.BrokenVehicles.Remove(vehicleId);
         if (!S.IdleVehicles!.Contains(vehicleId))
         {

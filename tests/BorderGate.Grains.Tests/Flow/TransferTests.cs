@@ -189,6 +189,14 @@ public sealed class TransferTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task OlderGatesHandover_KeepsAVehicleThatReportedFreeToTheTransferFirst()
+    {
+        await Transfer.OnVehicleIdle("agv-01");
+        await Transfer.Adopt(new TransferHandover([], [], new Dictionary<string, string>(), 0, 0));
+        Assert.Equal(["agv-01"], (await Transfer.Status()).IdleVehicles);
+    }
+
+    [Fact]
     public async Task GateStoredBeforeTheTransferHadAGrain_HandsItsVehiclesAndYardContainersOverOnce()
     {
         // The gate as it was: the driverless trucks and the containers waiting for them in its own state.
