@@ -12,19 +12,8 @@ internal static class CrossingFeed
     /// that cannot be written to (storage outage) is counted and its error returned for the caller to log, not thrown, and
     /// watchers recover from a snapshot.
     /// </summary>
-    public static async Task<GrainStorageException?> TryPublishAsync(IStreamProvider streams, CrossingEvent crossingEvent)
-    {
-        try
-        {
-            await Of(streams, crossingEvent.CrossingId).OnNextAsync(crossingEvent);
-            return null;
-        }
-        catch (GrainStorageException exception)
-        {
-            Diagnostics.FeedPublishFailures.Add(1);
-            return exception;
-        }
-    }
+    public static Task<GrainStorageException?> TryPublishAsync(IStreamProvider streams, CrossingEvent crossingEvent) =>
+        TryPublishAsync(Of(streams, crossingEvent.CrossingId), crossingEvent);
 
     /// <summary>
     /// Publishes <paramref name="crossingEvent"/> once the publisher's previous event (<paramref name="previous"/>) has
@@ -42,12 +31,30 @@ internal static class CrossingFeed
 
         try
         {
-            await feed.OnNextAsync(crossingEvent).ConfigureAwait(false);
+            if (await TryPublishAsync(feed, crossingEvent).ConfigureAwait(false) is { } failure)
+            {
+                onFailure(failure);
+            }
         }
         catch (Exception exception)
         {
+            // Nobody awaits this publication: whatever went wrong is counted and logged here.
             Diagnostics.FeedPublishFailures.Add(1);
             onFailure(exception);
+        }
+    }
+
+    private static async Task<GrainStorageException?> TryPublishAsync(IAsyncStream<CrossingEvent> feed, CrossingEvent crossingEvent)
+    {
+        try
+        {
+            await feed.OnNextAsync(crossingEvent).ConfigureAwait(false);
+            return null;
+        }
+        catch (GrainStorageException exception)
+        {
+            Diagnostics.FeedPublishFailures.Add(1);
+            return exception;
         }
     }
 

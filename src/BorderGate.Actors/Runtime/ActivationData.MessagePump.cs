@@ -21,13 +21,13 @@ internal sealed partial class ActivationData : IThreadPoolWorkItem
     private Queue<Continuation>? _continuations;
     private long _arrivals;
 
-    /// <summary>Calls waiting to start plus continuations waiting to run.</summary>
     /// <summary>
     /// How many priority turns may be queued ahead of the first ordinary one still waiting before it is no longer overtaken:
     /// at least one ordinary turn runs for every this many priority ones, however steady their stream.
     /// </summary>
     internal const int MaxOvertaken = 8;
 
+    /// <summary>Calls waiting to start plus continuations waiting to run.</summary>
     internal int MailboxDepth => _pendingCount + (_continuations?.Count ?? 0);
 
     internal bool IsInvalid => _state == ActivationState.Invalid;

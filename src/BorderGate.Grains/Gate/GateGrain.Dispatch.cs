@@ -29,10 +29,15 @@ public sealed partial class GateGrain
             return;
         }
 
-        var head = _queue.HeadOrder ?? S.NextOrder;
-        var now = TimeProvider.GetUtcNow();
-        await _queue.AddAsync(new QueuedTruck(plate, trip.Trip.TripId, trip.Trip.Cargo, trip.Trip.Direction, now, now, false, head - 1));
+        await QueueAtHeadAsync(plate, trip);
         await Truck(plate).Advance(new TripTransition(TruckStatus.Waiting, TripEventNames.ReturnedToQueue, reason));
+    }
+
+    /// <summary>Puts the trip's truck at the head of the queue, eligible at once (it was called before, or should have been).</summary>
+    private Task QueueAtHeadAsync(string plate, TripView trip)
+    {
+        var now = TimeProvider.GetUtcNow();
+        return _queue.AddAsync(new QueuedTruck(plate, trip.Trip.TripId, trip.Trip.Cargo, trip.Trip.Direction, now, now, false, (_queue.HeadOrder ?? S.NextOrder) - 1));
     }
 
     private bool ExportsAllowed()

@@ -217,8 +217,7 @@ public sealed partial class GateGrain(
         }
 
         // Out of their windows' bookings (one call and write per window), off the ledger's count and into the queue at the
-        // same time: one wait. The gate's
-        // own state is untouched (its order counter is recovered from the queue on activation).
+        // same time: one wait. The gate's own state is untouched (its order counter is recovered from the queue on activation).
         var fromBookings = admitted.Where(a => a.Window is not null).ToList();
         var waits = fromBookings.GroupBy(a => a.Window!).Select(w => (Task)Window(w.Key).TakeAll([.. w.Select(a => a.Entry.Plate)])).ToList();
         if (fromBookings.Count > 0)
@@ -280,24 +279,22 @@ public sealed partial class GateGrain(
             LogAdmissionFailed(logger, GrainKey, batch.Count, exception);
             _sightings.InsertRange(0, batch);
             _admit?.Dispose();
-            _admit = RunOnce(
-                () =>
-                {
-                    _admit = null;
-                    return AdmitSightingsAsync();
-                },
-                TimeSpan.FromMinutes(1));
+            _admit = null;
+            AdmitAfter(TimeSpan.FromMinutes(1));
         }
     }
 
-    private void AdmitSoon() =>
+    private void AdmitSoon() => AdmitAfter(TimeSpan.Zero);
+
+    /// <summary>Admits the gathered sightings in a turn of the gate's own, <paramref name="dueTime"/> from now, unless one is due already.</summary>
+    private void AdmitAfter(TimeSpan dueTime) =>
         _admit ??= RunOnce(
             () =>
             {
                 _admit = null;
                 return AdmitSightingsAsync();
             },
-            TimeSpan.Zero);
+            dueTime);
 
     /// <summary>
     /// A lane that does not hold the truck the gate gave it at least <paramref name="since"/> ago (it was told one-way and
@@ -313,11 +310,11 @@ public sealed partial class GateGrain(
         var given = S.Lanes.Where(l => l.Value.Plate is not null && l.Value.Since <= now - since).Select(l => (LaneId: l.Key, Slot: l.Value, Plate: l.Value.Plate!)).ToList();
 
         // The lanes are asked at the same time; only a lane that does not hold its truck costs more.
-        var held = await Task.WhenAll(given.Select(g => Lane(g.LaneId).Status()));
+        var statuses = await Task.WhenAll(given.Select(g => Lane(g.LaneId).Status()));
         for (var i = 0; i < given.Count; i++)
         {
             var (laneId, slot, plate) = given[i];
-            if (held[i].Plate == plate
+            if (statuses[i].Plate == plate
                 || slot.Plate != plate
                 || await Truck(plate).Current() is not { } trip
                 || !(trip.Status == TruckStatus.Waiting || (trip.Status == TruckStatus.Called && trip.LaneId == laneId)))
@@ -325,7 +322,7 @@ public sealed partial class GateGrain(
                 continue;
             }
 
-            await _queue.AddAsync(new QueuedTruck(plate, trip.Trip.TripId, trip.Trip.Cargo, trip.Trip.Direction, now, now, false, (_queue.HeadOrder ?? S.NextOrder) - 1));
+            await QueueAtHeadAsync(plate, trip);
             slot.Plate = null;
             slot.Since = now;
             S.InFlight.Remove(plate);

@@ -101,21 +101,7 @@ internal sealed class GateQueue
             touched.Add(shard);
         }
 
-        try
-        {
-            await Task.WhenAll(touched.Select(shard => shard.WriteStateAsync()));
-        }
-        catch
-        {
-            // A shard that failed went back to what storage holds; so does the index.
-            foreach (var truck in trucks)
-            {
-                Reindex(truck.Plate, ShardOf(truck.Plate));
-            }
-
-            throw;
-        }
-
+        await StoreAsync(touched, trucks.Select(t => t.Plate));
         foreach (var truck in trucks)
         {
             Index(truck);
@@ -137,6 +123,12 @@ internal sealed class GateQueue
             Unindex(plate);
         }
 
+        await StoreAsync(touched, plates);
+    }
+
+    /// <summary>Writes the shards at the same time; a shard that failed went back to what storage holds, and so does the index of the plates.</summary>
+    private async Task StoreAsync(IEnumerable<IPersistentState<QueueShard>> touched, IEnumerable<string> plates)
+    {
         try
         {
             await Task.WhenAll(touched.Select(shard => shard.WriteStateAsync()));

@@ -257,17 +257,13 @@ public sealed partial class TransferGrain(
         if (trip is null || trip.Status != TruckStatus.Transfer || trip.Trip.Direction != TripDirection.Export || string.IsNullOrEmpty(trip.Trip.ContainerNumber))
         {
             // Nothing to take off the truck (an empty truck), or nothing left to do for it: its transfer is done.
+            // A truck completed already may be one the gate has not heard of (the silo stopped before the word went out): it
+            // hears again (CompleteAsync finds it completed), and a gate that had heard ignores it.
             S.Pending.Remove(pending);
             await state.WriteStateAsync();
-            if (trip is { Status: TruckStatus.Transfer })
+            if (trip is { Status: TruckStatus.Transfer or TruckStatus.Completed })
             {
                 await CompleteAsync(pending.Plate, "no container to hand over");
-            }
-            else if (trip is { Status: TruckStatus.Completed })
-            {
-                // Completed, but the gate may not have heard (the silo stopped before the word went out): it hears again,
-                // and a gate that had heard ignores it.
-                await Gate.TransferDone(pending.Plate, trip, await Yard.Level());
             }
 
             return;
@@ -291,36 +287,21 @@ public sealed partial class TransferGrain(
             }
         }
 
-        if (pending.Vehicle is { } vehicle)
-        {
-            var crane = _layout.Cranes.First(c => c.Id == pending.CraneId);
-            if (last != TripEventNames.ToDriverlessTruck)
-            {
-                await Truck(pending.Plate).Advance(new TripTransition(TruckStatus.Transfer, TripEventNames.ToDriverlessTruck, $"{vehicle}, {crane.Id}"));
-            }
-
-            await Crane(crane).Enqueue(new CraneJob(
+        // The truck's step (once), then the crane's job (a job id is taken once): straight onto the vehicle, or into the slot.
+        var crane = _layout.Cranes.First(c => c.Id == pending.CraneId);
+        var (step, jobId, to) = pending.Vehicle is { } vehicle
+            ? (new TripTransition(TruckStatus.Transfer, TripEventNames.ToDriverlessTruck, $"{vehicle}, {crane.Id}"),
                 $"{trip.Trip.TripId}/direct",
-                container,
-                new ContainerPlace(PlaceKind.Truck, pending.Plate, crane.RailStartX),
-                new ContainerPlace(PlaceKind.DriverlessTruck, vehicle, crane.RailEndX)));
-        }
-        else
-        {
-            var slot = pending.SlotId!;
-            var crane = _layout.Cranes.First(c => c.Id == pending.CraneId);
-            if (last != TripEventNames.SlotReserved)
-            {
-                await Truck(pending.Plate).Advance(new TripTransition(TruckStatus.Transfer, TripEventNames.SlotReserved, $"slot {slot}, {crane.Id}", SlotId: slot));
-            }
-
-            await Crane(crane).Enqueue(new CraneJob(
+                new ContainerPlace(PlaceKind.DriverlessTruck, vehicle, crane.RailEndX))
+            : (new TripTransition(TruckStatus.Transfer, TripEventNames.SlotReserved, $"slot {pending.SlotId}, {crane.Id}", SlotId: pending.SlotId),
                 $"{trip.Trip.TripId}/unload",
-                container,
-                new ContainerPlace(PlaceKind.Truck, pending.Plate, crane.RailStartX),
-                new ContainerPlace(PlaceKind.Slot, slot, SlotX(slot))));
+                new ContainerPlace(PlaceKind.Slot, pending.SlotId!, SlotX(pending.SlotId!)));
+        if (last != step.Event)
+        {
+            await Truck(pending.Plate).Advance(step);
         }
 
+        await Crane(crane).Enqueue(new CraneJob(jobId, container, new ContainerPlace(PlaceKind.Truck, pending.Plate, crane.RailStartX), to));
         S.Pending.Remove(pending);
         await state.WriteStateAsync();
     }
