@@ -149,6 +149,12 @@ public interface IYardGrain : IGrainWithStringKey
     /// <summary>Reserves a slot for a container; null when the yard is full.</summary>
     Task<SlotReservation?> Reserve(string containerNumber);
 
+    /// <summary>
+    /// A crane was given the move into the reserved slot: the reservation holds until the container is down (a crane with a
+    /// long queue must not find its slot given away). False when the reservation expired before.
+    /// </summary>
+    Task<bool> Confirm(string slotId, string containerNumber);
+
     /// <summary>The container was put down in its reserved slot.</summary>
     Task Occupy(string slotId, string containerNumber);
 

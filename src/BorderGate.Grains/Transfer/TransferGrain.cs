@@ -296,6 +296,16 @@ public sealed partial class TransferGrain(
             : (new TripTransition(TruckStatus.Transfer, TripEventNames.SlotReserved, $"slot {pending.SlotId}, {crane.Id}", SlotId: pending.SlotId),
                 $"{trip.Trip.TripId}/unload",
                 new ContainerPlace(PlaceKind.Slot, pending.SlotId!, SlotX(pending.SlotId!)));
+        if (pending.SlotId is { } slot && !await Yard.Confirm(slot, container))
+        {
+            // The reservation lapsed before the crane had the move (a restart in between): the container needs a new place.
+            pending.SlotId = null;
+            pending.CraneId = null;
+            await state.WriteStateAsync();
+            WorkSoon();
+            return;
+        }
+
         if (last != step.Event)
         {
             await Truck(pending.Plate).Advance(step);

@@ -103,6 +103,28 @@ public sealed class YardAllocator
         Touched.Add(slotId);
     }
 
+    /// <summary>
+    /// A crane has the move into the slot: the reservation no longer expires (it holds until the container is down or the
+    /// reservation is cancelled). False when the slot is not reserved for the container any more (it expired before).
+    /// </summary>
+    public bool Confirm(string slotId, string containerNumber, DateTimeOffset now)
+    {
+        Expire(now);
+        var slot = Get(slotId);
+        if (slot.State != SlotState.Reserved || slot.ContainerNumber != containerNumber)
+        {
+            return slot.State == SlotState.Occupied && slot.ContainerNumber == containerNumber;
+        }
+
+        if (slot.ExpiresAt is not null)
+        {
+            slot.ExpiresAt = null;
+            Touched.Add(slotId);
+        }
+
+        return true;
+    }
+
     public void Cancel(string slotId)
     {
         var slot = Get(slotId);

@@ -49,6 +49,13 @@ public sealed class YardGrain(
         return reservation;
     }
 
+    public async Task<bool> Confirm(string slotId, string containerNumber)
+    {
+        var confirmed = _yard.Confirm(slotId, containerNumber, TimeProvider.GetUtcNow());
+        await StoreTouchedAsync();
+        return confirmed;
+    }
+
     public async Task Occupy(string slotId, string containerNumber)
     {
         _yard.Occupy(slotId, containerNumber, TimeProvider.GetUtcNow());

@@ -87,6 +87,21 @@ public sealed class YardProperties
     }
 
     [Fact]
+    public void ConfirmedReservation_DoesNotExpire_AnExpiredOneCannotBeConfirmed()
+    {
+        var yard = NewYard();
+        var kept = yard.Reserve("MSKU9070323", s_start, s_ttl)!;
+        var lapsed = yard.Reserve("CSQU3054383", s_start, s_ttl)!;
+        Assert.True(yard.Confirm(kept.SlotId, "MSKU9070323", s_start + TimeSpan.FromMinutes(1)));
+
+        Assert.Equal(1, yard.Expire(s_start + (s_ttl * 10)));
+        Assert.False(yard.Confirm(lapsed.SlotId, "CSQU3054383", s_start + (s_ttl * 10)));
+        yard.Occupy(kept.SlotId, "MSKU9070323", s_start + (s_ttl * 10));
+        Assert.Equal(SlotState.Occupied, yard.Slots[kept.SlotId].State);
+        Assert.True(yard.Confirm(kept.SlotId, "MSKU9070323", s_start + (s_ttl * 10)));
+    }
+
+    [Fact]
     public void Reservation_Expires_AndTheSlotIsFreeAgain_OccupyAfterExpiryFails()
     {
         var yard = NewYard();
