@@ -2,6 +2,7 @@ extern alias silo;
 
 using System.Diagnostics.Metrics;
 using System.Globalization;
+using BorderGate.Actors.Diagnostics;
 using BorderGate.Contracts.Site;
 using BorderGate.Devices.Keys;
 using BorderGate.Simulation.Plan;
@@ -101,7 +102,7 @@ internal static class CrossingQuickBenchmark
         {
             if (instrument.Name == "bordergate.actors.call.queued")
             {
-                var key = $"{(tags.Length > 0 ? tags[0].Value : "?")}.{(tags.Length > 1 ? tags[1].Value : "?")}";
+                var key = CallKey(tags);
                 lock (queued)
                 {
                     var (count, total) = queued.GetValueOrDefault(key);
@@ -113,7 +114,7 @@ internal static class CrossingQuickBenchmark
 
             if (instrument.Name == "bordergate.actors.call.duration")
             {
-                var key = $"{(tags.Length > 0 ? tags[0].Value : "?")}.{(tags.Length > 1 ? tags[1].Value : "?")}";
+                var key = CallKey(tags);
                 lock (turns)
                 {
                     var (count, total) = turns.GetValueOrDefault(key);
@@ -165,8 +166,8 @@ internal static class CrossingQuickBenchmark
         lock (turns)
         {
             // Calls to the crossing's single grains (gate, yard) run one at a time: their summed duration is how busy they were.
-            foreach (var (method, (count, total)) in turns.Where(t => t.Key.StartsWith("IGate", StringComparison.Ordinal) || t.Key.StartsWith("ICraneJob", StringComparison.Ordinal)
-                || t.Key.StartsWith("IFleet", StringComparison.Ordinal) || t.Key.StartsWith("IYard", StringComparison.Ordinal) || t.Key.StartsWith("IDevice", StringComparison.Ordinal)).OrderByDescending(t => t.Value.Count).Take(16))
+            // Per grain type and method, the calls that waited longest in all (queued time is where a busy grain holds others up).
+            foreach (var (method, (count, total)) in turns.OrderByDescending(t => queued.GetValueOrDefault(t.Key).TotalMs).Take(20))
             {
                 var waited = queued.GetValueOrDefault(method).TotalMs;
                 output.WriteLine(string.Create(inv, $"# calls {method}: {count}, {total / 1000:0.0} s in all, {total / Math.Max(1, count):0.00} ms each, of which {waited / Math.Max(1, count):0.00} ms queued"));
@@ -195,6 +196,22 @@ internal static class CrossingQuickBenchmark
         }
 
         return (report, p99);
+    }
+
+    private static string CallKey(ReadOnlySpan<KeyValuePair<string, object?>> tags)
+    {
+        string? type = null, iface = null, method = null;
+        foreach (var tag in tags)
+        {
+            switch (tag.Key)
+            {
+                case ActorDiagnostics.GrainTypeTag: type = tag.Value as string; break;
+                case ActorDiagnostics.GrainInterfaceTag: iface = tag.Value as string; break;
+                case ActorDiagnostics.GrainMethodTag: method = tag.Value as string; break;
+            }
+        }
+
+        return $"{type ?? "?"}:{iface ?? "?"}.{method ?? "?"}";
     }
 
     private static double Arg(string[] args, string name, double fallback)

@@ -198,6 +198,7 @@ internal sealed partial class ActivationData : IThreadPoolWorkItem
         {
             ActorDiagnostics.CallDuration.Record(
                 Stopwatch.GetElapsedTime(startTimestamp).TotalMilliseconds,
+                new KeyValuePair<string, object?>(ActorDiagnostics.GrainTypeTag, GrainId.Type),
                 new KeyValuePair<string, object?>(ActorDiagnostics.GrainInterfaceTag, method.InterfaceName),
                 new KeyValuePair<string, object?>(ActorDiagnostics.GrainMethodTag, method.MethodName));
         }

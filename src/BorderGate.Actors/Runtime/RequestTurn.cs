@@ -86,6 +86,7 @@ internal sealed class RequestTurn<TRequest, TResult> : TurnItem, IValueTaskSourc
         {
             ActorDiagnostics.CallQueued.Record(
                 Stopwatch.GetElapsedTime(_startTimestamp).TotalMilliseconds,
+                new KeyValuePair<string, object?>(ActorDiagnostics.GrainTypeTag, activation.GrainId.Type),
                 new KeyValuePair<string, object?>(ActorDiagnostics.GrainInterfaceTag, _request.Method.InterfaceName),
                 new KeyValuePair<string, object?>(ActorDiagnostics.GrainMethodTag, _request.Method.MethodName));
         }

@@ -20,20 +20,37 @@ public sealed class BookingLedgerState
 }
 
 /// <inheritdoc cref="IBookingLedgerGrain"/>
-public sealed partial class BookingLedgerGrain(
-    [PersistentState("booking-ledger")] IPersistentState<BookingLedgerState> state,
-    CrossingSites sites,
-    ILogger<BookingLedgerGrain> logger) : Grain, IBookingLedgerGrain
+/// <remarks>
+/// Every declaration of the day books here, so its calls interleave and share their writes: each call changes the
+/// counts at once (no await between choosing a window and counting it) and answers once the change is stored.
+/// </remarks>
+[Reentrant]
+public sealed partial class BookingLedgerGrain : Grain, IBookingLedgerGrain
 {
+    private readonly IPersistentState<BookingLedgerState> _state;
+    private readonly GroupedWrites<BookingLedgerState> _writes;
+    private readonly CrossingSites _sites;
+    private readonly ILogger<BookingLedgerGrain> _logger;
     private SiteLayout _layout = null!;
 
-    private BookingLedgerState S => state.State;
+    public BookingLedgerGrain(
+        [PersistentState("booking-ledger")] IPersistentState<BookingLedgerState> state,
+        CrossingSites sites,
+        ILogger<BookingLedgerGrain> logger)
+    {
+        _state = state;
+        _sites = sites;
+        _logger = logger;
+        _writes = new GroupedWrites<BookingLedgerState>(state);
+    }
+
+    private BookingLedgerState S => _state.State;
 
     private DispatchPolicy Policy => _layout.Policy;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _layout = sites.Get(GrainKey);
+        _layout = _sites.Get(GrainKey);
         return Task.CompletedTask;
     }
 
@@ -46,7 +63,7 @@ public sealed partial class BookingLedgerGrain(
         S.BookedCount++;
 
         // Counted first, booked second: a crash in between costs the window a place, never overfills it.
-        await state.WriteStateAsync();
+        await _writes.WriteAsync();
         await Window(window).Add(BookedTrip.For(trip, window));
         return window;
     }
@@ -56,7 +73,7 @@ public sealed partial class BookingLedgerGrain(
         ArgumentNullException.ThrowIfNull(trip);
         ArgumentNullException.ThrowIfNull(window);
         S.BookedCount++;
-        await state.WriteStateAsync();
+        await _writes.WriteAsync();
         await Window(window).Add(BookedTrip.For(trip, window));
     }
 
@@ -64,7 +81,7 @@ public sealed partial class BookingLedgerGrain(
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         S.BookedCount = Math.Max(0, S.BookedCount - count);
-        await state.WriteStateAsync();
+        await _writes.WriteAsync();
     }
 
     public Task<int> BookedCount() => Task.FromResult(S.BookedCount);
@@ -84,18 +101,29 @@ public sealed partial class BookingLedgerGrain(
 
         S.BookedCount += bookedCount;
         S.AdoptedFromGate = true;
-        await state.WriteStateAsync();
-        LogAdopted(logger, GrainKey, bookedCount, windowLoad.Count);
+        await _writes.WriteAsync();
+        LogAdopted(_logger, GrainKey, bookedCount, windowLoad.Count);
     }
 
-    /// <summary>The first window at or after the desired time that still has room.</summary>
+    /// <summary>
+    /// The first window at or after the desired time that still has room and whose no-show deadline has not passed (a
+    /// window past it is being, or has been, swept: a trip booked into it would lapse at once).
+    /// </summary>
     private ArrivalWindow ChooseWindow(DateTimeOffset desired)
     {
         var length = Policy.ArrivalWindow;
-        var startTicks = desired.UtcTicks - (desired.UtcTicks % length.Ticks);
+        var now = TimeProvider.GetUtcNow();
+        var earliest = now - length - Policy.NoShowAfter;
+        var from = desired < earliest ? earliest : desired;
+        var startTicks = from.UtcTicks - (from.UtcTicks % length.Ticks);
         for (var i = 0; i < 24 * 14 * 4; i++)
         {
             var start = new DateTimeOffset(startTicks + (i * length.Ticks), TimeSpan.Zero);
+            if (start + length + Policy.NoShowAfter < now)
+            {
+                continue;
+            }
+
             if (S.WindowLoad.GetValueOrDefault(start.ToUnixTimeSeconds() / 60) < Policy.TripsPerWindow)
             {
                 return new ArrivalWindow(start, start + length);
@@ -127,7 +155,7 @@ public sealed partial class BookingLedgerGrain(
             var lapsed = await Window(window).ExpireNoShows(deadline);
             S.WindowLoad.Remove(minute);
             S.BookedCount = Math.Max(0, S.BookedCount - lapsed);
-            await state.WriteStateAsync();
+            await _writes.WriteAsync();
         }
     }
 

@@ -11,6 +11,8 @@ namespace BorderGate.Grains.Gate;
 /// </summary>
 public interface IBookingWindowGrain : IGrainWithStringKey
 {
+    /// <summary>Books the trip here. Runs beside the window's other calls (a whole window's declarations come at once); the adds share their writes.</summary>
+    [AlwaysInterleave]
     Task Add(BookedTrip trip);
 
     /// <summary>Removes the plate's booking and returns it (null if it has none here).</summary>
@@ -38,16 +40,25 @@ public sealed class BookingWindowState
     public Dictionary<string, BookedTrip> Trips { get; set; } = new(StringComparer.Ordinal);
 }
 
-public sealed class BookingWindowGrain([PersistentState("bookings")] IPersistentState<BookingWindowState> state) : Grain, IBookingWindowGrain
+public sealed class BookingWindowGrain : Grain, IBookingWindowGrain
 {
+    private readonly IPersistentState<BookingWindowState> _state;
+    private readonly GroupedWrites<BookingWindowState> _writes;
+
+    public BookingWindowGrain([PersistentState("bookings")] IPersistentState<BookingWindowState> state)
+    {
+        _state = state;
+        _writes = new GroupedWrites<BookingWindowState>(state);
+    }
+
     public static string Key(string crossingId, ArrivalWindow window) =>
         $"{crossingId}/{window.Start.ToUnixTimeSeconds() / 60}";
 
     public async Task Add(BookedTrip trip)
     {
         ArgumentNullException.ThrowIfNull(trip);
-        state.State.Trips[trip.Plate] = trip;
-        await state.WriteStateAsync();
+        _state.State.Trips[trip.Plate] = trip;
+        await _writes.WriteAsync();
     }
 
     public async Task<BookedTrip?> Take(string plate) => (await TakeAll([plate])) is [var trip] ? trip : null;
@@ -58,7 +69,7 @@ public sealed class BookingWindowGrain([PersistentState("bookings")] IPersistent
         var taken = new List<BookedTrip>();
         foreach (var plate in plates)
         {
-            if (state.State.Trips.Remove(plate, out var trip))
+            if (_state.State.Trips.Remove(plate, out var trip))
             {
                 taken.Add(trip);
             }
@@ -66,7 +77,7 @@ public sealed class BookingWindowGrain([PersistentState("bookings")] IPersistent
 
         if (taken.Count > 0)
         {
-            await state.WriteStateAsync();
+            await _writes.WriteAsync();
         }
 
         return taken;
@@ -74,7 +85,7 @@ public sealed class BookingWindowGrain([PersistentState("bookings")] IPersistent
 
     public async Task<int> ExpireNoShows(DateTimeOffset deadline)
     {
-        var lapsed = state.State.Trips.Values.ToList();
+        var lapsed = _state.State.Trips.Values.ToList();
         foreach (var trip in lapsed)
         {
             var truck = GrainFactory.GetGrain<ITruckGrain>(CrossingIds.Truck(trip.Plate));
@@ -84,10 +95,10 @@ public sealed class BookingWindowGrain([PersistentState("bookings")] IPersistent
                 await truck.Advance(new TripTransition(TruckStatus.NoShow, TripEventNames.NoShow, $"did not arrive by {deadline:HH:mm}"));
             }
 
-            state.State.Trips.Remove(trip.Plate);
+            _state.State.Trips.Remove(trip.Plate);
         }
 
-        await state.WriteStateAsync();
+        await _writes.WriteAsync();
         DeactivateOnIdle();
         return lapsed.Count;
     }

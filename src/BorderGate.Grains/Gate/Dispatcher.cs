@@ -36,25 +36,41 @@ public static class Dispatcher
     /// <see cref="Assign"/> for a queue already in dispatch order (on time before late, then arrival order), read only
     /// as far as each lane's choice needs: with thousands waiting, a dispatch looks at the head of the queue.
     /// </summary>
+    /// <param name="oversizeInDispatchOrder">
+    /// The oversize loads of the same queue in the same order, if the caller keeps them apart: an oversize lane looks
+    /// for one there instead of reading the whole queue (null: they are picked out of <paramref name="inDispatchOrder"/>).
+    /// </param>
     public static IReadOnlyList<Assignment> AssignInOrder(
         IReadOnlyList<FreeLane> freeLanes,
         IEnumerable<Waiting> inDispatchOrder,
         DateTimeOffset now,
         DispatchPolicy policy,
         ref int perishablesInARow,
-        bool exportsAllowed)
+        bool exportsAllowed,
+        IEnumerable<Waiting>? oversizeInDispatchOrder = null)
     {
         ArgumentNullException.ThrowIfNull(freeLanes);
         ArgumentNullException.ThrowIfNull(inDispatchOrder);
         ArgumentNullException.ThrowIfNull(policy);
         var assignments = new List<Assignment>();
         var taken = new HashSet<string>(StringComparer.Ordinal);
-        using var eligible = new ReadAhead(inDispatchOrder.Where(w => w.EligibleAt <= now && (exportsAllowed || w.Direction != TripDirection.Export)));
+        bool IsEligible(Waiting w) => w.EligibleAt <= now && (exportsAllowed || w.Direction != TripDirection.Export);
+        using var eligible = new ReadAhead(inDispatchOrder.Where(IsEligible));
+        using var oversize = new ReadAhead((oversizeInDispatchOrder ?? inDispatchOrder.Where(w => w.Cargo.IsOversize())).Where(IsEligible));
 
         // Specialised lanes first, so that a general lane does not take the truck only they could serve.
         foreach (var lane in freeLanes.OrderBy(l => l.Kind == LaneKind.General ? 1 : 0).ThenBy(l => l.LaneId, StringComparer.Ordinal))
         {
-            if (Choose(lane, eligible, taken, policy, perishablesInARow) is not { } pick)
+            if (!exportsAllowed && lane.Direction == LaneDirection.Export)
+            {
+                // Only exports fit it, and none may go: nothing to read.
+                continue;
+            }
+
+            // An oversize lane takes the first oversize load there is; else (and any other lane) by the rule below.
+            var pick = (lane.Kind == LaneKind.Oversize ? FirstFitting(lane, oversize, taken) : null)
+                ?? Choose(lane, eligible, taken, policy, perishablesInARow);
+            if (pick is null)
             {
                 continue;
             }
@@ -79,9 +95,23 @@ public static class Dispatcher
         return directionOk && kindOk;
     }
 
+    /// <summary>The first truck of <paramref name="queue"/> not yet taken that fits the lane.</summary>
+    private static Waiting? FirstFitting(FreeLane lane, ReadAhead queue, HashSet<string> taken)
+    {
+        for (var i = 0; queue.TryGet(i, out var truck); i++)
+        {
+            if (!taken.Contains(truck.Plate) && Fits(lane, truck))
+            {
+                return truck;
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>
-    /// The lane's pick among the trucks not yet taken that fit it, in order: an oversize lane prefers an oversize
-    /// load; otherwise the first truck, or the first perishable of the same lateness unless
+    /// The lane's pick among the trucks not yet taken that fit it, in order (an oversize lane's preference for an
+    /// oversize load is settled before): the first truck, or the first perishable of the same lateness unless
     /// <see cref="DispatchPolicy.MaxPerishablesInARow"/> went in a row and a non-perishable could go.
     /// </summary>
     private static Waiting? Choose(FreeLane lane, ReadAhead queue, HashSet<string> taken, DispatchPolicy policy, int perishablesInARow)
@@ -94,11 +124,6 @@ public static class Dispatcher
             if (taken.Contains(truck.Plate) || !Fits(lane, truck))
             {
                 continue;
-            }
-
-            if (lane.Kind == LaneKind.Oversize && truck.Cargo.IsOversize())
-            {
-                return truck;
             }
 
             first ??= truck;
@@ -121,7 +146,7 @@ public static class Dispatcher
                 other = truck;
             }
 
-            if (lane.Kind != LaneKind.Oversize && perishableSettled && (other is not null || !othersMustGo))
+            if (perishableSettled && (other is not null || !othersMustGo))
             {
                 break;
             }

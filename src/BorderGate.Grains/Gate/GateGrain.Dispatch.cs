@@ -66,7 +66,7 @@ public sealed partial class GateGrain
         var run = S.PerishablesInARow;
         var assignments = free.Count == 0 || _queue.Count == 0
             ? []
-            : Dispatcher.AssignInOrder(free, _queue.InDispatchOrder.Select(q => new Waiting(q.Plate, q.Cargo, q.Direction, q.EligibleAt, q.Late, q.Order)), now, Policy, ref run, ExportsAllowed());
+            : Dispatcher.AssignInOrder(free, _queue.InDispatchOrder.Select(AsWaiting), now, Policy, ref run, ExportsAllowed(), _queue.OversizeInDispatchOrder.Select(AsWaiting));
         if (assignments.Count == 0)
         {
             if (mustStore)
@@ -119,6 +119,8 @@ public sealed partial class GateGrain
         // Different trucks and lanes are told at the same time.
         await Task.WhenAll(calls.Select((entry, i) => CallAsync(entry, assignments[i].LaneId)));
     }
+
+    private static Waiting AsWaiting(QueuedTruck q) => new(q.Plate, q.Cargo, q.Direction, q.EligibleAt, q.Late, q.Order);
 
     /// <summary>The lane is told one-way; it stores its truck and calls it forward itself (<see cref="ILaneGrain.Assign"/>).</summary>
     private Task CallAsync(QueuedTruck entry, string laneId) =>
@@ -233,8 +235,8 @@ public sealed partial class GateGrain
 
         // Lanes clear a truck about every average turn through them; with n lanes open, n at a time.
         var openLanes = Math.Max(1, S.Lanes.Values.Count(l => l.Mode == LaneMode.Open));
-        var perTruck = KpiWindow.Average(kpis.State.WaitSeconds) > TimeSpan.Zero && kpis.State.WaitSeconds.Count >= 10
-            ? TimeSpan.FromSeconds(Math.Max(60, kpis.State.WaitSeconds.Average() / Math.Max(1, _queue.Count)))
+        var perTruck = KpiWindow.Average(_liveKpis.WaitSeconds) > TimeSpan.Zero && _liveKpis.WaitSeconds.Count >= 10
+            ? TimeSpan.FromSeconds(Math.Max(60, _liveKpis.WaitSeconds.Average() / Math.Max(1, _queue.Count)))
             : TimeSpan.FromMinutes(4);
         var expected = TimeSpan.FromTicks(perTruck.Ticks * (index + 1) / openLanes);
         var notBefore = entry.EligibleAt - now;
@@ -259,12 +261,12 @@ public sealed partial class GateGrain
         };
         return new GateKpis(
             byStatus,
-            kpis.State.CompletedInLastHour(now),
-            kpis.State.ByHour(),
-            KpiWindow.Average(kpis.State.WaitSeconds),
-            KpiWindow.Percentile(kpis.State.WaitSeconds, 0.95),
-            KpiWindow.Average(kpis.State.TurnSeconds),
-            KpiWindow.Percentile(kpis.State.TurnSeconds, 0.95),
+            _liveKpis.CompletedInLastHour(now),
+            _liveKpis.ByHour(),
+            KpiWindow.Average(_liveKpis.WaitSeconds),
+            KpiWindow.Percentile(_liveKpis.WaitSeconds, 0.95),
+            KpiWindow.Average(_liveKpis.TurnSeconds),
+            KpiWindow.Percentile(_liveKpis.TurnSeconds, 0.95),
             S.YardOccupied,
             S.YardReserved,
             S.YardCapacity);

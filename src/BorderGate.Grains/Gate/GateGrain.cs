@@ -17,6 +17,7 @@ namespace BorderGate.Grains.Gate;
 public sealed partial class GateGrain(
     [PersistentState("gate")] IPersistentState<GateState> state,
     [PersistentState("gate-kpis")] IPersistentState<KpiWindow> kpis,
+    [PersistentState("gate-kpis-recent")] IPersistentState<KpiRecent> kpisRecent,
     [PersistentState("gate-bookings")] IPersistentState<GateBookings> olderBookings,
     [PersistentState("gate-held")] IPersistentState<GateHeld> held,
     CrossingSites sites,
@@ -47,6 +48,7 @@ public sealed partial class GateGrain(
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _layout = sites.Get(GrainKey);
+        LoadKpis();
         var now = TimeProvider.GetUtcNow();
         var changed = false;
         foreach (var lane in _layout.Lanes.Where(l => !S.Lanes.ContainsKey(l.Id)))
@@ -538,8 +540,7 @@ public sealed partial class GateGrain(
 
         // The KPI window is stored apart, so the gate's own writes stay small; both go to storage together (the gate
         // waits for one commit, not two in a row).
-        kpis.State.Record(view.WaitingTime, view.TurnTime, TimeProvider.GetUtcNow());
-        await Task.WhenAll(state.WriteStateAsync(), kpis.WriteStateAsync());
+        await Task.WhenAll(state.WriteStateAsync(), RecordKpisAsync(view.WaitingTime, view.TurnTime, TimeProvider.GetUtcNow()));
         await DispatchAsync();
     }
 

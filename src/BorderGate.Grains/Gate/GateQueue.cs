@@ -1,3 +1,4 @@
+using BorderGate.Contracts.Trips;
 using BorderGate.Actors;
 
 namespace BorderGate.Grains.Gate;
@@ -28,6 +29,9 @@ internal sealed class GateQueue
     // come and go, so that neither dispatch nor the snapshot sorts thousands of waiting trucks on every change.
     private readonly SortedSet<QueuedTruck> _ordered = new(DispatchOrder.Instance);
 
+    // The oversize loads among them, in the same order: an oversize lane looks for one without reading the whole queue.
+    private readonly SortedSet<QueuedTruck> _oversize = new(DispatchOrder.Instance);
+
     public GateQueue(IGrainContext context)
     {
         _shards = [.. Enumerable.Range(0, ShardCount).Select(i => context.CreatePersistentState<QueueShard>($"gate-queue-{i:00}"))];
@@ -40,6 +44,9 @@ internal sealed class GateQueue
     /// <summary>The waiting trucks on time before late ones, each group in arrival order (eligibility aside).</summary>
     public IReadOnlyCollection<QueuedTruck> InDispatchOrder => _ordered;
 
+    /// <summary>The oversize loads of <see cref="InDispatchOrder"/>, in the same order.</summary>
+    public IReadOnlyCollection<QueuedTruck> OversizeInDispatchOrder => _oversize;
+
     /// <summary>The lowest order in the queue (the head), or null when empty.</summary>
     public long? HeadOrder => _all.Count == 0 ? null : _all.Values.Min(q => q.Order);
 
@@ -49,6 +56,7 @@ internal sealed class GateQueue
         await MoveMisplacedAsync();
         _all.Clear();
         _ordered.Clear();
+        _oversize.Clear();
         foreach (var truck in _shards.SelectMany(s => s.State.Trucks.Values))
         {
             Index(truck);
@@ -175,6 +183,10 @@ internal sealed class GateQueue
         Unindex(truck.Plate);
         _all[truck.Plate] = truck;
         _ordered.Add(truck);
+        if (truck.Cargo.IsOversize())
+        {
+            _oversize.Add(truck);
+        }
     }
 
     private void Unindex(string plate)
@@ -182,6 +194,7 @@ internal sealed class GateQueue
         if (_all.Remove(plate, out var old))
         {
             _ordered.Remove(old);
+            _oversize.Remove(old);
         }
     }
 

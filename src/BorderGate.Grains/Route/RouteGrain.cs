@@ -4,28 +4,43 @@ using BorderGate.Contracts.Site;
 
 namespace BorderGate.Grains.Route;
 
-/// <summary>The route's segment locks (key: crossing id). One activation decides, so no two vehicles ever share a segment.</summary>
-public sealed class RouteGrain([PersistentState("route")] IPersistentState<SegmentLocks> state) : Grain, IRouteGrain
+/// <summary>
+/// The route's segment locks (key: crossing id). One activation decides, so no two vehicles ever share a segment. Every
+/// vehicle of the fleet asks it at every segment end, so its calls interleave and share their writes: each call decides
+/// at once (no await between reading and changing the locks) and answers once its decision is stored; a vehicle is told
+/// of a grant only once the grant is stored.
+/// </summary>
+[Reentrant]
+public sealed class RouteGrain : Grain, IRouteGrain
 {
+    private readonly IPersistentState<SegmentLocks> _state;
+    private readonly GroupedWrites<SegmentLocks> _writes;
+
+    public RouteGrain([PersistentState("route")] IPersistentState<SegmentLocks> state)
+    {
+        _state = state;
+        _writes = new GroupedWrites<SegmentLocks>(state);
+    }
+
     public async Task<bool> Acquire(string segmentId, string vehicleId)
     {
-        var granted = state.State.Acquire(segmentId, vehicleId);
-        await state.WriteStateAsync();
+        var granted = _state.State.Acquire(segmentId, vehicleId);
+        await _writes.WriteAsync();
         return granted;
     }
 
     public async Task Release(string segmentId, string vehicleId)
     {
-        var next = state.State.Release(segmentId, vehicleId);
-        await state.WriteStateAsync();
+        var next = _state.State.Release(segmentId, vehicleId);
+        await _writes.WriteAsync();
         await GrantedAsync(segmentId, next);
     }
 
     public async Task<bool> Advance(string vehicleId, string releaseSegment, string acquireSegment)
     {
-        var next = state.State.Release(releaseSegment, vehicleId);
-        var granted = state.State.Acquire(acquireSegment, vehicleId);
-        await state.WriteStateAsync();
+        var next = _state.State.Release(releaseSegment, vehicleId);
+        var granted = _state.State.Acquire(acquireSegment, vehicleId);
+        await _writes.WriteAsync();
         await GrantedAsync(releaseSegment, next);
         return granted;
     }
@@ -39,6 +54,6 @@ public sealed class RouteGrain([PersistentState("route")] IPersistentState<Segme
     }
 
     public Task<RouteView> Status() => Task.FromResult(new RouteView(
-        new Dictionary<string, string>(state.State.Holders),
-        state.State.Waiting.ToDictionary(w => w.Key, w => (IReadOnlyList<string>)[.. w.Value])));
+        new Dictionary<string, string>(_state.State.Holders),
+        _state.State.Waiting.ToDictionary(w => w.Key, w => (IReadOnlyList<string>)[.. w.Value])));
 }

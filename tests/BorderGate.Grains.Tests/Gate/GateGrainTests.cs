@@ -3,6 +3,7 @@ using BorderGate.Actors;
 using BorderGate.Actors.Storage;
 using BorderGate.Contracts.Crossing;
 using BorderGate.Contracts.Devices;
+using BorderGate.Contracts.Site;
 using BorderGate.Contracts.Trips;
 using BorderGate.Grains.Gate;
 using BorderGate.TestSupport;
@@ -17,6 +18,54 @@ public sealed class GateGrainTests : IAsyncLifetime
     public Task InitializeAsync() => _crossing.InitializeAsync();
 
     public Task DisposeAsync() => _crossing.DisposeAsync();
+
+    /// <summary>
+    /// The KPI window is stored every <see cref="GateGrain.KpiFoldEvery"/> completions, the completions in between as
+    /// samples beside it: after a restart the KPIs count every completed trip once, folded or not.
+    /// </summary>
+    [Fact]
+    public async Task Kpis_CompletionsFoldedAndNot_SurviveRestartExactly()
+    {
+        var grains = _crossing.Cluster.GrainFactory;
+        foreach (var device in TestSites.Small().Devices())
+        {
+            await grains.GetGrain<IDeviceGrain>(CrossingIds.Device(TestSites.CrossingId, device.DeviceId)).OnConnectionChanged(true, _crossing.Now);
+        }
+
+        Task Telemetry(string device, string plate, params (string Key, string Value)[] data) =>
+            grains.GetGrain<IDeviceGrain>(CrossingIds.Device(TestSites.CrossingId, device)).OnTelemetry(
+                device.StartsWith("wb-", StringComparison.Ordinal) ? "weight" : "plate-read",
+                data.Append(("plate", plate)).ToDictionary(d => d.Item1, d => d.Item2),
+                _crossing.Now);
+
+        var completions = GateGrain.KpiFoldEvery + 8;
+        for (var i = 0; i < completions; i++)
+        {
+            var plate = $"29C{73000 + i}";
+            await _crossing.BookAsync(plate, CargoKind.Garments, TripDirection.Import);
+            await Telemetry("cam-entrance", plate);
+            await Wait.WaitUntil(async () => (await _crossing.Truck(plate).Current())!.Status == TruckStatus.Called, TimeSpan.FromSeconds(10), $"{plate} called");
+            var lane = (await _crossing.Truck(plate).Current())!.LaneId!;
+            await Telemetry($"cam-{lane}", plate);
+            await Telemetry($"wb-{lane}", plate, ("kg", "20000"), ("stable", "true"));
+            await _crossing.UntilLeavingAsync(lane);
+            _crossing.Cluster.TimeProvider.Advance(_crossing.Timings.BarrierPass + TimeSpan.FromSeconds(i));
+            await Wait.WaitUntil(async () => (await _crossing.Truck(plate).Current())!.Status == TruckStatus.Completed, TimeSpan.FromSeconds(10), $"{plate} completed");
+        }
+
+        await Wait.WaitUntil(async () => (await _crossing.Gate.Kpis()).ThroughputByHour.Sum(h => h.Completed) == completions, TimeSpan.FromSeconds(10), "every completion counted");
+        var before = await _crossing.Gate.Kpis();
+        Assert.True(before.AverageTurn > TimeSpan.Zero);
+
+        await _crossing.Cluster.RestartAsync();
+
+        var after = await _crossing.Gate.Kpis();
+        Assert.Equal(before.ThroughputByHour, after.ThroughputByHour);
+        Assert.Equal(before.AverageWait, after.AverageWait);
+        Assert.Equal(before.P95Wait, after.P95Wait);
+        Assert.Equal(before.AverageTurn, after.AverageTurn);
+        Assert.Equal(before.P95Turn, after.P95Turn);
+    }
 
     [Fact]
     public async Task ArrivalWithoutBooking_IsHeldAtEntrance_WithReason()
