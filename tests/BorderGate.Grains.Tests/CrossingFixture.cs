@@ -70,9 +70,9 @@ public sealed class CrossingFixture : IAsyncLifetime
     public async Task DisposeAsync() => await Cluster.DisposeAsync();
 
     /// <summary>Declares and books a trip the way the HTTP API does after validation.</summary>
-    public async Task<TripRegistration> BookAsync(string plate, CargoKind cargo = CargoKind.Garments, TripDirection direction = TripDirection.Export, DateTimeOffset? desired = null)
+    public async Task<TripRegistration> BookAsync(string plate, CargoKind cargo = CargoKind.Garments, TripDirection direction = TripDirection.Export, DateTimeOffset? desired = null, string container = "CSQU3054383")
     {
-        var trip = new TripRegistration($"trip-{plate}-{Guid.NewGuid():N}", "company-1", plate, "CSQU3054383", cargo, direction, "100000000001", 20_000, desired ?? Now);
+        var trip = new TripRegistration($"trip-{plate}-{Guid.NewGuid():N}", "company-1", plate, container, cargo, direction, "100000000001", 20_000, desired ?? Now);
         var window = await Ledger.Book(trip);
         await Truck(plate).Register(TestSites.CrossingId, trip, window);
         return trip;

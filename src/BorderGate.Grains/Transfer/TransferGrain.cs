@@ -24,7 +24,12 @@ public sealed partial class TransferGrain(
     /// <summary>How long a truck waits before the full yard is asked again for a slot (sooner when a slot is vacated).</summary>
     internal static readonly TimeSpan YardFullRetry = TimeSpan.FromMinutes(1);
 
+    /// <summary>How many pending trucks one turn starts side by side (each waits on the truck, a vehicle, the yard and a crane).</summary>
+    internal const int MaxStartedPerTurn = 8;
+
     private SiteLayout _layout = null!;
+    private GroupedWrites<TransferState>? _stored;
+    private GroupedWrites<TransferYardQueue>? _awaitingStored;
     private IGrainTimer? _work;
     private IGrainTimer? _yardRetry;
     private IGrainTimer? _retry;
@@ -34,6 +39,11 @@ public sealed partial class TransferGrain(
     private bool _yardFull;
 
     private TransferState S => state.State;
+
+    // The trucks a turn starts side by side change the state between each other's awaits: their writes are shared.
+    private GroupedWrites<TransferState> Stored => _stored ??= new(state);
+
+    private GroupedWrites<TransferYardQueue> AwaitingStored => _awaitingStored ??= new(awaiting);
 
     /// <summary>Containers in yard slots waiting for a driverless truck, oldest first.</summary>
     private List<YardContainer> AwaitingVehicle => awaiting.State.Containers;
@@ -65,7 +75,7 @@ public sealed partial class TransferGrain(
         }
 
         S.Pending.Add(new PendingTransfer { Plate = plate });
-        await state.WriteStateAsync();
+        await Stored.WriteAsync();
         WorkSoon();
     }
 
@@ -100,7 +110,7 @@ public sealed partial class TransferGrain(
         S.ContainersCrossed += handover.ContainersCrossed;
         S.CraneTurn = Math.Max(S.CraneTurn, handover.CraneTurn);
         S.Adopted = true;
-        await Task.WhenAll(awaiting.WriteStateAsync(), state.WriteStateAsync());
+        await Task.WhenAll(AwaitingStored.WriteAsync(), Stored.WriteAsync());
         WorkSoon();
     }
 
@@ -111,7 +121,7 @@ public sealed partial class TransferGrain(
         {
             await Yard.Occupy(job.To.Id, job.ContainerNumber);
             AwaitingVehicle.Add(new YardContainer(job.ContainerNumber, job.To.Id));
-            await awaiting.WriteStateAsync();
+            await AwaitingStored.WriteAsync();
         }
 
         if (job.From.Kind == PlaceKind.Slot)
@@ -149,7 +159,7 @@ public sealed partial class TransferGrain(
             S.IdleVehicles.Add(vehicleId);
         }
 
-        await state.WriteStateAsync();
+        await Stored.WriteAsync();
         await DispatchVehiclesAsync();
     }
 
@@ -167,7 +177,7 @@ public sealed partial class TransferGrain(
     public async Task OnVehicleBrokeDown(string vehicleId, string reason)
     {
         S.BrokenVehicles[vehicleId] = reason;
-        await state.WriteStateAsync();
+        await Stored.WriteAsync();
         LogVehicleBrokeDown(logger, GrainKey, vehicleId, reason);
     }
 
@@ -198,15 +208,18 @@ public sealed partial class TransferGrain(
     }
 
     /// <summary>
-    /// One pending truck per turn, in the order they came, so that the transfer's other calls (a crane done, a vehicle
-    /// free) wait for one truck's steps at most; then the next turn takes the next truck. While the yard is full only
-    /// a free vehicle can take a truck's container.
+    /// Up to <see cref="MaxStartedPerTurn"/> pending trucks per turn, side by side, in the order they came (those whose
+    /// container's place is decided already first), so that the transfer's other calls (a crane done, a vehicle free)
+    /// wait for one truck's steps at most; then the next turn takes the next trucks. While the yard is full only free
+    /// vehicles can take trucks' containers.
     /// </summary>
     private async Task WorkAsync()
     {
-        var next = S.Pending.Find(p => p.Vehicle is not null || p.SlotId is not null)
-            ?? (!_yardFull || S.IdleVehicles is { Count: > 0 } ? S.Pending.FirstOrDefault() : null);
-        if (next is null)
+        var decided = S.Pending.Where(p => p.Vehicle is not null || p.SlotId is not null);
+        var undecided = S.Pending.Where(p => p.Vehicle is null && p.SlotId is null)
+            .Take(_yardFull ? S.IdleVehicles?.Count ?? 0 : MaxStartedPerTurn);
+        var batch = decided.Concat(undecided).Take(MaxStartedPerTurn).ToList();
+        if (batch.Count == 0)
         {
             if (S.Pending.Count > 0)
             {
@@ -218,17 +231,9 @@ public sealed partial class TransferGrain(
             return;
         }
 
-        try
+        var started = await Task.WhenAll(batch.Select(TryStartAsync));
+        if (started.Contains(false))
         {
-            await StartAsync(next);
-        }
-        catch (Exception exception)
-        {
-            // Storage out, a call failed: the truck goes to the back of the line and the work is tried again in a minute, so
-            // one truck that fails does not hold up the others (nor spin).
-            LogStartFailed(logger, GrainKey, next.Plate, exception);
-            S.Pending.Remove(next);
-            S.Pending.Add(next);
             _retry ??= RunOnce(
                 () =>
                 {
@@ -237,12 +242,37 @@ public sealed partial class TransferGrain(
                     return Task.CompletedTask;
                 },
                 YardFullRetry);
-            return;
         }
-
-        if (S.Pending.Count > 0)
+        else if (S.Pending.Count > 0)
         {
             WorkSoon();
+        }
+    }
+
+    /// <summary>
+    /// Starts one truck; false if it failed (storage out, a call failed): it goes to the back of the line and the work is
+    /// tried again in a minute, so that one truck that fails does not hold up the others (nor spin).
+    /// </summary>
+    private async Task<bool> TryStartAsync(PendingTransfer pending)
+    {
+        try
+        {
+            await StartAsync(pending);
+            return true;
+        }
+        catch (Exception exception)
+        {
+            LogStartFailed(logger, GrainKey, pending.Plate, exception);
+
+            // A failed write put the state back to what is stored: the truck's entry is found by its plate.
+            if (S.Pending.FindIndex(p => p.Plate == pending.Plate) is >= 0 and var at)
+            {
+                var entry = S.Pending[at];
+                S.Pending.RemoveAt(at);
+                S.Pending.Add(entry);
+            }
+
+            return false;
         }
     }
 
@@ -254,13 +284,14 @@ public sealed partial class TransferGrain(
     private async Task StartAsync(PendingTransfer pending)
     {
         var trip = await Truck(pending.Plate).Current();
+        pending = Live(pending);
         if (trip is null || trip.Status != TruckStatus.Transfer || trip.Trip.Direction != TripDirection.Export || string.IsNullOrEmpty(trip.Trip.ContainerNumber))
         {
             // Nothing to take off the truck (an empty truck), or nothing left to do for it: its transfer is done.
             // A truck completed already may be one the gate has not heard of (the silo stopped before the word went out): it
             // hears again (CompleteAsync finds it completed), and a gate that had heard ignores it.
-            S.Pending.Remove(pending);
-            await state.WriteStateAsync();
+            S.Pending.Remove(Live(pending));
+            await Stored.WriteAsync();
             if (trip is { Status: TruckStatus.Transfer or TruckStatus.Completed })
             {
                 await CompleteAsync(pending.Plate, "no container to hand over");
@@ -276,15 +307,17 @@ public sealed partial class TransferGrain(
             if (last is TripEventNames.SlotReserved or TripEventNames.ToDriverlessTruck)
             {
                 // Handed over again (the gate re-sends its trucks in transfer after a restart): its container is on its way.
-                S.Pending.Remove(pending);
-                await state.WriteStateAsync();
+                S.Pending.Remove(Live(pending));
+                await Stored.WriteAsync();
                 return;
             }
 
-            if (!await DecideAsync(pending, container))
+            if (await DecideAsync(pending, container) is not { } decided)
             {
                 return;
             }
+
+            pending = decided;
         }
 
         // The truck's step (once), then the crane's job (a job id is taken once): straight onto the vehicle, or into the slot.
@@ -298,10 +331,11 @@ public sealed partial class TransferGrain(
                 new ContainerPlace(PlaceKind.Slot, pending.SlotId!, SlotX(pending.SlotId!)));
         if (pending.SlotId is { } slot && !await Yard.Confirm(slot, container))
         {
+            pending = Live(pending);
             // The reservation lapsed before the crane had the move (a restart in between): the container needs a new place.
             pending.SlotId = null;
             pending.CraneId = null;
-            await state.WriteStateAsync();
+            await Stored.WriteAsync();
             WorkSoon();
             return;
         }
@@ -312,24 +346,28 @@ public sealed partial class TransferGrain(
         }
 
         await Crane(crane).Enqueue(new CraneJob(jobId, container, new ContainerPlace(PlaceKind.Truck, pending.Plate, crane.RailStartX), to));
-        S.Pending.Remove(pending);
-        await state.WriteStateAsync();
+        S.Pending.Remove(Live(pending));
+        await Stored.WriteAsync();
     }
 
-    /// <summary>A driverless truck waiting at the yard takes the container straight off the road truck; else a yard slot.</summary>
-    private async Task<bool> DecideAsync(PendingTransfer pending, string container)
+    /// <summary>
+    /// A driverless truck waiting at the yard takes the container straight off the road truck; else a yard slot. Returns
+    /// the truck's entry with the decision stored, or null when it must wait.
+    /// </summary>
+    private async Task<PendingTransfer?> DecideAsync(PendingTransfer pending, string container)
     {
         if (await ReserveVehicleAsync(container) is { } vehicle)
         {
+            pending = Live(pending);
             pending.Vehicle = vehicle;
             pending.CraneId = CraneFor(null).Id;
-            await state.WriteStateAsync();
-            return true;
+            await Stored.WriteAsync();
+            return pending;
         }
 
         if (_yardFull)
         {
-            return false;
+            return null;
         }
 
         var reservation = await Yard.Reserve(container);
@@ -338,14 +376,24 @@ public sealed partial class TransferGrain(
             // Flow control should have kept exports back; the truck waits in transfer until a slot frees.
             _yardFull = true;
             LogYardFull(logger, GrainKey, pending.Plate);
-            return false;
+            return null;
         }
 
+        pending = Live(pending);
         pending.SlotId = reservation.SlotId;
         pending.CraneId = CraneFor(reservation.BlockId).Id;
-        await state.WriteStateAsync();
-        return true;
+        await Stored.WriteAsync();
+        return pending;
     }
+
+    /// <summary>
+    /// The truck's entry as the state holds it now: trucks started side by side share the state's writes, and a failed
+    /// write puts the whole state back to what is stored (new objects), so a truck's steps re-find their entry after
+    /// every wait before they change it.
+    /// </summary>
+    private PendingTransfer Live(PendingTransfer pending) =>
+        S.Pending.Find(p => p.Plate == pending.Plate)
+            ?? throw new InvalidOperationException($"Truck {pending.Plate} is no longer pending at the transfer of {GrainKey}.");
 
     /// <summary>
     /// The truck's trip is complete: the truck stores it, and the gate is told (one-way) with the truck's times and the
@@ -396,7 +444,7 @@ public sealed partial class TransferGrain(
         {
             var container = AwaitingVehicle[0];
             AwaitingVehicle.RemoveAt(0);
-            await awaiting.WriteStateAsync();
+            await AwaitingStored.WriteAsync();
             var crane = CraneFor(BlockOf(container.SlotId).Id);
             await Crane(crane).Enqueue(new CraneJob(
                 $"{container.ContainerNumber}/{container.SlotId}/load",
@@ -413,7 +461,7 @@ public sealed partial class TransferGrain(
         {
             var vehicle = idle[0];
             idle.RemoveAt(0);
-            await state.WriteStateAsync();
+            await Stored.WriteAsync();
             try
             {
                 await Vehicle(vehicle).ReserveFor(containerNumber);

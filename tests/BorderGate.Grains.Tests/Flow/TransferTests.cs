@@ -5,6 +5,7 @@ using BorderGate.Actors.Storage;
 using BorderGate.Contracts.Crossing;
 using BorderGate.Contracts.Site;
 using BorderGate.Contracts.Trips;
+using BorderGate.Grains.Transfer;
 using BorderGate.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -28,9 +29,9 @@ public sealed class TransferTests : IAsyncLifetime
     private static Task Until(Func<Task<bool>> condition, string what) => Wait.WaitUntil(condition, TimeSpan.FromSeconds(10), what);
 
     /// <summary>An export truck past its lane, as the lane leaves it: in transfer, with its container.</summary>
-    private async Task InTransferAsync(string plate)
+    private async Task InTransferAsync(string plate, string container = "CSQU3054383")
     {
-        await _crossing.BookAsync(plate, CargoKind.Electronics);
+        await _crossing.BookAsync(plate, CargoKind.Electronics, container: container);
         foreach (var (status, name) in new[]
         {
             (TruckStatus.Waiting, TripEventNames.Arrived),
@@ -61,6 +62,37 @@ public sealed class TransferTests : IAsyncLifetime
             var reservation = (await Yard.Reserve($"FULL{i:0000000}"))!;
             await Yard.Occupy(reservation.SlotId, reservation.ContainerNumber);
         }
+    }
+
+    /// <summary>
+    /// More trucks at once than one turn starts (they are started side by side, sharing their writes): the one vehicle
+    /// takes one container, every other goes to a slot of its own, and every decision is stored (a restart repeats none).
+    /// </summary>
+    [Fact]
+    public async Task ManyTrucksAtOnce_StartedSideBySide_EachContainerToAPlaceOfItsOwn()
+    {
+        var plates = Enumerable.Range(0, TransferGrain.MaxStartedPerTurn + 2).Select(i => $"29C4{i:0000}").ToList();
+        foreach (var plate in plates)
+        {
+            await InTransferAsync(plate, $"TEST{plate[3..]}");
+        }
+
+        await Task.WhenAll(plates.Select(p => Transfer.Begin(p)));
+        await Until(async () => (await Transfer.Status()).Pending.Count == 0, "every truck started");
+
+        var trips = await Task.WhenAll(plates.Select(p => _crossing.Truck(p).Current()));
+        Assert.Single(trips, t => t!.Events[^1].Name == TripEventNames.ToDriverlessTruck);
+        var slots = trips.Where(t => t!.Events[^1].Name == TripEventNames.SlotReserved).Select(t => t!.SlotId).ToList();
+        Assert.Equal(plates.Count - 1, slots.Count);
+        Assert.Equal(slots.Count, slots.Distinct().Count());
+        var yard = await Yard.Snapshot();
+        Assert.All(slots, slot => Assert.Contains(yard.Slots, s => s.SlotId == slot && s.State == SlotState.Reserved));
+
+        // Stored: after a restart nothing is decided again (no second vehicle, no further slot).
+        await _crossing.Cluster.RestartAsync();
+        await _crossing.WakeGateAsync();
+        Assert.Empty((await Transfer.Status()).Pending);
+        Assert.Equal(slots.Count, (await Yard.Snapshot()).Slots.Count(s => s.State == SlotState.Reserved));
     }
 
     [Fact]
