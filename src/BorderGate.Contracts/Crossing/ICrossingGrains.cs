@@ -15,6 +15,12 @@ public interface ITruckGrain : IGrainWithStringKey
     /// <summary>Moves the trip on; throws <see cref="InvalidTripTransitionException"/> for an illegal step.</summary>
     Task<TripView> Advance(TripTransition transition);
 
+    /// <summary>
+    /// Moves the trip on by several steps in order, stored in one write (each step published on the feed in turn); throws
+    /// <see cref="InvalidTripTransitionException"/>, and stores none of them, if any step is illegal after those before it.
+    /// </summary>
+    Task<TripView> AdvanceAll(IReadOnlyList<TripTransition> transitions);
+
     [ReadOnly]
     Task<TruckView> Get();
 

@@ -164,8 +164,7 @@ public sealed partial class LaneGrain(
             return;
         }
 
-        await Truck(truck.Plate).Advance(new TripTransition(TruckStatus.InLane, TripEventNames.PlateRead, $"lane {_lane.Id}", LaneId: _lane.Id));
-        await MoveToAsync(LaneStep.Weighing);
+        await StepAsync(truck, LaneStep.Weighing, new TripTransition(TruckStatus.InLane, TripEventNames.PlateRead, $"lane {_lane.Id}", LaneId: _lane.Id));
     }
 
     private async Task OnWeightAsync(QueueEntry truck, IReadOnlyDictionary<string, string> data)
@@ -180,21 +179,52 @@ public sealed partial class LaneGrain(
         S.WeighedKg = kg;
         var trip = await Truck(truck.Plate).Current();
         var declared = trip?.Trip.DeclaredWeightKg ?? 0;
-        await Truck(truck.Plate).Advance(new TripTransition(TruckStatus.InLane, TripEventNames.Weighed, $"{kg} kg"));
+        var weighed = new TripTransition(TruckStatus.InLane, TripEventNames.Weighed, $"{kg} kg");
         if (declared > 0 && Math.Abs(kg - declared) > declared * Timings.WeightMismatchTolerance)
         {
+            await Truck(truck.Plate).Advance(weighed);
             await FinishAsync(truck, LaneOutcome.Held, $"weighed {kg} kg, declared {declared} kg");
             return;
         }
 
         var channel = await customs.ChannelOf(trip?.Trip.DeclarationNumber ?? truck.TripId, truck.Cargo, CancellationToken.None);
         S.Channel = channel;
-        await Truck(truck.Plate).Advance(new TripTransition(TruckStatus.InLane, TripEventNames.CustomsChannel, channel.ToString(), Channel: channel));
-        await MoveToAsync(channel == CustomsChannel.Yellow ? LaneStep.DocumentCheck : NextAfterCustoms(truck));
+        await StepAsync(
+            truck,
+            channel == CustomsChannel.Yellow ? LaneStep.DocumentCheck : NextAfterCustoms(truck),
+            weighed,
+            new TripTransition(TruckStatus.InLane, TripEventNames.CustomsChannel, channel.ToString(), Channel: channel));
     }
 
     private LaneStep NextAfterCustoms(QueueEntry truck) =>
         truck.Cargo.NeedsQuarantine() ? LaneStep.Quarantine : LaneStep.BarrierOpening;
+
+    /// <summary>
+    /// The lane's next step and the truck's steps that led to it, stored at the same time (two grains, one wait). The
+    /// step's timer is armed first: should the lane's write fail, its state is back at the step before and the timer
+    /// finds nothing to do; should the truck's fail, the lane goes on and the truck's record misses those steps.
+    /// </summary>
+    private async Task StepAsync(QueueEntry truck, LaneStep step, params TripTransition[] steps)
+    {
+        S.Step = step;
+        S.Since = TimeProvider.GetUtcNow();
+        ArmStepTimer(step, S.Visit);
+        try
+        {
+            await Task.WhenAll(state.WriteStateAsync(), Truck(truck.Plate).AdvanceAll(steps));
+        }
+        catch when (S.Step != step)
+        {
+            // The lane's write failed: it is back at the step before, whose clock runs again (not at once: storage is out).
+            ArmStepTimer(S.Step, S.Visit, StepRetry);
+            throw;
+        }
+
+        if (step == LaneStep.BarrierOpening)
+        {
+            await OpenBarrierAsync();
+        }
+    }
 
     private async Task MoveToAsync(LaneStep step)
     {
@@ -208,7 +238,10 @@ public sealed partial class LaneGrain(
         }
     }
 
-    private void ArmStepTimer(LaneStep step, long visit)
+    /// <summary>How soon a step whose write failed is tried again (site time).</summary>
+    internal static readonly TimeSpan StepRetry = TimeSpan.FromSeconds(30);
+
+    private void ArmStepTimer(LaneStep step, long visit, TimeSpan? atLeast = null)
     {
         _stepTimer?.Dispose();
         _stepTimer = null;
@@ -224,6 +257,11 @@ public sealed partial class LaneGrain(
         if (due is { } dueTime)
         {
             var remaining = S.Since + dueTime - TimeProvider.GetUtcNow();
+            if (atLeast is { } minimum && remaining < minimum)
+            {
+                remaining = minimum;
+            }
+
             _stepTimer = RegisterGrainTimer(_ => OnStepDueAsync(step, visit), remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
         }
     }
@@ -244,12 +282,10 @@ public sealed partial class LaneGrain(
                 await FinishAsync(truck, LaneOutcome.Returned, $"no stable weighbridge reading within {Timings.WeighTimeout.TotalMinutes:0} min on {_lane.Id}");
                 break;
             case LaneStep.DocumentCheck:
-                await Truck(truck.Plate).Advance(new TripTransition(TruckStatus.InLane, TripEventNames.DocumentsChecked));
-                await MoveToAsync(NextAfterCustoms(truck));
+                await StepAsync(truck, NextAfterCustoms(truck), new TripTransition(TruckStatus.InLane, TripEventNames.DocumentsChecked));
                 break;
             case LaneStep.Quarantine:
-                await Truck(truck.Plate).Advance(new TripTransition(TruckStatus.InLane, TripEventNames.QuarantinePassed));
-                await MoveToAsync(LaneStep.BarrierOpening);
+                await StepAsync(truck, LaneStep.BarrierOpening, new TripTransition(TruckStatus.InLane, TripEventNames.QuarantinePassed));
                 break;
             case LaneStep.Leaving:
                 var close = await Barrier.Execute(new DeviceCommand($"{GrainKey}/{visit}/close", "close", EmptyArgs));
@@ -279,8 +315,7 @@ public sealed partial class LaneGrain(
             return;
         }
 
-        await Truck(truck.Plate).Advance(new TripTransition(TruckStatus.InLane, TripEventNames.BarrierOpened));
-        await MoveToAsync(LaneStep.Leaving);
+        await StepAsync(truck, LaneStep.Leaving, new TripTransition(TruckStatus.InLane, TripEventNames.BarrierOpened));
     }
 
     private async Task OnDeviceFaultAsync(DeviceEvent fault)
@@ -296,7 +331,7 @@ public sealed partial class LaneGrain(
         }
     }
 
-    /// <summary>Frees the lane first, then tells the truck and the gate (which may call the next truck here at once).</summary>
+    /// <summary>Frees the lane and moves the truck on (stored at the same time), then tells the gate (which may call the next truck here at once).</summary>
     private async Task FinishAsync(QueueEntry truck, LaneOutcome outcome, string? reason)
     {
         _stepTimer?.Dispose();
@@ -304,18 +339,28 @@ public sealed partial class LaneGrain(
         S.Truck = null;
         S.Step = LaneStep.Idle;
         S.Since = TimeProvider.GetUtcNow();
-        await state.WriteStateAsync();
-        switch (outcome)
+        var left = outcome switch
         {
-            case LaneOutcome.Passed:
-                await Truck(truck.Plate).Advance(new TripTransition(TruckStatus.Transfer, TripEventNames.LeftLane, $"to the transfer yard from {_lane.Id}"));
-                break;
-            case LaneOutcome.ToInspection:
-                await Truck(truck.Plate).Advance(new TripTransition(TruckStatus.Inspection, TripEventNames.ToInspection, "red channel: physical inspection"));
-                break;
-            case LaneOutcome.Held:
-                await Truck(truck.Plate).Advance(new TripTransition(TruckStatus.Held, TripEventNames.HeldAtLane, reason));
-                break;
+            LaneOutcome.Passed => new TripTransition(TruckStatus.Transfer, TripEventNames.LeftLane, $"to the transfer yard from {_lane.Id}"),
+            LaneOutcome.ToInspection => new TripTransition(TruckStatus.Inspection, TripEventNames.ToInspection, "red channel: physical inspection"),
+            _ => null,
+        };
+        try
+        {
+            // A truck through the lane: the freed lane and its step are stored at the same time (should only the truck's be
+            // stored, the lane, back at its step, does it again, and the truck takes the same step again).
+            await Task.WhenAll(state.WriteStateAsync(), left is null ? Task.CompletedTask : Truck(truck.Plate).Advance(left));
+        }
+        catch when (S.Truck is not null)
+        {
+            // The lane's write failed: it holds the truck again, at the step it was at; that step's clock runs again.
+            ArmStepTimer(S.Step, S.Visit, StepRetry);
+            throw;
+        }
+
+        if (outcome == LaneOutcome.Held)
+        {
+            await Truck(truck.Plate).Advance(new TripTransition(TruckStatus.Held, TripEventNames.HeldAtLane, reason));
         }
 
         await Gate.LaneFinished(_lane.Id, truck.Plate, outcome, reason);

@@ -51,18 +51,69 @@ public sealed partial class TruckGrain(
         return state.State.Current.ToView();
     }
 
-    public async Task<TripView> Advance(TripTransition transition)
+    public Task<TripView> Advance(TripTransition transition)
     {
         ArgumentNullException.ThrowIfNull(transition);
-        var trip = state.State.Current
-            ?? throw new InvalidTripTransitionException($"Truck {GrainKey} has no trip to move to {transition.To} ({transition.Event}).");
-        if (!TripRules.CanMove(trip.Status, transition.To))
+        return AdvanceAll([transition]);
+    }
+
+    public async Task<TripView> AdvanceAll(IReadOnlyList<TripTransition> transitions)
+    {
+        ArgumentNullException.ThrowIfNull(transitions);
+        var trip = state.State.Current;
+        if (trip is null)
         {
             throw new InvalidTripTransitionException(
-                $"Truck {GrainKey} cannot go from {trip.Status} to {transition.To} ({transition.Event}) on trip {trip.Trip.TripId}.");
+                $"Truck {GrainKey} has no trip to move to {transitions.FirstOrDefault()?.To} ({transitions.FirstOrDefault()?.Event}).");
+        }
+
+        // Every step checked first (against the status the steps before it lead to): all are taken, or none.
+        var status = trip.Status;
+        foreach (var transition in transitions)
+        {
+            ArgumentNullException.ThrowIfNull(transition);
+            if (!TripRules.CanMove(status, transition.To))
+            {
+                throw new InvalidTripTransitionException(
+                    $"Truck {GrainKey} cannot go from {status} to {transition.To} ({transition.Event}) on trip {trip.Trip.TripId}.");
+            }
+
+            status = transition.To;
         }
 
         var now = TimeProvider.GetUtcNow();
+        var first = trip.Events.Count;
+        foreach (var transition in transitions)
+        {
+            Apply(trip, transition, now);
+        }
+
+        await state.WriteStateAsync();
+        for (var i = first; i < trip.Events.Count; i++)
+        {
+            Publish(trip, trip.Events[i]);
+            Diagnostics.TripTransitions.Add(1, new KeyValuePair<string, object?>(Diagnostics.TripStatusTag, trip.Events[i].Status.ToString()));
+        }
+
+        var view = trip.ToView();
+        if (trip.Status == TruckStatus.Completed)
+        {
+            if (view.WaitingTime is { } wait)
+            {
+                Diagnostics.TripWait.Record(wait.TotalSeconds);
+            }
+
+            if (view.TurnTime is { } turn)
+            {
+                Diagnostics.TripTurn.Record(turn.TotalSeconds);
+            }
+        }
+
+        return view;
+    }
+
+    private static void Apply(TripRecord trip, TripTransition transition, DateTimeOffset now)
+    {
         if (transition.To == TruckStatus.Held)
         {
             trip.HeldFrom = trip.Status;
@@ -95,24 +146,6 @@ public sealed partial class TruckGrain(
         trip.SlotId = transition.SlotId ?? trip.SlotId;
         trip.Status = transition.To;
         trip.Events.Add(new TripEvent(transition.Event, transition.To, now, transition.Detail));
-        await state.WriteStateAsync();
-        Publish(trip);
-        Diagnostics.TripTransitions.Add(1, new KeyValuePair<string, object?>(Diagnostics.TripStatusTag, transition.To.ToString()));
-        var view = trip.ToView();
-        if (transition.To == TruckStatus.Completed)
-        {
-            if (view.WaitingTime is { } wait)
-            {
-                Diagnostics.TripWait.Record(wait.TotalSeconds);
-            }
-
-            if (view.TurnTime is { } turn)
-            {
-                Diagnostics.TripTurn.Record(turn.TotalSeconds);
-            }
-        }
-
-        return view;
     }
 
     public Task<TruckView> Get() =>
@@ -125,15 +158,17 @@ public sealed partial class TruckGrain(
     /// caller (the gate, a lane: busy with every truck) waiting for the feed's commit; a feed that cannot be written to is
     /// logged and counted.
     /// </summary>
-    private void Publish(TripRecord trip)
+    private void Publish(TripRecord trip) => Publish(trip, trip.Events[^1]);
+
+    /// <summary>Publishes one step of the trip (as the trip stands after its last step: lane, bay, slot, channel).</summary>
+    private void Publish(TripRecord trip, TripEvent last)
     {
         if (trip.CrossingId is not { } crossingId)
         {
             return; // a trip stored before trips knew their crossing
         }
 
-        var last = trip.Events[^1];
-        var moved = new TruckMoved(crossingId, last.At, GrainKey, trip.Trip.TripId, last.Name, trip.Status, last.Detail, trip.LaneId, trip.BayId, trip.SlotId, trip.Channel);
+        var moved = new TruckMoved(crossingId, last.At, GrainKey, trip.Trip.TripId, last.Name, last.Status, last.Detail, trip.LaneId, trip.BayId, trip.SlotId, trip.Channel);
         var plate = GrainKey;
         _publishing = CrossingFeed.PublishAfterAsync(
             _publishing,

@@ -75,6 +75,49 @@ public sealed class TruckGrainTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task SeveralStepsAtOnce_AllOrNone_EachPublishedInOrderWithItsOwnStatus()
+    {
+        var seen = new List<TruckMoved>();
+        var stream = _crossing.Cluster.Runtime.GetStreamProvider(CrossingEvent.StreamProvider).GetStream<CrossingEvent>(CrossingEvent.StreamFor(TestSites.CrossingId));
+        await using var subscription = await stream.SubscribeAsync((e, _) =>
+        {
+            lock (seen)
+            {
+                seen.Add((TruckMoved)e.Item);
+            }
+
+            return Task.CompletedTask;
+        });
+        var truck = _crossing.Truck("29C44444");
+        await truck.Register(TestSites.CrossingId, Trip("t6"), new ArrivalWindow(_crossing.Now, _crossing.Now.AddMinutes(30)));
+
+        // An illegal step after legal ones: none is taken.
+        await Assert.ThrowsAsync<InvalidTripTransitionException>(() => truck.AdvanceAll(
+            [new TripTransition(TruckStatus.Waiting, "arrived"), new TripTransition(TruckStatus.Completed, "completed")]));
+        Assert.Equal(TruckStatus.Booked, (await truck.Current())!.Status);
+
+        var view = await truck.AdvanceAll(
+        [
+            new TripTransition(TruckStatus.Waiting, "arrived"),
+            new TripTransition(TruckStatus.Called, "called", LaneId: "lane-1"),
+            new TripTransition(TruckStatus.InLane, "plate read"),
+        ]);
+        Assert.Equal(["booked", "arrived", "called", "plate read"], view.Events.Select(e => e.Name));
+        Assert.Equal((TruckStatus.InLane, "lane-1"), (view.Status, view.LaneId));
+
+        await Wait.WaitUntil(() => { lock (seen) { return seen.Count == 4; } }, TimeSpan.FromSeconds(10), "four steps reach the feed");
+        lock (seen)
+        {
+            Assert.Equal(["booked", "arrived", "called", "plate read"], seen.Select(m => m.Event));
+            Assert.Equal([TruckStatus.Booked, TruckStatus.Waiting, TruckStatus.Called, TruckStatus.InLane], seen.Select(m => m.Status));
+        }
+
+        // Stored in one write, all of them.
+        await _crossing.Cluster.RestartAsync();
+        Assert.Equal(["booked", "arrived", "called", "plate read"], (await _crossing.Truck("29C44444").Current())!.Events.Select(e => e.Name));
+    }
+
+    [Fact]
     public async Task StepsInQuickSuccession_OfManyTrucksAtOnce_ReachTheFeedInEachTrucksOrder()
     {
         var seen = new List<TruckMoved>();
