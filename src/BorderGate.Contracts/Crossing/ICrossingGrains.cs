@@ -80,6 +80,15 @@ public interface IGateGrain : IDeviceEventSink
     [Priority]
     Task LaneFinished(string laneId, string plate, LaneOutcome outcome, string? reason);
 
+    /// <summary>
+    /// The lane does not hold <paramref name="plate"/>, which the gate gave it (its answer to
+    /// <see cref="ILaneGrain.ConfirmAssigned"/>): the truck goes back to the head of the queue if it still waits to be
+    /// called, or is called to that lane.
+    /// </summary>
+    [OneWay]
+    [Priority]
+    Task LaneLacks(string laneId, string plate);
+
     /// <summary>A lane's devices faulted (or recovered): it leaves (or rejoins) dispatch.</summary>
     [Priority]
     Task LaneHealthChanged(string laneId, bool healthy, string? reason);
@@ -129,6 +138,15 @@ public interface ILaneGrain : IDeviceEventSink
     /// </summary>
     [OneWay]
     Task Assign(QueueEntry truck);
+
+    /// <summary>
+    /// The gate's check that the lane holds the truck it gave it: answered, if it does not, with
+    /// <see cref="IGateGrain.LaneLacks"/>. One-way both ways and taken in order after the lane's earlier calls (a lane
+    /// whose word of its truck is still queued behind a busy turn is not mistaken for one that never got it, and neither
+    /// waits for the other).
+    /// </summary>
+    [OneWay]
+    Task ConfirmAssigned(string plate);
 
     Task SetMode(LaneMode mode, string reason);
 

@@ -133,12 +133,8 @@ public sealed partial class GateGrain(
             LogQueueReconciled(logger, GrainKey, dropped);
         }
 
-        // Before any call: what the lanes hold is compared with what the gate gave them as it was stored. A lane whose call
-        // woke the gate answers all the same (its status is answered at once, even while it waits for the gate).
-        if (await ReconcileLanesAsync(TimeSpan.Zero))
-        {
-            await DispatchAsync();
-        }
+        // What the lanes hold is compared with what the gate gave them as it was stored (the lanes answer one-way, later).
+        await ReconcileLanesAsync(TimeSpan.Zero);
 
         // The gate's own clock: early arrivals becoming eligible, inspections ending. Ahead of queued arrivals, like the
         // events that free lanes. The no-show sweep has a clock of its own, behind the sightings received before it.
@@ -299,46 +295,47 @@ public sealed partial class GateGrain(
             dueTime);
 
     /// <summary>
-    /// A lane that does not hold the truck the gate gave it at least <paramref name="since"/> ago (it was told one-way and
-    /// the silo stopped in between, or the lane could not take it, or it sent the truck back and the gate never heard)
-    /// gives it back to the head of the queue, as long as the truck still waits to be called, or is called to that lane.
-    /// Run after every activation and, for lanes given a truck more than two call timeouts ago, on the gate's clock. Into
-    /// the queue first, out of the lane second: a failure in between leaves the truck in two places, never in none.
+    /// Asks each lane given its truck at least <paramref name="since"/> ago whether it holds it (it was told one-way and the
+    /// silo stopped in between, or the lane could not take it, or it sent the truck back and the gate never heard). Run
+    /// after every activation and, for lanes given a truck more than two call timeouts ago, on the gate's clock. The lanes
+    /// answer one-way, in order after the calls they had before (<see cref="LaneLacks"/>): a lane whose word of its truck
+    /// still waits behind a busy turn says so only once it has taken it, and holds it.
     /// </summary>
-    private async Task<bool> ReconcileLanesAsync(TimeSpan since)
+    private Task ReconcileLanesAsync(TimeSpan since)
     {
         var now = TimeProvider.GetUtcNow();
-        var reconciled = false;
-        var given = S.Lanes.Where(l => l.Value.Plate is not null && l.Value.Since <= now - since).Select(l => (LaneId: l.Key, Slot: l.Value, Plate: l.Value.Plate!)).ToList();
+        return Task.WhenAll(S.Lanes
+            .Where(l => l.Value.Plate is not null && l.Value.Since <= now - since)
+            .Select(l => Lane(l.Key).ConfirmAssigned(l.Value.Plate!)));
+    }
 
-        // The lanes are asked at the same time; only a lane that does not hold its truck costs more.
-        var statuses = await Task.WhenAll(given.Select(g => Lane(g.LaneId).Status()));
-        for (var i = 0; i < given.Count; i++)
+    /// <summary>
+    /// The truck goes back to the head of the queue, as long as the lane's slot still has it and it still waits to be
+    /// called, or is called to that lane. Into the queue first, out of the lane second: a failure in between leaves the
+    /// truck in two places, never in none.
+    /// </summary>
+    public async Task LaneLacks(string laneId, string plate)
+    {
+        var slot = LaneSlotOf(laneId);
+        if (slot.Plate != plate
+            || await Truck(plate).Current() is not { } trip
+            || !(trip.Status == TruckStatus.Waiting || (trip.Status == TruckStatus.Called && trip.LaneId == laneId)))
         {
-            var (laneId, slot, plate) = given[i];
-            if (statuses[i].Plate == plate
-                || slot.Plate != plate
-                || await Truck(plate).Current() is not { } trip
-                || !(trip.Status == TruckStatus.Waiting || (trip.Status == TruckStatus.Called && trip.LaneId == laneId)))
-            {
-                continue;
-            }
-
-            await QueueAtHeadAsync(plate, trip);
-            slot.Plate = null;
-            slot.Since = now;
-            S.InFlight.Remove(plate);
-            await state.WriteStateAsync();
-            if (trip.Status == TruckStatus.Called)
-            {
-                await Truck(plate).Advance(new TripTransition(TruckStatus.Waiting, TripEventNames.ReturnedToQueue, $"{laneId} did not get it"));
-            }
-
-            LogLaneReconciled(logger, GrainKey, laneId, plate);
-            reconciled = true;
+            return;
         }
 
-        return reconciled;
+        await QueueAtHeadAsync(plate, trip);
+        slot.Plate = null;
+        slot.Since = TimeProvider.GetUtcNow();
+        S.InFlight.Remove(plate);
+        await state.WriteStateAsync();
+        if (trip.Status == TruckStatus.Called)
+        {
+            await Truck(plate).Advance(new TripTransition(TruckStatus.Waiting, TripEventNames.ReturnedToQueue, $"{laneId} did not get it"));
+        }
+
+        LogLaneReconciled(logger, GrainKey, laneId, plate);
+        await DispatchAsync();
     }
 
     public async Task LaneFinished(string laneId, string plate, LaneOutcome outcome, string? reason)

@@ -109,6 +109,9 @@ public sealed partial class LaneGrain(
         }
     }
 
+    public Task ConfirmAssigned(string plate) =>
+        S.Truck?.Plate == plate ? Task.CompletedTask : Gate.LaneLacks(_lane.Id, plate);
+
     public async Task SetMode(LaneMode mode, string reason)
     {
         S.Mode = mode;
