@@ -256,6 +256,11 @@ public interface ICraneJobObserver : IGrainWithStringKey
     [OneWay]
     [Priority]
     Task OnCraneJobDone(string craneId, CraneJob job);
+
+    /// <summary>The crane faulted (its jobs wait for an operator) or is back: new moves go to the cranes that work.</summary>
+    [OneWay]
+    [Priority]
+    Task OnCraneHealthChanged(string craneId, bool healthy, string? reason);
 }
 
 /// <summary>

@@ -68,6 +68,9 @@ public sealed class SimulatedCraneController(string deviceId, byte[] key, TimePr
 
             await TravelAsync(toX, cancellationToken).ConfigureAwait(false);
             await DelayAsync(HoistTime, cancellationToken).ConfigureAwait(false);
+
+            // Free before it says so: the crane grain sends the next move as soon as it hears "move-done".
+            Interlocked.Exchange(ref _busy, 0);
             await SendTelemetryAsync("move-done", new Dictionary<string, string>
             {
                 ["jobId"] = jobId,

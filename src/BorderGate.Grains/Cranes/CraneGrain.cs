@@ -100,6 +100,7 @@ public sealed partial class CraneGrain(
                 S.Fault = null;
                 S.FaultCode = null;
                 await state.WriteStateAsync();
+                await Observer.OnCraneHealthChanged(_crane.Id, healthy: true, null);
                 await StartNextAsync();
                 break;
         }
@@ -149,7 +150,7 @@ public sealed partial class CraneGrain(
         await state.WriteStateAsync();
         LogMoveDone(logger, GrainKey, job.ContainerNumber, job.From.Id, job.To.Id);
         Diagnostics.CraneMoves.Add(1);
-        await GrainFactory.GetGrain<ICraneJobObserver>(_layout.CrossingId).OnCraneJobDone(_crane.Id, job);
+        await Observer.OnCraneJobDone(_crane.Id, job);
         await StartNextAsync();
     }
 
@@ -174,7 +175,10 @@ public sealed partial class CraneGrain(
 
         await state.WriteStateAsync();
         LogFault(logger, GrainKey, S.Fault);
+        await Observer.OnCraneHealthChanged(_crane.Id, healthy: false, S.Fault);
     }
+
+    private ICraneJobObserver Observer => GrainFactory.GetGrain<ICraneJobObserver>(_layout.CrossingId);
 
     private static double ParseX(string? value, double fallback) =>
         double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var x) ? x : fallback;

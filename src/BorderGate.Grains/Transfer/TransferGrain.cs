@@ -477,17 +477,30 @@ public sealed partial class TransferGrain(
     }
 
     /// <summary>
-    /// The crane that serves the block; for a direct truck-to-vehicle move any crane can, so they take turns
-    /// (one crane for every direct move was the bottleneck of the first simulated days).
+    /// The crane that serves the block; for a direct truck-to-vehicle move any crane can, so they take turns (one crane for
+    /// every direct move was the bottleneck of the first simulated days). Faulted cranes are passed over while another
+    /// can make the move (a fault's jobs wait for an operator; a move given to it would hold its truck and vehicle too).
     /// </summary>
     private CraneLayout CraneFor(string? blockId)
     {
-        if (blockId is not null && _layout.Cranes.Where(c => c.Blocks.Contains(blockId)).ToList() is { Count: > 0 } serving)
+        var able = blockId is null ? _layout.Cranes : [.. _layout.Cranes.Where(c => c.Blocks.Contains(blockId))];
+        if (able.Count == 0)
         {
-            return serving[(int)(S.CraneTurn++ % serving.Count)];
+            able = _layout.Cranes;
         }
 
-        return _layout.Cranes[(int)(S.CraneTurn++ % _layout.Cranes.Count)];
+        var working = able.Where(c => !S.FaultedCranes.ContainsKey(c.Id)).ToList();
+        var choice = working.Count > 0 ? working : able;
+        return choice[(int)(S.CraneTurn++ % choice.Count)];
+    }
+
+    public async Task OnCraneHealthChanged(string craneId, bool healthy, string? reason)
+    {
+        var changed = healthy ? S.FaultedCranes.Remove(craneId) : S.FaultedCranes.TryAdd(craneId, reason ?? "faulted");
+        if (changed)
+        {
+            await Stored.WriteAsync();
+        }
     }
 
     /// <summary>A slot's position along the crane rail: its block's x plus its bay (slots are about 6.5 m apart).</summary>

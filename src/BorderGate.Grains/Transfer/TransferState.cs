@@ -15,6 +15,9 @@ public sealed class TransferState
 
     public int ContainersCrossed { get; set; }
 
+    /// <summary>Cranes faulted, with the fault: new moves go to the others while any other can make them.</summary>
+    public Dictionary<string, string> FaultedCranes { get; set; } = new(StringComparer.Ordinal);
+
     /// <summary>Round-robin position over the cranes that can take a move.</summary>
     public long CraneTurn { get; set; }
 
