@@ -168,7 +168,12 @@ public sealed partial class GateGrain
             await ReconcileLanesAsync(Policy.CallTimeout * 2);
         }
 
-        await RefreshYardLevelAsync();
+        if (now - _yardLevelAt >= YardLevelRefresh)
+        {
+            // The transfer reports the yard's level with every truck it completes; asked here only when it has been quiet.
+            await RefreshYardLevelAsync();
+        }
+
         await FinishInspectionsAsync();
         await StartInspectionsAsync();
         await DispatchAsync();
@@ -191,7 +196,30 @@ public sealed partial class GateGrain
             }
         }
 
+        if (!NoShowDeadlinePassed(_sweptTo, seenBefore))
+        {
+            return;
+        }
+
         await Ledger.ExpireNoShows(seenBefore);
+        _sweptTo = seenBefore;
+    }
+
+    /// <summary>
+    /// Whether a window's no-show deadline (window end plus <see cref="DispatchPolicy.NoShowAfter"/>; windows end on the
+    /// arrival-window grid) lies in [<paramref name="from"/>, <paramref name="to"/>), or a whole window's length went by:
+    /// the ledger is asked only then, not on every tick of the clock (a tick is 10 ms of real time at 6,000×).
+    /// </summary>
+    private bool NoShowDeadlinePassed(DateTimeOffset from, DateTimeOffset to)
+    {
+        var window = Policy.ArrivalWindow.Ticks;
+        if (from == DateTimeOffset.MinValue || to.UtcTicks - from.UtcTicks >= window)
+        {
+            return true;
+        }
+
+        var offset = Policy.NoShowAfter.Ticks + 1;
+        return (to.UtcTicks - offset) / window > (from.UtcTicks - offset) / window;
     }
 
     public async Task<GateView> Snapshot()

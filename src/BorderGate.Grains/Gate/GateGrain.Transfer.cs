@@ -55,6 +55,7 @@ public sealed partial class GateGrain
 
     private void SetYardLevel(YardLevel yard)
     {
+        _yardLevelAt = TimeProvider.GetUtcNow();
         S.YardOccupied = yard.Occupied;
         S.YardReserved = yard.Reserved;
         S.YardCapacity = yard.Capacity;

@@ -27,7 +27,7 @@ public sealed partial class GateGrain(
     internal static readonly TimeSpan MaxSightingDelay = TimeSpan.FromMinutes(30);
 
     /// <summary>How many of the entrance camera's sightings one turn admits together.</summary>
-    internal const int MaxAdmittedPerTurn = 16;
+    internal const int MaxAdmittedPerTurn = 64;
 
     private readonly List<Sighting> _sightings = [];
     private SiteLayout _layout = null!;
@@ -36,6 +36,11 @@ public sealed partial class GateGrain(
     private IGrainTimer? _sweep;
     private IGrainTimer? _admit;
     private DateTimeOffset _nextLaneCheck;
+    private DateTimeOffset _sweptTo = DateTimeOffset.MinValue;
+    private DateTimeOffset _yardLevelAt = DateTimeOffset.MinValue;
+
+    /// <summary>How long the gate goes on the yard level it was last told before it asks the yard itself.</summary>
+    internal static readonly TimeSpan YardLevelRefresh = TimeSpan.FromMinutes(5);
 
     private GateState S => state.State;
 
