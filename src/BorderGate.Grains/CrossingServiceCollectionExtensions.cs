@@ -23,7 +23,7 @@ public static class CrossingServiceCollectionExtensions
         services.TryAddSingleton<ICustomsChannels>(new SimulatedCustomsChannels());
         services.AddDeviceGrains(layouts);
         services.AddSingleton<IDeviceOwnerResolver>(new DeviceOwners()
-            .Map<IGateGrain>(DeviceOwnerKind.Gate)
+            .Map<IEntranceGrain>(DeviceOwnerKind.Gate)
             .Map<ILaneGrain>(DeviceOwnerKind.Lane)
             .Map<ICraneGrain>(DeviceOwnerKind.Crane)
             .Map<IDriverlessTruckGrain>(DeviceOwnerKind.DriverlessTruck));

@@ -28,6 +28,10 @@ public static class Diagnostics
     public const string ContainersCrossedInstrument = "bordergate.containers.crossed";
     public const string FeedPublishFailuresInstrument = "bordergate.feed.publish_failures";
 
+    public const string AdmissionDurationInstrument = "bordergate.gate.admission.duration";
+
+    public const string AdmissionSizeInstrument = "bordergate.gate.admission.size";
+
     public const string DeviceCommandActivity = "device.command";
 
     public const string DeviceIdTag = "bordergate.device.id";
@@ -89,4 +93,12 @@ public static class Diagnostics
 
     internal static readonly Counter<long> FeedPublishFailures = Meter.CreateCounter<long>(
         FeedPublishFailuresInstrument, "{event}", "Steps stored but not published on the crossing feed (storage outage).");
+
+    internal static readonly Histogram<double> AdmissionDuration = Meter.CreateHistogram<double>(
+        AdmissionDurationInstrument, "ms", "Real time one batch of entrance sightings took to admit (the gate is busy for all of it).",
+        advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000] });
+
+    internal static readonly Histogram<long> AdmissionSize = Meter.CreateHistogram<long>(
+        AdmissionSizeInstrument, "{sighting}", "Sightings admitted together in one batch.",
+        advice: new InstrumentAdvice<long> { HistogramBucketBoundaries = [1, 2, 4, 8, 16, 32, 64, 128] });
 }

@@ -71,7 +71,7 @@ internal static class CrossingQuickBenchmark
         using var listener = new MeterListener();
         listener.InstrumentPublished = (instrument, l) =>
         {
-            if ((instrument.Meter.Name == "BorderGate.Crossing" && instrument.Name == "bordergate.device.ack.latency")
+            if ((instrument.Meter.Name == "BorderGate.Crossing" && instrument.Name is "bordergate.device.ack.latency" or "bordergate.gate.admission.duration" or "bordergate.gate.admission.size")
                 || instrument.Name is "bordergate.actors.storage.write.size" or "bordergate.actors.storage.duration" or "bordergate.actors.activations.created"
                     or "bordergate.actors.call.duration" or "bordergate.actors.call.queued")
             {
@@ -81,8 +81,16 @@ internal static class CrossingQuickBenchmark
         var written = new Dictionary<string, (long Writes, long Bytes)>(StringComparer.Ordinal);
         var storage = new Dictionary<string, (long Count, double TotalMs)>(StringComparer.Ordinal);
         long activations = 0;
+        long admittedSightings = 0;
+        var admissions = new List<double>();
         listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
         {
+            if (instrument.Name == "bordergate.gate.admission.size")
+            {
+                Interlocked.Add(ref admittedSightings, value);
+                return;
+            }
+
             if (instrument.Name == "bordergate.actors.activations.created")
             {
                 Interlocked.Add(ref activations, value);
@@ -100,6 +108,16 @@ internal static class CrossingQuickBenchmark
         var queued = new Dictionary<string, (long Count, double TotalMs)>(StringComparer.Ordinal);
         listener.SetMeasurementEventCallback<double>((instrument, value, tags, _) =>
         {
+            if (instrument.Name == "bordergate.gate.admission.duration")
+            {
+                lock (admissions)
+                {
+                    admissions.Add(value);
+                }
+
+                return;
+            }
+
             if (instrument.Name == "bordergate.actors.call.queued")
             {
                 var key = CallKey(tags);
@@ -171,6 +189,15 @@ internal static class CrossingQuickBenchmark
             {
                 var waited = queued.GetValueOrDefault(method).TotalMs;
                 output.WriteLine(string.Create(inv, $"# calls {method}: {count}, {total / 1000:0.0} s in all, {total / Math.Max(1, count):0.00} ms each, of which {waited / Math.Max(1, count):0.00} ms queued"));
+            }
+        }
+
+        lock (admissions)
+        {
+            if (admissions.Count > 0)
+            {
+                var sorted = admissions.Order().ToArray();
+                output.WriteLine(string.Create(inv, $"# gate admission batches: {sorted.Length}, {Interlocked.Read(ref admittedSightings)} sightings, {sorted.Sum() / 1000:0.0} s in all, {sorted.Average():0.0} ms average, p95 {sorted[(int)(0.95 * (sorted.Length - 1))]:0.0} ms, max {sorted[^1]:0.0} ms"));
             }
         }
 

@@ -76,6 +76,12 @@ public interface IGateGrain : IDeviceEventSink
     /// <summary>A plate was read at the entrance (by the camera, or typed by an operator).</summary>
     Task<ArrivalDecision> TruckArrived(string plate);
 
+    /// <summary>
+    /// Trucks seen at the entrance, each at its own moment, admitted together (the <see cref="IEntranceGrain"/> gathers
+    /// the camera's sightings and hands them over in batches): one call per batch instead of one per truck.
+    /// </summary>
+    Task<IReadOnlyList<ArrivalDecision>> Admit(IReadOnlyList<EntranceSighting> sightings);
+
     /// <summary>A lane finished with its truck.</summary>
     [Priority]
     Task LaneFinished(string laneId, string plate, LaneOutcome outcome, string? reason);
@@ -126,6 +132,22 @@ public interface IGateGrain : IDeviceEventSink
 }
 
 public sealed record QueuePosition(int Position, int Ahead, TimeSpan ExpectedWait);
+
+/// <summary>A truck seen at the entrance at <paramref name="SeenAt"/> (as the gate judges arrivals: the camera's time).</summary>
+public sealed record EntranceSighting(string Plate, DateTimeOffset SeenAt);
+
+/// <summary>
+/// The entrance of a crossing (key: crossing id): it owns the entrance camera, gathers its sightings and hands them to
+/// the gate in batches, one batch at a time, in the order seen; and it runs the no-show sweep, which must not lapse the
+/// booking of a truck seen in time whose sighting the gate has not admitted yet. Apart from the gate, so that a peak's
+/// thousands of sightings do not each take a turn of the gate's.
+/// </summary>
+public interface IEntranceGrain : IDeviceEventSink
+{
+    /// <summary>Wakes the entrance (its sweep clock runs from its activation). One-way.</summary>
+    [OneWay]
+    Task Wake();
+}
 
 /// <summary>A checkpoint lane (key: <see cref="Site.CrossingIds.Lane"/>): one truck at a time through the checks.</summary>
 public interface ILaneGrain : IDeviceEventSink

@@ -179,49 +179,6 @@ public sealed partial class GateGrain
         await DispatchAsync();
     }
 
-    /// <summary>
-    /// The no-show sweep, on a clock of its own that is not a priority one: its turn waits behind the entrance camera's
-    /// sightings received before it, and sweeps only the windows whose deadline passed before the oldest sighting not yet
-    /// admitted was made, so a truck seen in time is never swept as a no-show because the gate had not got to it yet (and
-    /// the gate need not admit a backlog of sightings before it may sweep). One-way: the gate does not wait for the sweep.
-    /// </summary>
-    private async Task OnSweepAsync(CancellationToken cancellationToken)
-    {
-        var seenBefore = TimeProvider.GetUtcNow();
-        foreach (var sighting in _sightings)
-        {
-            if (sighting.SeenAt < seenBefore)
-            {
-                seenBefore = sighting.SeenAt;
-            }
-        }
-
-        if (!NoShowDeadlinePassed(_sweptTo, seenBefore))
-        {
-            return;
-        }
-
-        await Ledger.ExpireNoShows(seenBefore);
-        _sweptTo = seenBefore;
-    }
-
-    /// <summary>
-    /// Whether a window's no-show deadline (window end plus <see cref="DispatchPolicy.NoShowAfter"/>; windows end on the
-    /// arrival-window grid) lies in [<paramref name="from"/>, <paramref name="to"/>), or a whole window's length went by:
-    /// the ledger is asked only then, not on every tick of the clock (a tick is 10 ms of real time at 6,000×).
-    /// </summary>
-    private bool NoShowDeadlinePassed(DateTimeOffset from, DateTimeOffset to)
-    {
-        var window = Policy.ArrivalWindow.Ticks;
-        if (from == DateTimeOffset.MinValue || to.UtcTicks - from.UtcTicks >= window)
-        {
-            return true;
-        }
-
-        var offset = Policy.NoShowAfter.Ticks + 1;
-        return (to.UtcTicks - offset) / window > (from.UtcTicks - offset) / window;
-    }
-
     public async Task<GateView> Snapshot()
     {
         var booked = await Ledger.BookedCount();

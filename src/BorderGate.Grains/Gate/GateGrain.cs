@@ -23,20 +23,10 @@ public sealed partial class GateGrain(
     CrossingSites sites,
     ILogger<GateGrain> logger) : Grain, IGateGrain
 {
-    /// <summary>How late an entrance camera's report of a sighting may reach the gate and still be judged by its own time.</summary>
-    internal static readonly TimeSpan MaxSightingDelay = TimeSpan.FromMinutes(30);
-
-    /// <summary>How many of the entrance camera's sightings one turn admits together.</summary>
-    internal const int MaxAdmittedPerTurn = 64;
-
-    private readonly List<Sighting> _sightings = [];
     private SiteLayout _layout = null!;
     private GateQueue _queue = null!;
     private IGrainTimer? _clock;
-    private IGrainTimer? _sweep;
-    private IGrainTimer? _admit;
     private DateTimeOffset _nextLaneCheck;
-    private DateTimeOffset _sweptTo = DateTimeOffset.MinValue;
     private DateTimeOffset _yardLevelAt = DateTimeOffset.MinValue;
 
     /// <summary>How long the gate goes on the yard level it was last told before it asks the yard itself.</summary>
@@ -142,29 +132,28 @@ public sealed partial class GateGrain(
         await ReconcileLanesAsync(TimeSpan.Zero);
 
         // The gate's own clock: early arrivals becoming eligible, inspections ending. Ahead of queued arrivals, like the
-        // events that free lanes. The no-show sweep has a clock of its own, behind the sightings received before it.
+        // events that free lanes. The no-show sweep is the entrance's (it knows the sightings not admitted yet): woken here.
         var tick = TimeSpan.FromMinutes(1);
         _clock = RegisterGrainTimer(OnClockAsync, new GrainTimerOptions { DueTime = tick, Period = tick, KeepAlive = true, Priority = true });
-        _sweep = RegisterGrainTimer(OnSweepAsync, new GrainTimerOptions { DueTime = tick, Period = tick, KeepAlive = true });
+        await GrainFactory.GetGrain<IEntranceGrain>(GrainKey).Wake();
     }
 
-    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         _clock?.Dispose();
-        _sweep?.Dispose();
-        _admit?.Dispose();
-        if (_sightings.Count > 0)
-        {
-            var left = _sightings.ToList();
-            _sightings.Clear();
-            await AdmitAsync(left);
-        }
+        return Task.CompletedTask;
     }
 
     public async Task<ArrivalDecision> TruckArrived(string plate)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(plate);
-        return (await AdmitAsync([new Sighting(plate, TimeProvider.GetUtcNow())]))[0];
+        return (await AdmitAsync([new EntranceSighting(plate, TimeProvider.GetUtcNow())]))[0];
+    }
+
+    public async Task<IReadOnlyList<ArrivalDecision>> Admit(IReadOnlyList<EntranceSighting> sightings)
+    {
+        ArgumentNullException.ThrowIfNull(sightings);
+        return await AdmitAsync(sightings);
     }
 
     /// <summary>
@@ -173,7 +162,7 @@ public sealed partial class GateGrain(
     /// with together — every truck's record read at once, their bookings taken, the queue's parts and the ledger written
     /// at once, the trucks told at once — so that a peak's arrivals cost the gate a few waits, not a few each.
     /// </summary>
-    private async Task<ArrivalDecision[]> AdmitAsync(IReadOnlyList<Sighting> sightings)
+    private async Task<ArrivalDecision[]> AdmitAsync(IReadOnlyList<EntranceSighting> sightings)
     {
         var now = TimeProvider.GetUtcNow();
         var decisions = new ArrivalDecision[sightings.Count];
@@ -254,50 +243,6 @@ public sealed partial class GateGrain(
 
         return decisions;
     }
-
-    /// <summary>Admits the entrance camera's sightings gathered since the last time, together.</summary>
-    private async Task AdmitSightingsAsync()
-    {
-        if (_sightings.Count == 0)
-        {
-            return;
-        }
-
-        // A bounded batch per turn: the lanes' and the transfer's calls, which free lanes, wait for one turn at most.
-        var batch = _sightings.Take(MaxAdmittedPerTurn).ToList();
-        _sightings.RemoveRange(0, batch.Count);
-        if (_sightings.Count > 0)
-        {
-            AdmitSoon();
-        }
-
-        try
-        {
-            await AdmitAsync(batch);
-        }
-        catch (Exception exception)
-        {
-            // Storage out, a call failed: the sightings go back to the front and are tried again in a minute (what was done
-            // of them is found done: a truck already queued is "already inside").
-            LogAdmissionFailed(logger, GrainKey, batch.Count, exception);
-            _sightings.InsertRange(0, batch);
-            _admit?.Dispose();
-            _admit = null;
-            AdmitAfter(TimeSpan.FromMinutes(1));
-        }
-    }
-
-    private void AdmitSoon() => AdmitAfter(TimeSpan.Zero);
-
-    /// <summary>Admits the gathered sightings in a turn of the gate's own, <paramref name="dueTime"/> from now, unless one is due already.</summary>
-    private void AdmitAfter(TimeSpan dueTime) =>
-        _admit ??= RunOnce(
-            () =>
-            {
-                _admit = null;
-                return AdmitSightingsAsync();
-            },
-            dueTime);
 
     /// <summary>
     /// Asks each lane given its truck at least <paramref name="since"/> ago whether it holds it (it was told one-way and the
@@ -548,35 +493,11 @@ public sealed partial class GateGrain(
 
     public Task Dispatch() => DispatchAsync();
 
+    /// <summary>The entrance camera is the entrance's (<see cref="IEntranceGrain"/>): an event sent here goes there.</summary>
     public Task OnDeviceEvent(DeviceEvent deviceEvent)
     {
         ArgumentNullException.ThrowIfNull(deviceEvent);
-        if (deviceEvent.IsFault)
-        {
-            LogEntranceCameraFault(logger, GrainKey, deviceEvent.DeviceId, deviceEvent.Name);
-            return Task.CompletedTask;
-        }
-
-        if (deviceEvent.Name == "plate-read" && deviceEvent.Data.TryGetValue("plate", out var plate) && !string.IsNullOrWhiteSpace(plate))
-        {
-            // Gathered and admitted together in a turn of the gate's own (the camera's events are one-way: nobody waits).
-            _sightings.Add(new Sighting(plate, SightingTime(deviceEvent.At, deviceEvent.ReceivedAt)));
-            AdmitSoon();
-        }
-
-        return Task.CompletedTask;
-    }
-
-    /// <summary>
-    /// When the camera saw the truck, as the gate believes it: never later than the silo received the report, and a
-    /// report that reached the silo more than <see cref="MaxSightingDelay"/> after the time it claims (a camera clock gone
-    /// wrong) counts from its receipt. Measured against the receipt, not against when the gate got to the event: a
-    /// busy gate must not turn trucks seen in time into latecomers.
-    /// </summary>
-    private DateTimeOffset SightingTime(DateTimeOffset reported, DateTimeOffset? receivedAt)
-    {
-        var received = receivedAt is { } at && at <= TimeProvider.GetUtcNow() ? at : TimeProvider.GetUtcNow();
-        return reported > received || reported < received - MaxSightingDelay ? received : reported;
+        return GrainFactory.GetGrain<IEntranceGrain>(GrainKey).OnDeviceEvent(deviceEvent);
     }
 
     /// <summary>
@@ -623,15 +544,10 @@ public sealed partial class GateGrain(
     private LaneSlot LaneSlotOf(string laneId) =>
         S.Lanes.TryGetValue(laneId, out var slot) ? slot : throw new KeyNotFoundException($"Crossing {GrainKey} has no lane '{laneId}'.");
 
-    private readonly record struct Sighting(string Plate, DateTimeOffset SeenAt);
-
     private sealed record Admission(QueuedTruck Entry, ArrivalWindow? Window, string Note);
 
     [LoggerMessage(2106, LogLevel.Information, "Gate {Crossing}: truck {Plate} was seen at {SeenAt:O}, before its no-show deadline; its sighting was handled after the sweep, so its trip is back on")]
     private static partial void LogReinstated(ILogger logger, string crossing, string plate, DateTimeOffset seenAt);
-
-    [LoggerMessage(2111, LogLevel.Warning, "Gate {Crossing}: {Count} sightings could not be admitted; tried again in a minute")]
-    private static partial void LogAdmissionFailed(ILogger logger, string crossing, int count, Exception exception);
 
     [LoggerMessage(2110, LogLevel.Warning, "Gate {Crossing}: lane {Lane} did not hold truck {Plate} it was given; the truck went back to the head of the queue")]
     private static partial void LogLaneReconciled(ILogger logger, string crossing, string lane, string plate);
@@ -651,6 +567,4 @@ public sealed partial class GateGrain(
     [LoggerMessage(2103, LogLevel.Warning, "Gate {Crossing}: lane {Lane} left dispatch: {Reason}")]
     private static partial void LogLaneFaulted(ILogger logger, string crossing, string lane, string? reason);
 
-    [LoggerMessage(2104, LogLevel.Warning, "Gate {Crossing}: entrance camera {Device} reported {Fault}")]
-    private static partial void LogEntranceCameraFault(ILogger logger, string crossing, string device, string fault);
 }

@@ -278,7 +278,7 @@ public sealed class GateGrainTests : IAsyncLifetime
         var deadline = window.End + TestSites.Small().Policy.NoShowAfter;
 
         // Seen and received before the deadline; the gate gets to it more than the allowed report delay later.
-        _crossing.Cluster.TimeProvider.Advance(GateGrain.MaxSightingDelay + TimeSpan.FromMinutes(10));
+        _crossing.Cluster.TimeProvider.Advance(EntranceGrain.MaxSightingDelay + TimeSpan.FromMinutes(10));
         await _crossing.Gate.OnDeviceEvent(new DeviceEvent("cam-entrance", DeviceKind.PlateCamera, "plate-read",
             new Dictionary<string, string> { ["plate"] = "29C50005" }, deadline - TimeSpan.FromMinutes(2), ReceivedAt: deadline - TimeSpan.FromMinutes(1)));
 
@@ -301,7 +301,7 @@ public sealed class GateGrainTests : IAsyncLifetime
         // A camera whose report claims a sighting before the deadline but reaches the gate more than the allowed delay later counts from now.
         var other = await LapseAsync("29C50004");
         var otherDeadline = other.End + TestSites.Small().Policy.NoShowAfter;
-        _crossing.Cluster.TimeProvider.Advance(otherDeadline + GateGrain.MaxSightingDelay + TimeSpan.FromMinutes(1) - _crossing.Now);
+        _crossing.Cluster.TimeProvider.Advance(otherDeadline + EntranceGrain.MaxSightingDelay + TimeSpan.FromMinutes(1) - _crossing.Now);
         await SightAsync("29C50004", otherDeadline - TimeSpan.FromMinutes(1));
 
         await Wait.WaitUntil(async () => (await _crossing.Gate.Snapshot()).Held.Count == 2, TimeSpan.FromSeconds(10), "both sightings were handled");
