@@ -64,9 +64,18 @@ public sealed partial class GateGrain
             .Select(l => new FreeLane(l.Id, l.Kind, l.Direction))
             .ToList();
         var run = S.PerishablesInARow;
+        _queue.Promote(now);
+        var exportsAllowed = ExportsAllowed();
         var assignments = free.Count == 0 || _queue.Count == 0
             ? []
-            : Dispatcher.AssignInOrder(free, _queue.InDispatchOrder.Select(AsWaiting), now, Policy, ref run, ExportsAllowed(), _queue.OversizeInDispatchOrder.Select(AsWaiting));
+            : Dispatcher.AssignInOrder(
+                free,
+                (exportsAllowed ? _queue.InDispatchOrder : _queue.ImportsInDispatchOrder).Select(AsWaiting),
+                now,
+                Policy,
+                ref run,
+                exportsAllowed,
+                _queue.OversizeInDispatchOrder.Select(AsWaiting));
         if (assignments.Count == 0)
         {
             if (mustStore)
@@ -229,8 +238,12 @@ public sealed partial class GateGrain
     }
 
     /// <summary>The queue in the order dispatch would take it: eligible first, on time before late, then arrival order.</summary>
-    private IEnumerable<QueuedTruck> QueueInOrder(DateTimeOffset now) =>
-        _queue.InDispatchOrder.Where(q => q.EligibleAt <= now).Concat(_queue.InDispatchOrder.Where(q => q.EligibleAt > now));
+    /// <summary>The queue as it will be called: the trucks eligible now in dispatch order, then the early ones.</summary>
+    private IEnumerable<QueuedTruck> QueueInOrder(DateTimeOffset now)
+    {
+        _queue.Promote(now);
+        return _queue.InDispatchOrder.Concat(_queue.NotYetEligibleInDispatchOrder);
+    }
 
     private GateKpis BuildKpis(DateTimeOffset now, int booked)
     {

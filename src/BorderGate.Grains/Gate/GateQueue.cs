@@ -29,8 +29,18 @@ internal sealed class GateQueue
     // come and go, so that neither dispatch nor the snapshot sorts thousands of waiting trucks on every change.
     private readonly SortedSet<QueuedTruck> _ordered = new(DispatchOrder.Instance);
 
+    // Only trucks eligible to be called are in that order (and in the two subsets below): on the peak day most of the
+    // queue may be early arrivals waiting for their windows, and dispatch must not read past them on every change.
+    // The others wait in order of eligibility and move over as their time comes (Promote).
+    private readonly SortedSet<QueuedTruck> _notYet = new(EligibilityOrder.Instance);
+    private DateTimeOffset _eligibleUpTo = DateTimeOffset.MinValue;
+
     // The oversize loads among them, in the same order: an oversize lane looks for one without reading the whole queue.
     private readonly SortedSet<QueuedTruck> _oversize = new(DispatchOrder.Instance);
+
+    // The imports among them, in the same order: while exports are held back (the yard near full), dispatch reads these
+    // instead of reading past thousands of exports.
+    private readonly SortedSet<QueuedTruck> _imports = new(DispatchOrder.Instance);
 
     public GateQueue(IGrainContext context)
     {
@@ -41,11 +51,37 @@ internal sealed class GateQueue
 
     public IEnumerable<QueuedTruck> Trucks => _all.Values;
 
-    /// <summary>The waiting trucks on time before late ones, each group in arrival order (eligibility aside).</summary>
+    /// <summary>
+    /// The trucks eligible to be called as of the last <see cref="Promote"/>, on time before late ones, each group in
+    /// arrival order.
+    /// </summary>
     public IReadOnlyCollection<QueuedTruck> InDispatchOrder => _ordered;
 
     /// <summary>The oversize loads of <see cref="InDispatchOrder"/>, in the same order.</summary>
     public IReadOnlyCollection<QueuedTruck> OversizeInDispatchOrder => _oversize;
+
+    /// <summary>The imports of <see cref="InDispatchOrder"/>, in the same order.</summary>
+    public IReadOnlyCollection<QueuedTruck> ImportsInDispatchOrder => _imports;
+
+    /// <summary>The trucks not yet eligible (early arrivals) as of the last <see cref="Promote"/>, in dispatch order.</summary>
+    public IEnumerable<QueuedTruck> NotYetEligibleInDispatchOrder => _notYet.Order(DispatchOrder.Instance);
+
+    /// <summary>Moves the trucks eligible by <paramref name="now"/> into the dispatch order.</summary>
+    public void Promote(DateTimeOffset now)
+    {
+        if (now <= _eligibleUpTo)
+        {
+            return;
+        }
+
+        _eligibleUpTo = now;
+        while (_notYet.Count > 0 && _notYet.Min!.EligibleAt <= now)
+        {
+            var truck = _notYet.Min;
+            _notYet.Remove(truck);
+            AddEligible(truck);
+        }
+    }
 
     /// <summary>The lowest order in the queue (the head), or null when empty.</summary>
     public long? HeadOrder => _all.Count == 0 ? null : _all.Values.Min(q => q.Order);
@@ -57,6 +93,8 @@ internal sealed class GateQueue
         _all.Clear();
         _ordered.Clear();
         _oversize.Clear();
+        _imports.Clear();
+        _notYet.Clear();
         foreach (var truck in _shards.SelectMany(s => s.State.Trucks.Values))
         {
             Index(truck);
@@ -182,19 +220,37 @@ internal sealed class GateQueue
     {
         Unindex(truck.Plate);
         _all[truck.Plate] = truck;
+        if (truck.EligibleAt <= _eligibleUpTo)
+        {
+            AddEligible(truck);
+        }
+        else
+        {
+            _notYet.Add(truck);
+        }
+    }
+
+    private void AddEligible(QueuedTruck truck)
+    {
         _ordered.Add(truck);
         if (truck.Cargo.IsOversize())
         {
             _oversize.Add(truck);
         }
+
+        if (truck.Direction == TripDirection.Import)
+        {
+            _imports.Add(truck);
+        }
     }
 
     private void Unindex(string plate)
     {
-        if (_all.Remove(plate, out var old))
+        if (_all.Remove(plate, out var old) && !_notYet.Remove(old))
         {
             _ordered.Remove(old);
             _oversize.Remove(old);
+            _imports.Remove(old);
         }
     }
 
@@ -238,6 +294,28 @@ internal sealed class DispatchOrder : IComparer<QueuedTruck>
 
         var order = x.Order.CompareTo(y.Order);
         return order != 0 ? order : string.CompareOrdinal(x.Plate, y.Plate);
+    }
+}
+
+/// <summary>Eligible first, then in dispatch order (so that two entries never compare equal).</summary>
+internal sealed class EligibilityOrder : IComparer<QueuedTruck>
+{
+    public static readonly EligibilityOrder Instance = new();
+
+    public int Compare(QueuedTruck? x, QueuedTruck? y)
+    {
+        if (ReferenceEquals(x, y))
+        {
+            return 0;
+        }
+
+        if (x is null || y is null)
+        {
+            return x is null ? -1 : 1;
+        }
+
+        var eligible = x.EligibleAt.CompareTo(y.EligibleAt);
+        return eligible != 0 ? eligible : DispatchOrder.Instance.Compare(x, y);
     }
 }
 

@@ -235,6 +235,32 @@ public sealed class GateGrainTests : IAsyncLifetime
         Assert.Equal(["29C40002", "29C40003"], called.Order());
     }
 
+    /// <summary>
+    /// Early trucks wait apart from the dispatch order (dispatch does not read past them) and join it when their window
+    /// opens: ahead of trucks that arrived after them.
+    /// </summary>
+    [Fact]
+    public async Task EarlyArrivalsAtTheHead_AreSkippedUntilTheirWindowOpens_ThenCalledInArrivalOrder()
+    {
+        await _crossing.Gate.CloseLane("lane-2", "op", "test");
+        await _crossing.BookAsync("29C41001", desired: _crossing.Now.AddHours(3));
+        await _crossing.BookAsync("29C41002");
+        await _crossing.BookAsync("29C41003");
+        var early = await _crossing.Gate.TruckArrived("29C41001");
+        await _crossing.Gate.TruckArrived("29C41002");
+        await _crossing.Gate.TruckArrived("29C41003");
+
+        // The eligible truck behind the early one is called; the early one waits, first in the snapshot's early part.
+        Assert.Equal("29C41002", (await _crossing.Gate.Snapshot()).Lanes.Single(l => l.LaneId == "lane-1").Plate);
+        Assert.Equal(["29C41003", "29C41001"], (await _crossing.Gate.Snapshot()).Queue.Select(q => q.Plate));
+
+        // Its window opens: it is eligible, and ahead of the truck that arrived after it.
+        _crossing.Cluster.TimeProvider.Advance(early.EligibleAt!.Value - _crossing.Now + TimeSpan.FromMinutes(1));
+        await Wait.WaitUntil(async () => (await _crossing.Gate.Snapshot()).Queue.Select(q => q.Plate).SequenceEqual(["29C41001", "29C41003"]), TimeSpan.FromSeconds(10), "the early truck joins the order");
+        await _crossing.Gate.OpenLane("lane-2", "op");
+        Assert.Equal("29C41001", (await _crossing.Gate.Snapshot()).Lanes.Single(l => l.LaneId == "lane-2").Plate);
+    }
+
     [Fact]
     public async Task BookedTripNotArrived_BecomesNoShow()
     {
