@@ -73,7 +73,7 @@ internal static class CrossingQuickBenchmark
         {
             if ((instrument.Meter.Name == "BorderGate.Crossing" && instrument.Name is "bordergate.device.ack.latency" or "bordergate.gate.admission.duration" or "bordergate.gate.admission.size")
                 || instrument.Name is "bordergate.actors.storage.write.size" or "bordergate.actors.storage.duration" or "bordergate.actors.activations.created"
-                    or "bordergate.actors.call.duration" or "bordergate.actors.call.queued")
+                    or "bordergate.actors.call.duration" or "bordergate.actors.call.queued" or "bordergate.actors.timer.duration")
             {
                 l.EnableMeasurementEvents(instrument);
             }
@@ -82,6 +82,7 @@ internal static class CrossingQuickBenchmark
         var storage = new Dictionary<string, (long Count, double TotalMs)>(StringComparer.Ordinal);
         long activations = 0;
         long admittedSightings = 0;
+        var timers = new Dictionary<string, (long Count, double TotalMs)>(StringComparer.Ordinal);
         var admissions = new List<double>();
         listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
         {
@@ -113,6 +114,18 @@ internal static class CrossingQuickBenchmark
                 lock (admissions)
                 {
                     admissions.Add(value);
+                }
+
+                return;
+            }
+
+            if (instrument.Name == "bordergate.actors.timer.duration")
+            {
+                var type = tags.Length > 0 ? tags[0].Value as string ?? "?" : "?";
+                lock (timers)
+                {
+                    var (count, total) = timers.GetValueOrDefault(type);
+                    timers[type] = (count + 1, total + value);
                 }
 
                 return;
@@ -189,6 +202,14 @@ internal static class CrossingQuickBenchmark
             {
                 var waited = queued.GetValueOrDefault(method).TotalMs;
                 output.WriteLine(string.Create(inv, $"# calls {method}: {count}, {total / 1000:0.0} s in all, {total / Math.Max(1, count):0.00} ms each, of which {waited / Math.Max(1, count):0.00} ms queued"));
+            }
+        }
+
+        lock (timers)
+        {
+            foreach (var (type, (count, total)) in timers.OrderByDescending(t => t.Value.TotalMs).Take(8))
+            {
+                output.WriteLine(string.Create(inv, $"# timer ticks {type}: {count}, {total / 1000:0.0} s in all, {total / Math.Max(1, count):0.00} ms each"));
             }
         }
 

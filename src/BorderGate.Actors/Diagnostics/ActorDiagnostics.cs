@@ -25,6 +25,7 @@ public static class ActorDiagnostics
     public const string StreamEventsInstrument = "bordergate.actors.stream.events";
     public const string RemindersFiredInstrument = "bordergate.actors.reminders.fired";
     public const string TimerTicksInstrument = "bordergate.actors.timer.ticks";
+    public const string TimerDurationInstrument = "bordergate.actors.timer.duration";
 
     public const string GrainIdTag = "bordergate.grain.id";
     public const string GrainTypeTag = "bordergate.grain.type";
@@ -58,6 +59,8 @@ public static class ActorDiagnostics
     internal static readonly Counter<long> StreamEvents = Meter.CreateCounter<long>(StreamEventsInstrument, "{event}", "Stream events published.");
     internal static readonly Counter<long> RemindersFired = Meter.CreateCounter<long>(RemindersFiredInstrument, "{tick}", "Reminder ticks delivered.");
     internal static readonly Counter<long> TimerTicks = Meter.CreateCounter<long>(TimerTicksInstrument, "{tick}", "Grain timer ticks run, by grain type (a runaway timer shows here).");
+    internal static readonly Histogram<double> TimerDuration = Meter.CreateHistogram<double>(
+        TimerDurationInstrument, "ms", "Real time a grain timer's tick ran (its turn held the activation all along unless it interleaves), by grain type.");
 
     // Silo-to-silo transport (Networking/).
     public const string TransportConnectionsRejectedInstrument = "bordergate.actors.transport.connections.rejected";

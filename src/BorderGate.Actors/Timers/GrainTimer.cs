@@ -100,6 +100,7 @@ internal sealed class GrainTimer : IGrainTimer
     private async Task RunTickAsync(CancellationToken cancellationToken)
     {
         var began = _activation.TimeProvider.GetTimestamp();
+        var started = ActorDiagnostics.TimerDuration.Enabled ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
         ActorDiagnostics.TimerTicks.Add(1, new KeyValuePair<string, object?>(ActorDiagnostics.GrainTypeTag, _activation.GrainId.Type));
         try
         {
@@ -111,6 +112,13 @@ internal sealed class GrainTimer : IGrainTimer
         }
         finally
         {
+            if (started != 0)
+            {
+                ActorDiagnostics.TimerDuration.Record(
+                    System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds,
+                    new KeyValuePair<string, object?>(ActorDiagnostics.GrainTypeTag, _activation.GrainId.Type));
+            }
+
             lock (_lock)
             {
                 _tickRunning = false;

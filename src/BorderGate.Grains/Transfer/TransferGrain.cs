@@ -15,6 +15,13 @@ namespace BorderGate.Grains.Transfer;
 /// off it. The gate and the transfer never wait for each other (both directions are one-way), so neither's work holds up
 /// the other's and they cannot deadlock.
 /// </summary>
+/// <remarks>
+/// Every crane job and vehicle of the crossing reports here, so its calls interleave (reentrant) and share their writes
+/// (<see cref="GroupedWrites{TState}"/>): each call changes the state without awaiting in between, takes what it works on
+/// out of the shared lists before it awaits (a truck being started, a yard container being given a vehicle), and re-finds
+/// a truck's entry after every wait (a failed write puts the whole state back to what is stored).
+/// </remarks>
+[Reentrant]
 public sealed partial class TransferGrain(
     [PersistentState("transfer")] IPersistentState<TransferState> state,
     [PersistentState("transfer-yard")] IPersistentState<TransferYardQueue> awaiting,
@@ -31,6 +38,9 @@ public sealed partial class TransferGrain(
     private GroupedWrites<TransferState>? _stored;
     private GroupedWrites<TransferYardQueue>? _awaitingStored;
     private IGrainTimer? _work;
+
+    // Trucks a work turn is starting: another turn (they interleave) leaves them alone.
+    private readonly HashSet<string> _starting = new(StringComparer.Ordinal);
     private IGrainTimer? _yardRetry;
     private IGrainTimer? _retry;
 
@@ -215,13 +225,14 @@ public sealed partial class TransferGrain(
     /// </summary>
     private async Task WorkAsync()
     {
-        var decided = S.Pending.Where(p => p.Vehicle is not null || p.SlotId is not null);
-        var undecided = S.Pending.Where(p => p.Vehicle is null && p.SlotId is null)
+        var free = S.Pending.Where(p => !_starting.Contains(p.Plate)).ToList();
+        var decided = free.Where(p => p.Vehicle is not null || p.SlotId is not null);
+        var undecided = free.Where(p => p.Vehicle is null && p.SlotId is null)
             .Take(_yardFull ? S.IdleVehicles?.Count ?? 0 : MaxStartedPerTurn);
         var batch = decided.Concat(undecided).Take(MaxStartedPerTurn).ToList();
         if (batch.Count == 0)
         {
-            if (S.Pending.Count > 0)
+            if (free.Count > 0)
             {
                 RetryYardLater();
             }
@@ -231,7 +242,17 @@ public sealed partial class TransferGrain(
             return;
         }
 
-        var started = await Task.WhenAll(batch.Select(TryStartAsync));
+        _starting.UnionWith(batch.Select(p => p.Plate));
+        bool[] started;
+        try
+        {
+            started = await Task.WhenAll(batch.Select(TryStartAsync));
+        }
+        finally
+        {
+            _starting.ExceptWith(batch.Select(p => p.Plate));
+        }
+
         if (started.Contains(false))
         {
             _retry ??= RunOnce(
@@ -243,7 +264,7 @@ public sealed partial class TransferGrain(
                 },
                 YardFullRetry);
         }
-        else if (S.Pending.Count > 0)
+        else if (S.Pending.Any(p => !_starting.Contains(p.Plate)))
         {
             WorkSoon();
         }
@@ -440,10 +461,17 @@ public sealed partial class TransferGrain(
             return;
         }
 
-        while (AwaitingVehicle.Count > 0 && await ReserveVehicleAsync(AwaitingVehicle[0].ContainerNumber) is { } vehicle)
+        while (AwaitingVehicle.Count > 0 && S.IdleVehicles is { Count: > 0 })
         {
+            // Taken off the list before any wait, so that a call interleaving here does not give it a second vehicle.
             var container = AwaitingVehicle[0];
             AwaitingVehicle.RemoveAt(0);
+            if (await ReserveVehicleAsync(container.ContainerNumber) is not { } vehicle)
+            {
+                AwaitingVehicle.Insert(0, container);
+                break;
+            }
+
             await AwaitingStored.WriteAsync();
             var crane = CraneFor(BlockOf(container.SlotId).Id);
             await Crane(crane).Enqueue(new CraneJob(
