@@ -39,8 +39,10 @@ public sealed partial class TransferGrain(
     private GroupedWrites<TransferYardQueue>? _awaitingStored;
     private IGrainTimer? _work;
 
-    // Trucks a work turn is starting: another turn (they interleave) leaves them alone.
+    // Trucks a work turn is starting: the transfer's other calls (they interleave) leave them alone.
     private readonly HashSet<string> _starting = new(StringComparer.Ordinal);
+    private bool _working;
+    private bool _workAgain;
     private IGrainTimer? _yardRetry;
     private IGrainTimer? _retry;
 
@@ -194,11 +196,31 @@ public sealed partial class TransferGrain(
     /// <summary>Takes up pending trucks in a turn of the transfer's own.</summary>
     private void WorkSoon()
     {
+        if (_working)
+        {
+            // One work turn at a time (the others interleave with it): it goes again when it ends.
+            _workAgain = true;
+            return;
+        }
+
         _work ??= RunOnce(
-            () =>
+            async () =>
             {
                 _work = null;
-                return WorkAsync();
+                _working = true;
+                _workAgain = false;
+                try
+                {
+                    await WorkAsync();
+                }
+                finally
+                {
+                    _working = false;
+                    if (_workAgain)
+                    {
+                        WorkSoon();
+                    }
+                }
             },
             TimeSpan.Zero);
     }
