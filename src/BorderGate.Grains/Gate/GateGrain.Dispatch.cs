@@ -186,6 +186,7 @@ public sealed partial class GateGrain
         await FinishInspectionsAsync();
         await StartInspectionsAsync();
         await DispatchAsync();
+        await StoreCompletionsAsync();
     }
 
     public async Task<GateView> Snapshot()

@@ -10,6 +10,12 @@ public sealed partial class GateGrain
     private KpiWindow _liveKpis = new();
     private long _kpiSeq;
 
+    // The last sample the stored recent list holds (samples after it are in memory only until the next write).
+    private long _recentStored;
+
+    // Completions recorded in memory (TransferDone) and not stored yet: the clock stores them.
+    private bool _completionsUnstored;
+
     private void LoadKpis()
     {
         _liveKpis = kpis.State.Copy();
@@ -18,7 +24,28 @@ public sealed partial class GateGrain
             _liveKpis.Record(sample);
         }
 
-        _kpiSeq = Math.Max(kpis.State.Folded, kpisRecent.State.Samples.Select(s => s.Seq).DefaultIfEmpty(0).Max());
+        _recentStored = kpisRecent.State.Samples.Select(s => s.Seq).DefaultIfEmpty(0).Max();
+        _kpiSeq = Math.Max(kpis.State.Folded, _recentStored);
+    }
+
+    /// <summary>Stores the completions recorded since the last time, with the KPI samples they brought (the gate's clock).</summary>
+    private async Task StoreCompletionsAsync()
+    {
+        if (!_completionsUnstored)
+        {
+            return;
+        }
+
+        _completionsUnstored = false;
+        try
+        {
+            await Task.WhenAll(state.WriteStateAsync(), StoreKpisAsync());
+        }
+        catch
+        {
+            _completionsUnstored = true;
+            throw;
+        }
     }
 
     /// <summary>
@@ -26,33 +53,52 @@ public sealed partial class GateGrain
     /// folded with the samples before it into the window, which is then stored (the samples it holds are dropped with
     /// the next sample's write; loading skips samples the window holds already).
     /// </summary>
-    private async Task RecordKpisAsync(TimeSpan? wait, TimeSpan? turn, DateTimeOffset at)
+    private Task RecordKpisAsync(TimeSpan? wait, TimeSpan? turn, DateTimeOffset at)
+    {
+        AddKpiSample(wait, turn, at);
+        return StoreKpisAsync();
+    }
+
+    /// <summary>A completed trip's times, shown at once and stored by the next <see cref="StoreKpisAsync"/>.</summary>
+    private void AddKpiSample(TimeSpan? wait, TimeSpan? turn, DateTimeOffset at)
     {
         var sample = new KpiSample(++_kpiSeq, Seconds(wait), Seconds(turn), at);
         _liveKpis.Record(sample);
         var samples = kpisRecent.State.Samples;
         samples.RemoveAll(s => s.Seq <= kpis.State.Folded);
         samples.Add(sample);
+    }
+
+    /// <summary>
+    /// Stores the samples not stored yet: beside the window, or, once there are <see cref="KpiFoldEvery"/>, folded into the
+    /// window, which is then stored. A failed write puts what the KPIs show back to what storage holds.
+    /// </summary>
+    private async Task StoreKpisAsync()
+    {
+        var samples = kpisRecent.State.Samples;
         try
         {
             if (samples.Count < KpiFoldEvery)
             {
+                var last = samples.Count > 0 ? samples[^1].Seq : 0;
                 await kpisRecent.WriteStateAsync();
+                _recentStored = Math.Max(_recentStored, last);
                 return;
             }
 
-            foreach (var folded in samples)
+            var unfolded = samples.Where(s => s.Seq > kpis.State.Folded).ToList();
+            foreach (var folded in unfolded)
             {
                 kpis.State.Record(folded);
             }
 
-            kpis.State.Folded = sample.Seq;
+            kpis.State.Folded = unfolded.Count > 0 ? unfolded[^1].Seq : kpis.State.Folded;
             await kpis.WriteStateAsync();
         }
         catch
         {
-            // Both states are back at what storage holds (but for this sample in memory, if the window's write failed).
-            kpisRecent.State.Samples.Remove(sample);
+            // Both states are back at what storage holds; samples not in the stored recent list are gone with them.
+            kpisRecent.State.Samples.RemoveAll(s => s.Seq > _recentStored);
             LoadKpis();
             throw;
         }

@@ -138,10 +138,10 @@ public sealed partial class GateGrain(
         await GrainFactory.GetGrain<IEntranceGrain>(GrainKey).Wake();
     }
 
-    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         _clock?.Dispose();
-        return Task.CompletedTask;
+        await StoreCompletionsAsync();
     }
 
     public async Task<ArrivalDecision> TruckArrived(string plate)
@@ -467,7 +467,13 @@ public sealed partial class GateGrain(
             return;
         }
 
-        await RecordCompletedAsync(completed);
+        // Stored with the gate's next write, or on its clock within a site minute, not before this returns: the transfer
+        // does not wait for the gate, and a truck whose completion is lost in a crash is still in flight after the restart,
+        // handed to the transfer again and reported again (counted once: its count was not stored either).
+        S.CompletedTotal++;
+        AddKpiSample(completed.WaitingTime, completed.TurnTime, TimeProvider.GetUtcNow());
+        _completionsUnstored = true;
+        await DispatchAsync();
     }
 
     /// <summary>A truck without a container to hand over (an import leaving the crossing): its trip is complete after its checks.</summary>

@@ -1,3 +1,6 @@
+using BorderGate.Actors;
+using BorderGate.Actors.Storage;
+using Microsoft.Extensions.DependencyInjection;
 using BorderGate.Contracts.Crossing;
 using BorderGate.Contracts.Devices;
 using BorderGate.Contracts.Site;
@@ -80,6 +83,75 @@ public sealed class TruckFlowTests : IAsyncLifetime
         var kpis = await _crossing.Gate.Kpis();
         Assert.Equal(1, kpis.TrucksByStatus[TruckStatus.Completed]);
         Assert.Equal(1, kpis.CompletedLastHour);
+        Assert.Equal(0, kpis.TrucksByStatus[TruckStatus.Transfer]);
+
+        // The gate stores a completion the transfer reports on its clock (the transfer does not wait for it): after the
+        // next tick it survives a restart, counted once.
+        _crossing.Cluster.TimeProvider.Advance(TimeSpan.FromMinutes(1));
+        await Until(async () => (await _crossing.Gate.Kpis()).TrucksByStatus[TruckStatus.Completed] == 1, "the clock ticked");
+        await Task.Delay(200);
+        await _crossing.Cluster.RestartAsync();
+        var after = await _crossing.Gate.Kpis();
+        Assert.Equal(1, after.TrucksByStatus[TruckStatus.Completed]);
+        Assert.Equal(0, after.TrucksByStatus[TruckStatus.Transfer]);
+        Assert.Equal(kpis.AverageTurn, after.AverageTurn);
+    }
+
+    /// <summary>
+    /// A completion the gate had not stored yet when the silo stopped hard is not lost: the truck is still in transfer for
+    /// the gate after the restart, handed to the transfer again, found completed and reported again; counted once.
+    /// </summary>
+    [Fact]
+    public async Task CompletionNotYetStored_WhenTheSiloStops_IsReportedAgainAfterTheRestart_CountedOnce()
+    {
+        await ConnectAllAsync();
+        await _crossing.BookAsync("29C12346", CargoKind.Garments);
+        await Telemetry("cam-entrance", "plate-read", ("plate", "29C12346"));
+        await Until(async () => (await TripOf("29C12346")).Status == TruckStatus.Called, "the truck is called");
+        var lane = (await TripOf("29C12346")).LaneId!;
+        await Telemetry($"cam-{lane}", "plate-read", ("plate", "29C12346"));
+        await Telemetry($"wb-{lane}", "weight", ("kg", "20010"), ("stable", "true"));
+        await _crossing.UntilLeavingAsync(lane);
+        _crossing.Cluster.TimeProvider.Advance(_crossing.Timings.BarrierPass);
+        await Until(() => Task.FromResult(_crossing.Hardware.SentTo("ctl-crane-1").Any(c => c.Name == "move")), "the crane is told to move");
+        var move = _crossing.Hardware.SentTo("ctl-crane-1").First(c => c.Name == "move");
+        await Telemetry("ctl-crane-1", "move-done", ("jobId", move.Args["jobId"]));
+        await Until(async () => (await _crossing.Gate.Kpis()).TrucksByStatus[TruckStatus.Completed] == 1, "the gate heard");
+
+        // The silo stops hard before the gate's clock stored it: what storage holds then is what it holds now.
+        var storage = _crossing.Cluster.Services.GetRequiredKeyedService<IGrainStorage>(ProviderNames.Default);
+        var gateId = new GrainId("gate", TestSites.CrossingId);
+        var before = new Dictionary<string, byte[]?>();
+        foreach (var name in new[] { "gate", "gate-kpis", "gate-kpis-recent" })
+        {
+            before[name] = (await storage.ReadAsync(name, gateId, CancellationToken.None))?.Json.ToArray();
+        }
+
+        await _crossing.Cluster.RestartAsync();
+        storage = _crossing.Cluster.Services.GetRequiredKeyedService<IGrainStorage>(ProviderNames.Default);
+        foreach (var (name, json) in before)
+        {
+            var now = await storage.ReadAsync(name, gateId, CancellationToken.None);
+            if (json is null)
+            {
+                if (now is not null)
+                {
+                    await storage.ClearAsync(name, gateId, now.ETag, CancellationToken.None);
+                }
+            }
+            else
+            {
+                await storage.WriteAsync(name, gateId, json, now?.ETag, CancellationToken.None);
+            }
+        }
+
+        await _crossing.Cluster.RestartAsync();
+        await _crossing.WakeGateAsync();
+
+        await Until(async () => (await _crossing.Gate.Kpis()).TrucksByStatus[TruckStatus.Completed] == 1, "reported again");
+        var kpis = await _crossing.Gate.Kpis();
+        Assert.Equal(0, kpis.TrucksByStatus[TruckStatus.Transfer]);
+        Assert.Equal(1, kpis.ThroughputByHour.Sum(h => h.Completed));
     }
 
     [Fact]
