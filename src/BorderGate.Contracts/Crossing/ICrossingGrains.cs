@@ -87,13 +87,13 @@ public interface IGateGrain : IDeviceEventSink
     Task LaneFinished(string laneId, string plate, LaneOutcome outcome, string? reason);
 
     /// <summary>
-    /// The lane does not hold <paramref name="plate"/>, which the gate gave it (its answer to
-    /// <see cref="ILaneGrain.ConfirmAssigned"/>): the truck goes back to the head of the queue if it still waits to be
-    /// called, or is called to that lane.
+    /// The lane does not hold <paramref name="plate"/>, which the gate gave it at <paramref name="assignedAt"/> (its answer
+    /// to <see cref="ILaneGrain.ConfirmAssigned"/>): the truck goes back to the head of the queue if that assignment is
+    /// still the lane's (not a later one of the same truck) and the truck still waits to be called, or is called there.
     /// </summary>
     [OneWay]
     [Priority]
-    Task LaneLacks(string laneId, string plate);
+    Task LaneLacks(string laneId, string plate, DateTimeOffset assignedAt);
 
     /// <summary>A lane's devices faulted (or recovered): it leaves (or rejoins) dispatch.</summary>
     [Priority]
@@ -168,7 +168,7 @@ public interface ILaneGrain : IDeviceEventSink
     /// waits for the other).
     /// </summary>
     [OneWay]
-    Task ConfirmAssigned(string plate);
+    Task ConfirmAssigned(string plate, DateTimeOffset assignedAt);
 
     Task SetMode(LaneMode mode, string reason);
 

@@ -256,7 +256,7 @@ public sealed partial class GateGrain(
         var now = TimeProvider.GetUtcNow();
         return Task.WhenAll(S.Lanes
             .Where(l => l.Value.Plate is not null && l.Value.Since <= now - since)
-            .Select(l => Lane(l.Key).ConfirmAssigned(l.Value.Plate!)));
+            .Select(l => Lane(l.Key).ConfirmAssigned(l.Value.Plate!, l.Value.Since)));
     }
 
     /// <summary>
@@ -264,10 +264,13 @@ public sealed partial class GateGrain(
     /// called, or is called to that lane. Into the queue first, out of the lane second: a failure in between leaves the
     /// truck in two places, never in none.
     /// </summary>
-    public async Task LaneLacks(string laneId, string plate)
+    public async Task LaneLacks(string laneId, string plate, DateTimeOffset assignedAt)
     {
+        // The assignment asked about, not a later one of the same truck to the same lane: a lane that finished the truck
+        // (sent back after a timeout, say) and was given it again answered for the first time, before it got the second.
         var slot = LaneSlotOf(laneId);
         if (slot.Plate != plate
+            || slot.Since != assignedAt
             || await Truck(plate).Current() is not { } trip
             || !(trip.Status == TruckStatus.Waiting || (trip.Status == TruckStatus.Called && trip.LaneId == laneId)))
         {

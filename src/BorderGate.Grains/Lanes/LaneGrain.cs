@@ -109,8 +109,8 @@ public sealed partial class LaneGrain(
         }
     }
 
-    public Task ConfirmAssigned(string plate) =>
-        S.Truck?.Plate == plate ? Task.CompletedTask : Gate.LaneLacks(_lane.Id, plate);
+    public Task ConfirmAssigned(string plate, DateTimeOffset assignedAt) =>
+        S.Truck?.Plate == plate ? Task.CompletedTask : Gate.LaneLacks(_lane.Id, plate, assignedAt);
 
     public async Task SetMode(LaneMode mode, string reason)
     {

@@ -191,6 +191,29 @@ public sealed class GateGrainTests : IAsyncLifetime
         Assert.Equal("29C30002", (await _crossing.Lane("lane-1").Status()).Plate);
     }
 
+    /// <summary>
+    /// A lane's answer about an earlier assignment of a truck (it finished that one, and was given the same truck again)
+    /// does not send the truck of the later assignment back: seen in a 10,000-truck run, where the truck, back in the
+    /// queue while the lane weighed it, was given to the lane a third time, and the lane, holding it, never called it.
+    /// </summary>
+    [Fact]
+    public async Task LaneLacksAboutAnEarlierAssignment_OfTheSameTruck_IsIgnored()
+    {
+        await _crossing.Gate.CloseLane("lane-2", "op", "one lane");
+        await _crossing.BookAsync("29C30004");
+        await _crossing.Gate.TruckArrived("29C30004");
+        await Wait.WaitUntil(async () => (await _crossing.Truck("29C30004").Current())!.Status == TruckStatus.Called, TimeSpan.FromSeconds(10), "called");
+        var assignedAt = (await _crossing.Gate.Snapshot()).Lanes.Single(l => l.LaneId == "lane-1").Since;
+
+        await _crossing.Gate.LaneLacks("lane-1", "29C30004", assignedAt - TimeSpan.FromMinutes(12));
+        await _crossing.Gate.Dispatch();
+
+        Assert.Equal(TruckStatus.Called, (await _crossing.Truck("29C30004").Current())!.Status);
+        Assert.Equal("29C30004", (await _crossing.Gate.Snapshot()).Lanes.Single(l => l.LaneId == "lane-1").Plate);
+        Assert.Equal(assignedAt, (await _crossing.Gate.Snapshot()).Lanes.Single(l => l.LaneId == "lane-1").Since);
+        Assert.DoesNotContain((await _crossing.Truck("29C30004").Current())!.Events, e => e.Name == TripEventNames.ReturnedToQueue);
+    }
+
     [Fact]
     public async Task LaneWhoseCallTimeoutWakesTheGateAfterARestart_IsNotDeadlockedByTheGatesLaneCheck()
     {
