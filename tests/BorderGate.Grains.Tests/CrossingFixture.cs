@@ -77,4 +77,20 @@ public sealed class CrossingFixture : IAsyncLifetime
         await Truck(plate).Register(TestSites.CrossingId, trip, window);
         return trip;
     }
+
+    /// <summary>An export truck past its lane, as the lane leaves it: in transfer, with its container.</summary>
+    public async Task InTransferAsync(string plate, string container = "CSQU3054383")
+    {
+        await BookAsync(plate, CargoKind.Electronics, container: container);
+        foreach (var (status, name) in new[]
+        {
+            (TruckStatus.Waiting, TripEventNames.Arrived),
+            (TruckStatus.Called, TripEventNames.Called),
+            (TruckStatus.InLane, TripEventNames.PlateRead),
+            (TruckStatus.Transfer, TripEventNames.LeftLane),
+        })
+        {
+            await Truck(plate).Advance(new TripTransition(status, name));
+        }
+    }
 }

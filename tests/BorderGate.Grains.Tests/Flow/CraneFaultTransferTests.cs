@@ -31,17 +31,7 @@ public sealed class CraneFaultTransferTests : IAsyncLifetime
 
     private async Task HandOverAsync(string plate)
     {
-        await _crossing.BookAsync(plate, CargoKind.Electronics, container: $"TEST{plate[3..]}");
-        foreach (var (status, name) in new[]
-        {
-            (TruckStatus.Waiting, TripEventNames.Arrived),
-            (TruckStatus.Called, TripEventNames.Called),
-            (TruckStatus.InLane, TripEventNames.PlateRead),
-            (TruckStatus.Transfer, TripEventNames.LeftLane),
-        })
-        {
-            await _crossing.Truck(plate).Advance(new TripTransition(status, name));
-        }
+        await _crossing.InTransferAsync(plate, $"TEST{plate[3..]}");
 
         await Transfer.Begin(plate);
         await Wait.WaitUntil(async () => !(await Transfer.Status()).Pending.Contains(plate), TimeSpan.FromSeconds(10), $"{plate} started");

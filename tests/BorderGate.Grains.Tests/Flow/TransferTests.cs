@@ -28,21 +28,7 @@ public sealed class TransferTests : IAsyncLifetime
 
     private static Task Until(Func<Task<bool>> condition, string what) => Wait.WaitUntil(condition, TimeSpan.FromSeconds(10), what);
 
-    /// <summary>An export truck past its lane, as the lane leaves it: in transfer, with its container.</summary>
-    private async Task InTransferAsync(string plate, string container = "CSQU3054383")
-    {
-        await _crossing.BookAsync(plate, CargoKind.Electronics, container: container);
-        foreach (var (status, name) in new[]
-        {
-            (TruckStatus.Waiting, TripEventNames.Arrived),
-            (TruckStatus.Called, TripEventNames.Called),
-            (TruckStatus.InLane, TripEventNames.PlateRead),
-            (TruckStatus.Transfer, TripEventNames.LeftLane),
-        })
-        {
-            await _crossing.Truck(plate).Advance(new TripTransition(status, name));
-        }
-    }
+    private Task InTransferAsync(string plate, string container = "CSQU3054383") => _crossing.InTransferAsync(plate, container);
 
     /// <summary>The yard full, the only vehicle taken, and <paramref name="plate"/> handed over: the transfer finds no slot for it.</summary>
     private async Task WaitingForASlotAsync(string plate)

@@ -30,6 +30,18 @@ public sealed class TruckFlowTests : IAsyncLifetime
 
     private Task Until(Func<Task<bool>> condition, string what) => Wait.WaitUntil(condition, TimeSpan.FromSeconds(10), what);
 
+    /// <summary>A booked truck from the entrance through a lane (green channel) until it leaves the lane.</summary>
+    private async Task ThroughTheLaneAsync(string plate)
+    {
+        await Telemetry("cam-entrance", "plate-read", ("plate", plate));
+        await Until(async () => (await TripOf(plate)).Status == TruckStatus.Called, $"{plate} is called");
+        var lane = (await TripOf(plate)).LaneId!;
+        await Telemetry($"cam-{lane}", "plate-read", ("plate", plate));
+        await Telemetry($"wb-{lane}", "weight", ("kg", "20010"), ("stable", "true"));
+        await _crossing.UntilLeavingAsync(lane);
+        _crossing.Cluster.TimeProvider.Advance(_crossing.Timings.BarrierPass);
+    }
+
     private async Task ConnectAllAsync()
     {
         foreach (var device in TestSites.Small().Devices())
@@ -106,13 +118,7 @@ public sealed class TruckFlowTests : IAsyncLifetime
     {
         await ConnectAllAsync();
         await _crossing.BookAsync("29C12346", CargoKind.Garments);
-        await Telemetry("cam-entrance", "plate-read", ("plate", "29C12346"));
-        await Until(async () => (await TripOf("29C12346")).Status == TruckStatus.Called, "the truck is called");
-        var lane = (await TripOf("29C12346")).LaneId!;
-        await Telemetry($"cam-{lane}", "plate-read", ("plate", "29C12346"));
-        await Telemetry($"wb-{lane}", "weight", ("kg", "20010"), ("stable", "true"));
-        await _crossing.UntilLeavingAsync(lane);
-        _crossing.Cluster.TimeProvider.Advance(_crossing.Timings.BarrierPass);
+        await ThroughTheLaneAsync("29C12346");
         await Until(() => Task.FromResult(_crossing.Hardware.SentTo("ctl-crane-1").Any(c => c.Name == "move")), "the crane is told to move");
         var move = _crossing.Hardware.SentTo("ctl-crane-1").First(c => c.Name == "move");
         await Telemetry("ctl-crane-1", "move-done", ("jobId", move.Args["jobId"]));
@@ -215,14 +221,7 @@ public sealed class TruckFlowTests : IAsyncLifetime
     {
         await ConnectAllAsync();
         await _crossing.BookAsync("29C77777", CargoKind.Garments);
-        await Telemetry("cam-entrance", "plate-read", ("plate", "29C77777"));
-        await Until(async () => (await TripOf("29C77777")).Status == TruckStatus.Called, "called");
-        var lane = (await TripOf("29C77777")).LaneId!;
-        await Telemetry($"cam-{lane}", "plate-read", ("plate", "29C77777"));
-        await Telemetry($"wb-{lane}", "weight", ("kg", "20000"), ("stable", "true"));
-        await Until(() => Task.FromResult(_crossing.Hardware.SentTo($"bar-{lane}").Any(c => c.Name == "open")), "barrier opening");
-        await _crossing.UntilLeavingAsync(lane);
-        _crossing.Cluster.TimeProvider.Advance(_crossing.Timings.BarrierPass);
+        await ThroughTheLaneAsync("29C77777");
         await Until(() => Task.FromResult(_crossing.Hardware.SentTo("ctl-crane-1").Any(c => c.Name == "move")), "move sent");
 
         await Device("ctl-crane-1").OnFault("hoist-fault", "hoist brake", _crossing.Now);
