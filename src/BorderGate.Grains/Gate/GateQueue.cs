@@ -17,10 +17,11 @@ namespace BorderGate.Grains.Gate;
 internal sealed class GateQueue
 {
     /// <summary>
-    /// 64 parts: with ten thousand trucks waiting (a 10,000-truck day played faster than the lanes clear it) a part is about
-    /// 16 KB. A queue stored in fewer parts (16 before) is moved to its parts on activation.
+    /// 1,024 parts: a batch of sightings (up to 64 trucks, random plates) writes up to 64 parts, and with a hundred thousand
+    /// trucks booked days ahead some 50,000 may wait; in 64 parts that was 64 parts of 65 KB per batch (4 MB) and a 65-KB
+    /// part per call, in 1,024 a few KB. A queue stored in fewer parts (16, 64 before) is moved to its parts on activation.
     /// </summary>
-    public const int ShardCount = 64;
+    public const int ShardCount = 1024;
 
     private readonly IPersistentState<QueueShard>[] _shards;
     private readonly Dictionary<string, QueuedTruck> _all = new(StringComparer.Ordinal);
