@@ -25,9 +25,6 @@ public sealed class GroupedWrites<TState>(IPersistentState<TState> state)
     private Exception? _undoneBy;
     private Task? _writing;
 
-    /// <summary>Changes counted so far (each <see cref="WriteAsync"/> counts one).</summary>
-    public long Changes => _changes;
-
     /// <summary>Writes done (committed or failed).</summary>
     public long Writes { get; private set; }
 

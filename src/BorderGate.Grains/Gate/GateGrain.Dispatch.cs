@@ -238,7 +238,6 @@ public sealed partial class GateGrain
         return Task.FromResult<QueuePosition?>(new QueuePosition(index + 1, index, notBefore > expected ? notBefore : expected));
     }
 
-    /// <summary>The queue in the order dispatch would take it: eligible first, on time before late, then arrival order.</summary>
     /// <summary>The queue as it will be called: the trucks eligible now in dispatch order, then the early ones.</summary>
     private IEnumerable<QueuedTruck> QueueInOrder(DateTimeOffset now)
     {

@@ -1,3 +1,5 @@
+using BorderGate.Contracts.Crossing;
+
 namespace BorderGate.Grains.Gate;
 
 public sealed partial class GateGrain
@@ -49,14 +51,14 @@ public sealed partial class GateGrain
     }
 
     /// <summary>
-    /// Stores a completed trip's times: as a sample beside the window, or, every <see cref="KpiFoldEvery"/> completions,
-    /// folded with the samples before it into the window, which is then stored (the samples it holds are dropped with
-    /// the next sample's write; loading skips samples the window holds already).
+    /// A completed trip, counted and shown at once; stored, with its KPI sample, by the next
+    /// <see cref="StoreCompletionsAsync"/> (the gate's clock, or at once when the caller waits for it).
     /// </summary>
-    private Task RecordKpisAsync(TimeSpan? wait, TimeSpan? turn, DateTimeOffset at)
+    private void CountCompleted(TripView view)
     {
-        AddKpiSample(wait, turn, at);
-        return StoreKpisAsync();
+        S.CompletedTotal++;
+        AddKpiSample(view.WaitingTime, view.TurnTime, TimeProvider.GetUtcNow());
+        _completionsUnstored = true;
     }
 
     /// <summary>A completed trip's times, shown at once and stored by the next <see cref="StoreKpisAsync"/>.</summary>
@@ -71,7 +73,8 @@ public sealed partial class GateGrain
 
     /// <summary>
     /// Stores the samples not stored yet: beside the window, or, once there are <see cref="KpiFoldEvery"/>, folded into the
-    /// window, which is then stored. A failed write puts what the KPIs show back to what storage holds.
+    /// window, which is then stored (the samples it holds are dropped with the next sample's write; loading skips samples
+    /// the window holds already). A failed write puts what the KPIs show back to what storage holds.
     /// </summary>
     private async Task StoreKpisAsync()
     {

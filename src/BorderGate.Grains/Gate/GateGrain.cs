@@ -473,9 +473,7 @@ public sealed partial class GateGrain(
         // Stored with the gate's next write, or on its clock within a site minute, not before this returns: the transfer
         // does not wait for the gate, and a truck whose completion is lost in a crash is still in flight after the restart,
         // handed to the transfer again and reported again (counted once: its count was not stored either).
-        S.CompletedTotal++;
-        AddKpiSample(completed.WaitingTime, completed.TurnTime, TimeProvider.GetUtcNow());
-        _completionsUnstored = true;
+        CountCompleted(completed);
         await DispatchAsync();
     }
 
@@ -492,11 +490,9 @@ public sealed partial class GateGrain(
 
     private async Task RecordCompletedAsync(TripView view)
     {
-        S.CompletedTotal++;
-
-        // The KPI window is stored apart, so the gate's own writes stay small; both go to storage together (the gate
-        // waits for one commit, not two in a row).
-        await Task.WhenAll(state.WriteStateAsync(), RecordKpisAsync(view.WaitingTime, view.TurnTime, TimeProvider.GetUtcNow()));
+        // Stored at once (the lane that completed it waits), with the completions the transfer reported since the clock.
+        CountCompleted(view);
+        await StoreCompletionsAsync();
         await DispatchAsync();
     }
 

@@ -67,7 +67,7 @@ public sealed partial class LaneGrain(
         S.Visit++;
         S.WeighedKg = null;
         S.Channel = null;
-        await MoveToAsync(LaneStep.AwaitingTruck);
+        await StepAsync(truck, LaneStep.AwaitingTruck);
 
         // The lane knows its truck before the truck is called: the call is what the driver sees (the feed, the drivers'
         // app), so the lane is ready for the plate read before anyone can drive in. The call goes out in a turn of the
@@ -203,9 +203,9 @@ public sealed partial class LaneGrain(
         truck.Cargo.NeedsQuarantine() ? LaneStep.Quarantine : LaneStep.BarrierOpening;
 
     /// <summary>
-    /// The lane's next step and the truck's steps that led to it, stored at the same time (two grains, one wait). The
-    /// step's timer is armed first: should the lane's write fail, its state is back at the step before and the timer
-    /// finds nothing to do; should the truck's fail, the lane goes on and the truck's record misses those steps.
+    /// The lane's next step and the truck's steps that led to it (if any), stored at the same time (two grains, one
+    /// wait). The step's timer is armed first: should the lane's write fail, its state is back at the step before and the
+    /// timer finds nothing to do; should the truck's fail, the lane goes on and the truck's record misses those steps.
     /// </summary>
     private async Task StepAsync(QueueEntry truck, LaneStep step, params TripTransition[] steps)
     {
@@ -214,7 +214,7 @@ public sealed partial class LaneGrain(
         ArmStepTimer(step, S.Visit);
         try
         {
-            await Task.WhenAll(state.WriteStateAsync(), Truck(truck.Plate).AdvanceAll(steps));
+            await Task.WhenAll(state.WriteStateAsync(), steps.Length == 0 ? Task.CompletedTask : Truck(truck.Plate).AdvanceAll(steps));
         }
         catch when (S.Step != step)
         {
@@ -223,18 +223,6 @@ public sealed partial class LaneGrain(
             throw;
         }
 
-        if (step == LaneStep.BarrierOpening)
-        {
-            await OpenBarrierAsync();
-        }
-    }
-
-    private async Task MoveToAsync(LaneStep step)
-    {
-        S.Step = step;
-        S.Since = TimeProvider.GetUtcNow();
-        await state.WriteStateAsync();
-        ArmStepTimer(step, S.Visit);
         if (step == LaneStep.BarrierOpening)
         {
             await OpenBarrierAsync();

@@ -39,8 +39,7 @@ public sealed partial class TransferGrain(
     private GroupedWrites<TransferYardQueue>? _awaitingStored;
     private IGrainTimer? _work;
 
-    // Trucks a work turn is starting: the transfer's other calls (they interleave) leave them alone.
-    private readonly HashSet<string> _starting = new(StringComparer.Ordinal);
+    // One work turn at a time (the transfer's other calls interleave with it): the trucks it starts are its own.
     private bool _working;
     private bool _workAgain;
     private IGrainTimer? _yardRetry;
@@ -247,14 +246,13 @@ public sealed partial class TransferGrain(
     /// </summary>
     private async Task WorkAsync()
     {
-        var free = S.Pending.Where(p => !_starting.Contains(p.Plate)).ToList();
-        var decided = free.Where(p => p.Vehicle is not null || p.SlotId is not null);
-        var undecided = free.Where(p => p.Vehicle is null && p.SlotId is null)
+        var decided = S.Pending.Where(p => p.Vehicle is not null || p.SlotId is not null);
+        var undecided = S.Pending.Where(p => p.Vehicle is null && p.SlotId is null)
             .Take(_yardFull ? S.IdleVehicles?.Count ?? 0 : MaxStartedPerTurn);
         var batch = decided.Concat(undecided).Take(MaxStartedPerTurn).ToList();
         if (batch.Count == 0)
         {
-            if (free.Count > 0)
+            if (S.Pending.Count > 0)
             {
                 RetryYardLater();
             }
@@ -264,17 +262,7 @@ public sealed partial class TransferGrain(
             return;
         }
 
-        _starting.UnionWith(batch.Select(p => p.Plate));
-        bool[] started;
-        try
-        {
-            started = await Task.WhenAll(batch.Select(TryStartAsync));
-        }
-        finally
-        {
-            _starting.ExceptWith(batch.Select(p => p.Plate));
-        }
-
+        var started = await Task.WhenAll(batch.Select(TryStartAsync));
         if (started.Contains(false))
         {
             _retry ??= RunOnce(
@@ -286,7 +274,7 @@ public sealed partial class TransferGrain(
                 },
                 YardFullRetry);
         }
-        else if (S.Pending.Any(p => !_starting.Contains(p.Plate)))
+        else if (S.Pending.Count > 0)
         {
             WorkSoon();
         }
