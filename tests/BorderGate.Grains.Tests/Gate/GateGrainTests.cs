@@ -78,6 +78,34 @@ public sealed class GateGrainTests : IAsyncLifetime
         Assert.Equal("29C99999", held.Plate);
     }
 
+    /// <summary>
+    /// The entrance camera's events the entrance cannot use — a read without a plate, a blank plate, another event, a
+    /// fault — admit nobody, hold nobody and take no booking; a good read after them is admitted as usual.
+    /// </summary>
+    [Fact]
+    public async Task EntranceEventsWithoutAUsablePlate_AreIgnored_NothingLost()
+    {
+        await _crossing.Gate.CloseLane("lane-1", "op", "queue shows");
+        await _crossing.Gate.CloseLane("lane-2", "op", "queue shows");
+        await _crossing.BookAsync("29C71001");
+        var entrance = _crossing.Cluster.GrainFactory.GetGrain<IEntranceGrain>(TestSites.CrossingId);
+        DeviceEvent Event(string name, Dictionary<string, string> data, bool fault = false) =>
+            new("cam-entrance", DeviceKind.PlateCamera, name, data, _crossing.Now, IsFault: fault);
+
+        await entrance.OnDeviceEvent(Event("plate-read", []));
+        await entrance.OnDeviceEvent(Event("plate-read", new() { ["plate"] = "  " }));
+        await entrance.OnDeviceEvent(Event("heartbeat-ish", new() { ["plate"] = "29C71001" }));
+        await entrance.OnDeviceEvent(Event("lens-fault", new() { ["plate"] = "29C71001" }, fault: true));
+        await entrance.OnDeviceEvent(Event("plate-read", new() { ["plate"] = "29C71001" }));
+
+        await Wait.WaitUntil(async () => (await _crossing.Gate.Snapshot()).QueueLength == 1, TimeSpan.FromSeconds(10), "the good read admitted");
+        var view = await _crossing.Gate.Snapshot();
+        Assert.Equal("29C71001", Assert.Single(view.Queue).Plate);
+        Assert.Empty(view.Held);
+        Assert.Equal(0, await _crossing.Ledger.BookedCount());
+        Assert.Single((await _crossing.Truck("29C71001").Current())!.Events, e => e.Name == TripEventNames.Arrived);
+    }
+
     [Fact]
     public async Task ManySightingsAtOnce_AreAdmittedInTheOrderSeen_EachCountedOnce()
     {
