@@ -6,6 +6,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using BorderGate.Contracts.Crossing;
 using BorderGate.Contracts.Site;
+using BorderGate.Contracts.Trips;
 using BorderGate.Devices.Simulation;
 using BorderGate.Simulation.Plan;
 
@@ -180,6 +181,14 @@ public sealed partial class CrossingSimulation : IAsyncDisposable
                 }
 
                 var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+                if (response.StatusCode == HttpStatusCode.BadRequest && attempt < 3 && text.Contains(DeclarationErrorCodes.ArrivalInPast, StringComparison.Ordinal))
+                {
+                    // "Now" was asked for, but the site clock (thousands of times real time) passed it while the
+                    // request waited: a company told its arrival is past asks again for the new "now".
+                    _monitor.Note("declaration asked again: the desired arrival had passed while the request waited");
+                    continue;
+                }
+
                 _monitor.Add($"declaration of {truck.Plate} refused: {(int)response.StatusCode} {Shorten(text)}");
                 return null;
             }

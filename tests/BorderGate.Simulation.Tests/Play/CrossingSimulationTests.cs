@@ -4,6 +4,9 @@ using BorderGate.Simulation.Plan;
 using BorderGate.Simulation.Play;
 using BorderGate.Simulation.Time;
 using BorderGate.TestSupport;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
 
@@ -45,5 +48,61 @@ public sealed class CrossingSimulationTests(ITestOutputHelper output)
         Assert.Equal(plan.Trucks.Count, final);
         Assert.True(report.FinalStatusCounts.GetValueOrDefault("Completed") >= plan.Trucks.Count * 0.8);
         Assert.True(report.WallTime < TimeSpan.FromSeconds(60), $"took {report.WallTime}");
+    }
+
+    [Fact]
+    public async Task ADeclarationWhoseArrivalPassedWhileItWaited_IsAskedAgain_NotCountedAsAViolation()
+    {
+        // Each company declares at the very moment it wants to arrive ("now"), and the silo holds the first
+        // declarations 400 ms real — 20 site minutes at 3,000×, more than the 15 minutes of tolerance — so the API
+        // refuses them as arrival.past; the player asks again for the new "now" and every trip is booked.
+        const int Delayed = 3;
+        var refusedFirst = 0;
+        using var data = new TempDirectory();
+        await using var silo = new SimulatedSilo(data.Path, speedUp: 3000, s_siteStart,
+            services => services.AddSingleton<IStartupFilter>(new SlowFirstDeclarations(Delayed, () => Interlocked.Increment(ref refusedFirst))));
+        var baseUrl = silo.Start();
+        var clock = silo.Services.GetRequiredService<ScaledTimeProvider>();
+        var layout = silo.Services.GetRequiredService<SiteLayout>();
+        var generated = DayPlan.Generate(11, 12, layout, s_siteStart + TimeSpan.FromMinutes(5) - TimeSpan.FromHours(ArrivalCurve.EarliestHour));
+        var plan = generated with { Trucks = [.. generated.Trucks.Select(t => t with { DeclareAt = t.DesiredArrival })] };
+        using var http = new HttpClient();
+        await using var simulation = new CrossingSimulation(http, layout, clock, new SimulationOptions
+        {
+            SiloUrl = baseUrl,
+            KeyFor = id => DevelopmentDeviceKeys.Derive(SimulatedSilo.DeviceSecret, id),
+            PollInterval = TimeSpan.FromMilliseconds(20),
+            SettleTimeout = TimeSpan.FromSeconds(15),
+        });
+
+        var report = await simulation.RunAsync(plan);
+
+        Assert.Equal(Delayed, refusedFirst);
+        Assert.Empty(report.Violations);
+        Assert.Contains(report.Notes, n => n.Key.Contains("asked again", StringComparison.Ordinal));
+        Assert.DoesNotContain(CrossingSimulation.Outcomes.NotDeclared, report.FinalStatusCounts.Keys);
+        var final = new[] { "Completed", "Held", "NoShow", CrossingSimulation.Outcomes.HeldAtEntrance }.Sum(s => report.FinalStatusCounts.GetValueOrDefault(s));
+        Assert.Equal(plan.Trucks.Count, final);
+    }
+
+    /// <summary>Holds the first <c>count</c> trip declarations 400 ms before the API sees them.</summary>
+    private sealed class SlowFirstDeclarations(int count, Action delayed) : IStartupFilter
+    {
+        private int _seen;
+
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            app.Use(async (context, following) =>
+            {
+                if (HttpMethods.IsPost(context.Request.Method) && context.Request.Path == "/api/trips" && Interlocked.Increment(ref _seen) <= count)
+                {
+                    delayed();
+                    await Task.Delay(400);
+                }
+
+                await following(context);
+            });
+            next(app);
+        };
     }
 }

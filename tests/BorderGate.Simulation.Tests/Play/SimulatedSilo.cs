@@ -12,9 +12,12 @@ public sealed class SimulatedSilo : WebApplicationFactory<Program>
 {
     public const string DeviceSecret = "simulation-test-secret";
     private readonly Dictionary<string, string?> _settings;
+    private readonly Action<IServiceCollection>? _services;
 
-    public SimulatedSilo(string dataDirectory, double speedUp, DateTimeOffset siteStart)
+    /// <param name="services">Extra services for a test (a startup filter that slows requests, say).</param>
+    public SimulatedSilo(string dataDirectory, double speedUp, DateTimeOffset siteStart, Action<IServiceCollection>? services = null)
     {
+        _services = services;
         _settings = new Dictionary<string, string?>
         {
             ["BorderGate:DataDirectory"] = dataDirectory,
@@ -41,6 +44,11 @@ public sealed class SimulatedSilo : WebApplicationFactory<Program>
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);
+        }
+
+        if (_services is not null)
+        {
+            builder.ConfigureServices(_services);
         }
     }
 }
