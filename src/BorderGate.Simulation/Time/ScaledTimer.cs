@@ -4,6 +4,9 @@ namespace BorderGate.Simulation.Time;
 /// A timer of a <see cref="ScaledTimeProvider"/>: one real one-shot timer re-armed for each firing. Real timers
 /// tick in whole milliseconds and may wake a little early, so a firing that comes before its site moment is
 /// put off for the rest instead of running early; periods keep their rate (no drift from late callbacks).
+/// On the system clock, a site moment less than <see cref="RealTimerResolution"/> away (a weighbridge reading every
+/// 250 site-ms is 42 real µs apart at 6,000×) is not left to a real timer, which would wait a whole millisecond and
+/// a wake of its thread: it runs on the thread pool, queued again until the moment has come.
 /// </summary>
 internal sealed class ScaledTimer : ITimer
 {
@@ -15,6 +18,10 @@ internal sealed class ScaledTimer : ITimer
     private long _dueSiteTimestamp;
     private long _periodSiteTicks;
     private bool _disposed;
+    private long _generation;
+
+    /// <summary>The shortest real wait left to a real timer (they tick in whole milliseconds).</summary>
+    internal static readonly TimeSpan RealTimerResolution = TimeSpan.FromMilliseconds(1);
 
     public ScaledTimer(ScaledTimeProvider clock, TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {
@@ -64,12 +71,13 @@ internal sealed class ScaledTimer : ITimer
         return ValueTask.CompletedTask;
     }
 
-    private void OnRealTimer()
+    private void OnRealTimer(long? generation = null)
     {
         lock (_lock)
         {
-            if (_disposed || _dueSiteTimestamp == long.MaxValue)
+            if (_disposed || _dueSiteTimestamp == long.MaxValue || (generation is { } armed && armed != _generation))
             {
+                // Disposed, stopped, or a queued firing that a later arming replaced.
                 return;
             }
 
@@ -103,14 +111,21 @@ internal sealed class ScaledTimer : ITimer
 
     private void ArmLocked()
     {
+        var generation = ++_generation;
         var siteRemaining = _dueSiteTimestamp - _clock.GetTimestamp();
+        var realSeconds = siteRemaining / (double)_clock.TimestampFrequency / _clock.SpeedUp;
+        if (ReferenceEquals(_clock.Real, TimeProvider.System) && realSeconds < RealTimerResolution.TotalSeconds)
+        {
+            _real.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            ThreadPool.UnsafeQueueUserWorkItem(static s => s.Timer.OnRealTimer(s.Generation), (Timer: this, Generation: generation), preferLocal: false);
+            return;
+        }
+
         if (siteRemaining <= 0)
         {
             _real.Change(TimeSpan.Zero, Timeout.InfiniteTimeSpan);
             return;
         }
-
-        var realSeconds = siteRemaining / (double)_clock.TimestampFrequency / _clock.SpeedUp;
 
         // Whole milliseconds, rounded up: real timers cannot wait less, and rounding down would fire early.
         var realMs = Math.Max(1, Math.Ceiling((realSeconds * 1000) - 1e-6));

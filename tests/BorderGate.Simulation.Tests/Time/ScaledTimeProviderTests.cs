@@ -96,6 +96,45 @@ public sealed class ScaledTimeProviderTests
     }
 
     [Fact]
+    public async Task TimerDueSoonerThanARealTimerTicks_FiresOnce_NotBeforeItsSiteMoment()
+    {
+        // 250 site-ms at 6,000× is 42 real µs: less than a real timer can wait, so it runs from the thread pool.
+        var site = new ScaledTimeProvider(6000, s_siteStart);
+        for (var i = 0; i < 20; i++)
+        {
+            var fired = 0;
+            var firedAt = new TaskCompletionSource<DateTimeOffset>(TaskCreationOptions.RunContinuationsAsynchronously);
+            var due = site.GetUtcNow() + TimeSpan.FromMilliseconds(250);
+            using var timer = site.CreateTimer(_ =>
+            {
+                Interlocked.Increment(ref fired);
+                firedAt.TrySetResult(site.GetUtcNow());
+            }, null, TimeSpan.FromMilliseconds(250), Timeout.InfiniteTimeSpan);
+
+            Assert.True(await firedAt.Task.WaitAsync(TimeSpan.FromSeconds(10)) >= due);
+            await Task.Delay(TimeSpan.FromMilliseconds(5));
+            Assert.Equal(1, Volatile.Read(ref fired));
+        }
+    }
+
+    [Fact]
+    public async Task PeriodicTimerFasterThanARealTimerTicks_KeepsFiring_UntilStopped()
+    {
+        var site = new ScaledTimeProvider(6000, s_siteStart);
+        var fired = 0;
+        using var timer = site.CreateTimer(_ => Interlocked.Increment(ref fired), null, TimeSpan.Zero, TimeSpan.FromMilliseconds(600));
+
+        await Task.Delay(TimeSpan.FromMilliseconds(50));
+        Assert.True(Volatile.Read(ref fired) >= 3, $"fired {fired} times");
+
+        timer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        await Task.Delay(TimeSpan.FromMilliseconds(10)); // a callback running when stopped may still finish
+        var stopped = Volatile.Read(ref fired);
+        await Task.Delay(TimeSpan.FromMilliseconds(50));
+        Assert.Equal(stopped, Volatile.Read(ref fired));
+    }
+
+    [Fact]
     public void SpeedUpBelowOne_IsRefused() =>
         Assert.Throws<ArgumentOutOfRangeException>(() => new ScaledTimeProvider(0.5, s_siteStart));
 }
