@@ -82,9 +82,15 @@ public interface IGateGrain : IDeviceEventSink
     /// </summary>
     Task<IReadOnlyList<ArrivalDecision>> Admit(IReadOnlyList<EntranceSighting> sightings);
 
-    /// <summary>A lane finished with its truck.</summary>
-    [Priority]
-    Task LaneFinished(string laneId, string plate, LaneOutcome outcome, string? reason);
+    /// <summary>
+    /// A lane finished with its truck (its own state stored already). One-way, and noted at once whatever the gate is doing:
+    /// the gate's next turn, ahead of queued arrivals, deals with every lane reported by then in one write. A report lost (a
+    /// restart) is made good by the gate's check of its lanes (<see cref="LaneLacks"/>).
+    /// </summary>
+    [OneWay]
+    [AlwaysInterleave]
+    /// <param name="completed">An import through its checks: its trip, completed by the lane (it leaves the crossing there).</param>
+    Task LaneFinished(string laneId, string plate, LaneOutcome outcome, string? reason, TripView? completed);
 
     /// <summary>
     /// The lane does not hold <paramref name="plate"/>, which the gate gave it at <paramref name="assignedAt"/> (its answer

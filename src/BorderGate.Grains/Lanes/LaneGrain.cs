@@ -330,17 +330,25 @@ public sealed partial class LaneGrain(
         S.Truck = null;
         S.Step = LaneStep.Idle;
         S.Since = TimeProvider.GetUtcNow();
-        var left = outcome switch
+        TripTransition[] left = outcome switch
         {
-            LaneOutcome.Passed => new TripTransition(TruckStatus.Transfer, TripEventNames.LeftLane, $"to the transfer yard from {_lane.Id}"),
-            LaneOutcome.ToInspection => new TripTransition(TruckStatus.Inspection, TripEventNames.ToInspection, "red channel: physical inspection"),
-            _ => null,
+            // An import through its checks leaves the crossing here: its trip is done, in the same write.
+            LaneOutcome.Passed when truck.Direction == TripDirection.Import =>
+            [
+                new TripTransition(TruckStatus.Transfer, TripEventNames.LeftLane, $"through {_lane.Id}"),
+                new TripTransition(TruckStatus.Completed, TripEventNames.Completed, "checks done: leaves the crossing"),
+            ],
+            LaneOutcome.Passed => [new TripTransition(TruckStatus.Transfer, TripEventNames.LeftLane, $"to the transfer yard from {_lane.Id}")],
+            LaneOutcome.ToInspection => [new TripTransition(TruckStatus.Inspection, TripEventNames.ToInspection, "red channel: physical inspection")],
+            _ => [],
         };
+        Task<TripView>? moved = null;
         try
         {
             // A truck through the lane: the freed lane and its step are stored at the same time (should only the truck's be
             // stored, the lane, back at its step, does it again, and the truck takes the same step again).
-            await Task.WhenAll(state.WriteStateAsync(), left is null ? Task.CompletedTask : Truck(truck.Plate).Advance(left));
+            moved = left.Length == 0 ? null : Truck(truck.Plate).AdvanceAll(left);
+            await Task.WhenAll(state.WriteStateAsync(), moved ?? Task.CompletedTask);
         }
         catch when (S.Truck is not null)
         {
@@ -354,7 +362,8 @@ public sealed partial class LaneGrain(
             await Truck(truck.Plate).Advance(new TripTransition(TruckStatus.Held, TripEventNames.HeldAtLane, reason));
         }
 
-        await Gate.LaneFinished(_lane.Id, truck.Plate, outcome, reason);
+        var completed = moved is not null && await moved is { Status: TruckStatus.Completed } done ? done : null;
+        await Gate.LaneFinished(_lane.Id, truck.Plate, outcome, reason, completed);
     }
 
     private DeviceEvent BarrierFault(string command, CommandResult result) =>

@@ -6,7 +6,8 @@ namespace BorderGate.Simulation.Time;
 /// put off for the rest instead of running early; periods keep their rate (no drift from late callbacks).
 /// On the system clock, a site moment less than <see cref="RealTimerResolution"/> away (a weighbridge reading every
 /// 250 site-ms is 42 real µs apart at 6,000×) is not left to a real timer, which would wait a whole millisecond and
-/// a wake of its thread: it runs on the thread pool, queued again until the moment has come.
+/// a wake of its thread: it is queued to the thread pool, and only if it is still early when its turn comes there (no
+/// spinning) does a real timer wait for the rest.
 /// </summary>
 internal sealed class ScaledTimer : ITimer
 {
@@ -85,7 +86,7 @@ internal sealed class ScaledTimer : ITimer
             if (now < _dueSiteTimestamp)
             {
                 // Woken before the site moment (millisecond rounding): wait for the rest.
-                ArmLocked();
+                ArmLocked(queue: generation is null);
                 return;
             }
 
@@ -109,12 +110,12 @@ internal sealed class ScaledTimer : ITimer
         _callback(_state);
     }
 
-    private void ArmLocked()
+    private void ArmLocked(bool queue = true)
     {
         var generation = ++_generation;
         var siteRemaining = _dueSiteTimestamp - _clock.GetTimestamp();
         var realSeconds = siteRemaining / (double)_clock.TimestampFrequency / _clock.SpeedUp;
-        if (ReferenceEquals(_clock.Real, TimeProvider.System) && realSeconds < RealTimerResolution.TotalSeconds)
+        if (queue && ReferenceEquals(_clock.Real, TimeProvider.System) && realSeconds < RealTimerResolution.TotalSeconds)
         {
             _real.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
             ThreadPool.UnsafeQueueUserWorkItem(static s => s.Timer.OnRealTimer(s.Generation), (Timer: this, Generation: generation), preferLocal: false);

@@ -220,6 +220,57 @@ public sealed class GateGrainTests : IAsyncLifetime
     }
 
     /// <summary>
+    /// The gate notes a lane's report in memory and deals with it in its next turn; a report lost to a restart in between
+    /// (here: the lane idle and the truck's record past the lane, as the lane leaves them, and the gate's record still
+    /// giving the lane the truck) is made good by the gate's check of its lanes: the truck is through, not sent back.
+    /// </summary>
+    [Fact]
+    public async Task LaneReportLostInARestart_TruckThroughTheLane_IsDealtWithAsThrough()
+    {
+        await CalledThenLaneForgetsAsync("29C30011", TruckStatus.Transfer, TripEventNames.LeftLane);
+
+        await Wait.WaitUntil(async () => (await _crossing.Gate.Snapshot()).Lanes.Single(l => l.LaneId == "lane-1").Plate != "29C30011", TimeSpan.FromSeconds(10), "lane-1 freed");
+        Assert.Null(await _crossing.Gate.PositionOf("29C30011"));
+        var trip = (await _crossing.Truck("29C30011").Current())!;
+        Assert.DoesNotContain(trip.Events, e => e.Name == TripEventNames.ReturnedToQueue);
+        Assert.Contains(trip.Status, new[] { TruckStatus.Transfer, TruckStatus.Completed });
+    }
+
+    /// <summary>A truck whose record shows it in the lane's checks, the lane idle and its report lost: back to the head of the queue, called again.</summary>
+    [Fact]
+    public async Task LaneReportLostInARestart_TruckStillInTheLanesChecks_GoesBackToTheHeadOfTheQueue()
+    {
+        await CalledThenLaneForgetsAsync("29C30012", TruckStatus.InLane, TripEventNames.PlateRead);
+
+        await Wait.WaitUntil(async () => (await _crossing.Truck("29C30012").Current())!.Events.Count(e => e.Name == TripEventNames.Called) == 2, TimeSpan.FromSeconds(10), "called again");
+        Assert.Equal(
+            ["booked", "arrived", "called", "plate read", "returned to queue", "called"],
+            (await _crossing.Truck("29C30012").Current())!.Events.Select(e => e.Name));
+    }
+
+    /// <summary>The truck is called to lane-1 and its record moved on to <paramref name="status"/>; the lane's record is cleared (idle) and the silo restarted.</summary>
+    private async Task CalledThenLaneForgetsAsync(string plate, TruckStatus status, string eventName)
+    {
+        await _crossing.Gate.CloseLane("lane-2", "op", "one lane");
+        await _crossing.BookAsync(plate);
+        await _crossing.Gate.TruckArrived(plate);
+        await Wait.WaitUntil(async () => (await _crossing.Truck(plate).Current())!.Status == TruckStatus.Called, TimeSpan.FromSeconds(10), "called");
+        await Wait.WaitUntil(async () => (await _crossing.Lane("lane-1").Status()).Plate == plate, TimeSpan.FromSeconds(10), "lane-1 has it");
+        if (status != TruckStatus.InLane)
+        {
+            await _crossing.Truck(plate).Advance(new TripTransition(TruckStatus.InLane, TripEventNames.PlateRead, "lane lane-1", LaneId: "lane-1"));
+        }
+
+        await _crossing.Truck(plate).Advance(new TripTransition(status, eventName, "lane lane-1", LaneId: "lane-1"));
+        var storage = _crossing.Cluster.Services.GetRequiredKeyedService<IGrainStorage>(ProviderNames.Default);
+        var laneId = new GrainId("lane", $"{TestSites.CrossingId}/lane-1");
+        var stored = (await storage.ReadAsync("lane", laneId, CancellationToken.None))!;
+        await storage.ClearAsync("lane", laneId, stored.ETag, CancellationToken.None);
+        await _crossing.Cluster.RestartAsync();
+        await _crossing.WakeGateAsync();
+    }
+
+    /// <summary>
     /// A lane's answer about an earlier assignment of a truck (it finished that one, and was given the same truck again)
     /// does not send the truck of the later assignment back: seen in a 10,000-truck run, where the truck, back in the
     /// queue while the lane weighed it, was given to the lane a third time, and the lane, holding it, never called it.

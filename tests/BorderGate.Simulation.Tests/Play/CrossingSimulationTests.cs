@@ -78,26 +78,39 @@ public sealed class CrossingSimulationTests(ITestOutputHelper output)
         var report = await simulation.RunAsync(plan);
 
         Assert.Equal(Delayed, refusedFirst);
-        Assert.Empty(report.Violations);
+        Assert.True(report.Violations.Count == 0, string.Join("; ", report.Violations));
         Assert.Contains(report.Notes, n => n.Key.Contains("asked again", StringComparison.Ordinal));
         Assert.DoesNotContain(CrossingSimulation.Outcomes.NotDeclared, report.FinalStatusCounts.Keys);
         var final = new[] { "Completed", "Held", "NoShow", CrossingSimulation.Outcomes.HeldAtEntrance }.Sum(s => report.FinalStatusCounts.GetValueOrDefault(s));
         Assert.Equal(plan.Trucks.Count, final);
     }
 
-    /// <summary>Holds the first <c>count</c> trip declarations 400 ms before the API sees them.</summary>
+    /// <summary>Holds the first declaration of each of the first <c>count</c> trucks 400 ms before the API sees it (their second attempts pass).</summary>
     private sealed class SlowFirstDeclarations(int count, Action delayed) : IStartupFilter
     {
-        private int _seen;
+        private readonly HashSet<string> _held = [];
 
         public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
         {
             app.Use(async (context, following) =>
             {
-                if (HttpMethods.IsPost(context.Request.Method) && context.Request.Path == "/api/trips" && Interlocked.Increment(ref _seen) <= count)
+                if (HttpMethods.IsPost(context.Request.Method) && context.Request.Path == "/api/trips")
                 {
-                    delayed();
-                    await Task.Delay(400);
+                    context.Request.EnableBuffering();
+                    using var body = await System.Text.Json.JsonDocument.ParseAsync(context.Request.Body);
+                    context.Request.Body.Position = 0;
+                    var plate = body.RootElement.GetProperty("truckPlate").GetString()!;
+                    bool hold;
+                    lock (_held)
+                    {
+                        hold = _held.Count < count && _held.Add(plate);
+                    }
+
+                    if (hold)
+                    {
+                        delayed();
+                        await Task.Delay(400);
+                    }
                 }
 
                 await following(context);
