@@ -94,6 +94,7 @@ public sealed partial class GateGrain
             var slot = S.Lanes[assignment.LaneId];
             slot.Plate = entry.Plate;
             slot.Since = now;
+            slot.Assignment = ++S.Assignments;
             S.InFlight[entry.Plate] = new InFlightTruck(entry.Direction, TruckStatus.Called, now);
             calls.Add(entry);
             LogCalled(logger, GrainKey, entry.Plate, assignment.LaneId);

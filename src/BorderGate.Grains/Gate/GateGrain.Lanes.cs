@@ -21,7 +21,9 @@ public sealed partial class GateGrain
 
     /// <summary>A lane's report, noted for the gate's next lane turn.</summary>
     /// <param name="Completed">An import's trip, completed by the lane: counted, not handed to the transfer.</param>
-    private sealed record LaneReport(string LaneId, string Plate, LaneOutcome Outcome, string? Reason, TripView? Completed = null);
+    /// <param name="Noted">The gate's assignments when it was noted: a lane given a truck after that (the same truck again,
+    /// say, sent back and called to the same lane) holds a later assignment than the report is about.</param>
+    private sealed record LaneReport(string LaneId, string Plate, LaneOutcome Outcome, string? Reason, TripView? Completed = null, long Noted = 0);
 
     public Task LaneFinished(string laneId, string plate, LaneOutcome outcome, string? reason, TripView? completed)
     {
@@ -33,7 +35,7 @@ public sealed partial class GateGrain
 
     private void NoteLaneReport(LaneReport report, TimeSpan after)
     {
-        _laneReports.Add(report);
+        _laneReports.Add(report with { Noted = S.Assignments });
         ArmLaneReportsTurn(after);
     }
 
@@ -92,7 +94,7 @@ public sealed partial class GateGrain
             foreach (var report in reports)
             {
                 var slot = LaneSlotOf(report.LaneId);
-                if (slot.Plate != report.Plate)
+                if (slot.Plate != report.Plate || slot.Assignment > report.Noted)
                 {
                     LogStaleLaneReport(logger, GrainKey, report.LaneId, report.Plate, slot.Plate);
                     continue;

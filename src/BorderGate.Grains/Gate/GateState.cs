@@ -8,6 +8,9 @@ public sealed class GateState
 {
     public long NextOrder { get; set; }
 
+    /// <summary>How many trucks the gate has given to lanes: each assignment's number (<see cref="LaneSlot.Assignment"/>).</summary>
+    public long Assignments { get; set; }
+
     /// <summary>Where gates stored before <see cref="GateBookings"/> kept the booked count; moved there on activation.</summary>
     public int BookedCount { get; set; }
 
@@ -91,6 +94,9 @@ public sealed class LaneSlot
     public bool ClosedByOperator { get; set; }
 
     public DateTimeOffset Since { get; set; }
+
+    /// <summary>The number of the lane's current assignment (<see cref="GateState.Assignments"/>): a lane's report noted before it is about an earlier one.</summary>
+    public long Assignment { get; set; }
 }
 
 public sealed record BayUse(string Plate, DateTimeOffset Since);

@@ -117,4 +117,62 @@ public sealed class VehicleFlowTests : IAsyncLifetime
         var after = await _crossing.Cluster.GrainFactory.GetGrain<IRouteGrain>(TestSites.CrossingId).Status();
         Assert.Equal("agv-02", after.Holders["s1"]);
     }
+    /// <summary>
+    /// The vehicle stores its leg, not every segment: after a restart mid-segment it takes its place from the route's
+    /// locks, asks its controller to drive the segment again (a new command id), and goes on when the controller reports
+    /// the segment's end.
+    /// </summary>
+    [Fact]
+    public async Task Restart_MidSegment_VehicleTakesItsPlaceFromTheRoute_DrivesItAgain_AndHandsOver()
+    {
+        await Controller("ctl-agv-01").OnConnectionChanged(true, _crossing.Now);
+        await Vehicle("agv-01").ReserveFor("CSQU3054383");
+        await Vehicle("agv-01").Loaded("CSQU3054383");
+        await Wait.WaitUntil(async () => (await Vehicle("agv-01").Status()).Segment == "s1", TimeSpan.FromSeconds(10), "agv-01 in s1");
+        await Wait.WaitUntil(() => Task.FromResult(_crossing.Hardware.SentTo("ctl-agv-01").Count(c => c.Name == "drive") == 1), TimeSpan.FromSeconds(10), "one drive command");
+
+        await _crossing.Cluster.RestartAsync();
+        await Controller("ctl-agv-01").OnConnectionChanged(true, _crossing.Now);
+
+        var resumed = await Vehicle("agv-01").Status();
+        Assert.Equal(("s1", VehicleMode.Outbound, "CSQU3054383"), (resumed.Segment, resumed.Mode, resumed.ContainerNumber));
+        await Wait.WaitUntil(() => Task.FromResult(_crossing.Hardware.SentTo("ctl-agv-01").Count(c => c.Name == "drive") == 2), TimeSpan.FromSeconds(10), "the segment driven again");
+        var drives = _crossing.Hardware.SentTo("ctl-agv-01").Where(c => c.Name == "drive").ToList();
+        Assert.NotEqual(drives[0].CommandId, drives[1].CommandId);
+        Assert.Equal("s1", drives[1].Args["segment"]);
+
+        await Controller("ctl-agv-01").OnTelemetry("position", new Dictionary<string, string> { ["waypoint"] = "handoff" }, _crossing.Now);
+        await Wait.WaitUntil(async () => (await Vehicle("agv-01").Status()) is { Mode: VehicleMode.Returning, Segment: "s1r", ContainerNumber: null }, TimeSpan.FromSeconds(10), "handed over, driving back");
+        var route = await _crossing.Cluster.GrainFactory.GetGrain<IRouteGrain>(TestSites.CrossingId).Status();
+        Assert.Equal("agv-01", route.Holders["s1r"]);
+        Assert.False(route.Holders.ContainsKey("s1"));
+    }
+
+    /// <summary>A vehicle waiting for a segment when the silo restarts waits for it again (the route's queue), and gets it when the one ahead leaves it.</summary>
+    [Fact]
+    public async Task Restart_WhileWaitingForASegment_VehicleWaitsItsTurn_ThenEntersIt()
+    {
+        await Controller("ctl-agv-01").OnConnectionChanged(true, _crossing.Now);
+        await Controller("ctl-agv-02").OnConnectionChanged(true, _crossing.Now);
+        await Vehicle("agv-01").ReserveFor("CSQU3054383");
+        await Vehicle("agv-01").Loaded("CSQU3054383");
+        await Wait.WaitUntil(async () => (await Vehicle("agv-01").Status()).Segment == "s1", TimeSpan.FromSeconds(10), "agv-01 in s1");
+        await Vehicle("agv-02").ReserveFor("MSKU9070323");
+        await Vehicle("agv-02").Loaded("MSKU9070323");
+        await Wait.WaitUntil(async () => (await Vehicle("agv-02").Status()).Mode == VehicleMode.Blocked, TimeSpan.FromSeconds(10), "agv-02 waits for s1");
+
+        await _crossing.Cluster.RestartAsync();
+        await Controller("ctl-agv-01").OnConnectionChanged(true, _crossing.Now);
+        await Controller("ctl-agv-02").OnConnectionChanged(true, _crossing.Now);
+
+        var waiting = await Vehicle("agv-02").Status();
+        Assert.Equal((VehicleMode.Blocked, (string?)null, "yard"), (waiting.Mode, waiting.Segment, waiting.Waypoint));
+        Assert.Equal("s1", (await Vehicle("agv-01").Status()).Segment);
+        await Controller("ctl-agv-01").OnTelemetry("position", new Dictionary<string, string> { ["waypoint"] = "handoff" }, _crossing.Now);
+
+        await Wait.WaitUntil(async () => (await Vehicle("agv-02").Status()).Segment == "s1", TimeSpan.FromSeconds(10), "agv-02 enters s1");
+        var route = await _crossing.Cluster.GrainFactory.GetGrain<IRouteGrain>(TestSites.CrossingId).Status();
+        Assert.Equal("agv-02", route.Holders["s1"]);
+        Assert.Equal(VehicleMode.Outbound, (await Vehicle("agv-02").Status()).Mode);
+    }
 }
