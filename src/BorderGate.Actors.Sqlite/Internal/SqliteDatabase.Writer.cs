@@ -20,14 +20,15 @@ internal sealed partial class SqliteDatabase
 
     /// <summary>
     /// Group commit: whatever queued while the previous commit was being fsynced goes into the next
-    /// transaction, so a thousand concurrent writers share a handful of fsyncs instead of a thousand.
+    /// transaction, so a thousand concurrent writers share a handful of fsyncs instead of a thousand. Runs on a
+    /// thread of its own, blocked while there is nothing to write.
     /// </summary>
-    private async Task RunWriterAsync()
+    private void RunWriter()
     {
         var batch = new List<SqliteWrite>(_options.MaxWriteBatchSize);
         SqliteSession? session = null;
         var reader = _writes.Reader;
-        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        while (WaitToRead(reader))
         {
             batch.Clear();
             while (batch.Count < _options.MaxWriteBatchSize && reader.TryRead(out var write))
@@ -62,6 +63,12 @@ internal sealed partial class SqliteDatabase
         }
 
         session?.Dispose();
+    }
+
+    private static bool WaitToRead(System.Threading.Channels.ChannelReader<SqliteWrite> reader)
+    {
+        var ready = reader.WaitToReadAsync();
+        return ready.IsCompletedSuccessfully ? ready.Result : ready.AsTask().GetAwaiter().GetResult();
     }
 
     /// <returns>False when the session should be discarded.</returns>

@@ -110,7 +110,9 @@ internal sealed partial class SqliteDatabase : IAsyncDisposable
 
         lock (_initializationLock)
         {
-            _writerLoop ??= Task.Run(RunWriterAsync, CancellationToken.None);
+            // A thread of its own: every grain's write waits on this loop, which must not queue behind grain turns on the thread
+            // pool when the node is busy (it blocks while there is nothing to write).
+            _writerLoop ??= Task.Factory.StartNew(RunWriter, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         }
     }
 

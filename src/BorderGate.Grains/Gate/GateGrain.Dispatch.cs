@@ -29,8 +29,16 @@ public sealed partial class GateGrain
             return;
         }
 
-        await QueueAtHeadAsync(plate, trip);
-        await Truck(plate).Advance(new TripTransition(TruckStatus.Waiting, TripEventNames.ReturnedToQueue, reason));
+        if (!_queue.Contains(plate))
+        {
+            await QueueAtHeadAsync(plate, trip);
+        }
+
+        // A truck sent back before it was called (its lane faulted first) is waiting already.
+        if (trip.Status is TruckStatus.Called or TruckStatus.InLane)
+        {
+            await Truck(plate).Advance(new TripTransition(TruckStatus.Waiting, TripEventNames.ReturnedToQueue, reason));
+        }
     }
 
     /// <summary>Puts the trip's truck at the head of the queue, eligible at once (it was called before, or should have been).</summary>

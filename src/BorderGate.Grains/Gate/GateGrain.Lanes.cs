@@ -89,6 +89,7 @@ public sealed partial class GateGrain
         var transfers = new List<(string Plate, TripDirection Direction)>();
         var completions = new List<TripView>();
         var heldChanged = false;
+        var again = new List<LaneReport>();
         try
         {
             foreach (var report in reports)
@@ -98,6 +99,22 @@ public sealed partial class GateGrain
                 {
                     LogStaleLaneReport(logger, GrainKey, report.LaneId, report.Plate, slot.Plate);
                     continue;
+                }
+
+                if (report.Outcome == LaneOutcome.Returned)
+                {
+                    // Back into the queue before the lane is freed (a failure in between leaves the truck in two places, never
+                    // in none); should that fail, the lane keeps it and the report is dealt with again later.
+                    try
+                    {
+                        await RequeueAtHeadAsync(report.Plate, report.Reason ?? "returned by the lane");
+                    }
+                    catch (Exception exception)
+                    {
+                        LogLaneReportFailed(logger, exception, GrainKey, report.LaneId, report.Plate);
+                        again.Add(report);
+                        continue;
+                    }
                 }
 
                 slot.Plate = null;
@@ -121,7 +138,6 @@ public sealed partial class GateGrain
                         break;
                     case LaneOutcome.Returned:
                         S.InFlight.Remove(report.Plate);
-                        await RequeueAtHeadAsync(report.Plate, report.Reason ?? "returned by the lane");
                         break;
                     case LaneOutcome.Held:
                         S.InFlight.Remove(report.Plate);
@@ -140,10 +156,17 @@ public sealed partial class GateGrain
         }
         catch (Exception exception)
         {
+            // The write failed: the gate's state is back to what storage holds, every report is dealt with again.
             LogLaneReportsFailed(logger, exception, GrainKey, reports.Length);
             _laneReports.InsertRange(0, reports);
             ArmLaneReportsTurn(LaneReportRetry);
             return;
+        }
+
+        if (again.Count > 0)
+        {
+            _laneReports.InsertRange(0, again);
+            ArmLaneReportsTurn(LaneReportRetry);
         }
 
         if (completions.Count > 0)
@@ -218,6 +241,9 @@ public sealed partial class GateGrain
         LogLaneReconciled(logger, GrainKey, laneId, plate);
         await DispatchAsync();
     }
+
+    [LoggerMessage(2114, LogLevel.Warning, "Gate {Crossing}: truck {Plate}, sent back by lane {Lane}, could not be put back in the queue; the lane keeps it until the report is dealt with again")]
+    private static partial void LogLaneReportFailed(ILogger logger, Exception exception, string crossing, string lane, string plate);
 
     [LoggerMessage(2113, LogLevel.Warning, "Gate {Crossing}: {Count} lane reports could not be dealt with; tried again shortly")]
     private static partial void LogLaneReportsFailed(ILogger logger, Exception exception, string crossing, int count);

@@ -255,19 +255,7 @@ internal sealed class GateQueue
         }
     }
 
-    private IPersistentState<QueueShard> ShardOf(string plate) => _shards[(int)(StableHash(plate) % ShardCount)];
-
-    /// <summary>FNV-1a over the plate's characters: the same shard in every process (string.GetHashCode is randomized).</summary>
-    private static uint StableHash(string text)
-    {
-        var hash = 2166136261u;
-        foreach (var c in text)
-        {
-            hash = (hash ^ c) * 16777619u;
-        }
-
-        return hash;
-    }
+    private IPersistentState<QueueShard> ShardOf(string plate) => _shards[(int)(StableHash.Of(plate) % ShardCount)];
 }
 
 /// <summary>On time before late, then arrival order (then plate, so that two entries never compare equal).</summary>

@@ -36,7 +36,6 @@ public sealed partial class TransferGrain(
 
     private SiteLayout _layout = null!;
     private GroupedWrites<TransferState>? _stored;
-    private GroupedWrites<TransferYardQueue>? _awaitingStored;
     private IGrainTimer? _work;
 
     // One work turn at a time (the transfer's other calls interleave with it): the trucks it starts are its own.
@@ -54,19 +53,18 @@ public sealed partial class TransferGrain(
     // The trucks a turn starts side by side change the state between each other's awaits: their writes are shared.
     private GroupedWrites<TransferState> Stored => _stored ??= new(state);
 
-    private GroupedWrites<TransferYardQueue> AwaitingStored => _awaitingStored ??= new(awaiting);
-
     /// <summary>Containers in yard slots waiting for a driverless truck, oldest first.</summary>
-    private List<YardContainer> AwaitingVehicle => awaiting.State.Containers;
+    private YardContainerQueue AwaitingVehicle { get; set; } = null!;
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _layout = sites.Get(GrainKey);
         S.IdleVehicles ??= [.. _layout.DriverlessTrucks.Select(v => v.Id)];
+        AwaitingVehicle = new YardContainerQueue(GrainContext);
+        await AwaitingVehicle.LoadAsync(awaiting, cancellationToken);
 
         // Trucks handed over before a restart are taken up again, where they were left.
         WorkSoon();
-        return Task.CompletedTask;
     }
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
@@ -93,7 +91,7 @@ public sealed partial class TransferGrain(
     public Task<TransferView> Status() => Task.FromResult(new TransferView(
         [.. S.Pending.Select(p => p.Plate)],
         [.. S.IdleVehicles ?? []],
-        [.. AwaitingVehicle],
+        [.. AwaitingVehicle.Containers],
         new Dictionary<string, string>(S.BrokenVehicles, StringComparer.Ordinal),
         S.ContainersCrossed,
         _yardFull));
@@ -112,7 +110,12 @@ public sealed partial class TransferGrain(
             S.IdleVehicles = [.. idle, .. _reportedIdle.Where(v => !idle.Contains(v))];
         }
 
-        AwaitingVehicle.InsertRange(0, handover.AwaitingVehicle.Where(c => !AwaitingVehicle.Contains(c)));
+        var adopted = handover.AwaitingVehicle.Where(c => !AwaitingVehicle.Contains(c)).ToList();
+        for (var i = adopted.Count - 1; i >= 0; i--)
+        {
+            AwaitingVehicle.PutBackFirst(adopted[i]);
+        }
+
         foreach (var (vehicle, reason) in handover.BrokenVehicles)
         {
             S.BrokenVehicles.TryAdd(vehicle, reason);
@@ -121,7 +124,7 @@ public sealed partial class TransferGrain(
         S.ContainersCrossed += handover.ContainersCrossed;
         S.CraneTurn = Math.Max(S.CraneTurn, handover.CraneTurn);
         S.Adopted = true;
-        await Task.WhenAll(AwaitingStored.WriteAsync(), Stored.WriteAsync());
+        await Task.WhenAll(adopted.Select(AwaitingVehicle.WriteAsync).Append(Stored.WriteAsync()));
         WorkSoon();
     }
 
@@ -131,8 +134,7 @@ public sealed partial class TransferGrain(
         if (job.To.Kind == PlaceKind.Slot)
         {
             await Yard.Occupy(job.To.Id, job.ContainerNumber);
-            AwaitingVehicle.Add(new YardContainer(job.ContainerNumber, job.To.Id));
-            await AwaitingStored.WriteAsync();
+            await AwaitingVehicle.AddLastAsync(new YardContainer(job.ContainerNumber, job.To.Id));
         }
 
         if (job.From.Kind == PlaceKind.Slot)
@@ -474,15 +476,14 @@ public sealed partial class TransferGrain(
         while (AwaitingVehicle.Count > 0 && S.IdleVehicles is { Count: > 0 })
         {
             // Taken off the list before any wait, so that a call interleaving here does not give it a second vehicle.
-            var container = AwaitingVehicle[0];
-            AwaitingVehicle.RemoveAt(0);
+            var container = AwaitingVehicle.TakeFirst();
             if (await ReserveVehicleAsync(container.ContainerNumber) is not { } vehicle)
             {
-                AwaitingVehicle.Insert(0, container);
+                AwaitingVehicle.PutBackFirst(container);
                 break;
             }
 
-            await AwaitingStored.WriteAsync();
+            await AwaitingVehicle.WriteAsync(container);
             var crane = CraneFor(BlockOf(container.SlotId).Id);
             await Crane(crane).Enqueue(new CraneJob(
                 $"{container.ContainerNumber}/{container.SlotId}/load",

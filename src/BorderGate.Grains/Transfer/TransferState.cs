@@ -41,9 +41,8 @@ public sealed class PendingTransfer
 }
 
 /// <summary>
-/// Containers in yard slots waiting for a driverless truck, oldest first (state "transfer-yard"). Apart from the
-/// transfer's own state, which changes with every truck: this list grows with the yard (hundreds on a busy day) and is
-/// written only when a container comes into the yard or leaves it for a vehicle.
+/// Containers in yard slots waiting for a driverless truck, oldest first, as stored whole before parts (state
+/// "transfer-yard"): moved to its parts on activation (<see cref="YardContainerQueue"/>).
 /// </summary>
 public sealed class TransferYardQueue
 {

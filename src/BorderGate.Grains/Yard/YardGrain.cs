@@ -7,34 +7,59 @@ namespace BorderGate.Grains.Yard;
 
 /// <summary>
 /// The transfer yard of a crossing (key: crossing id). One activation decides every slot, so no slot is booked twice. The
-/// slots are stored by block (state "yard-{blockId}"): a change writes the blocks it touched, about a tenth of an 800-slot
-/// yard, not the whole yard (66 KB a write, three writes a container, on the 10,000-truck day). A yard stored whole (state
-/// "yard") is moved to its blocks on activation.
+/// slots are stored in parts of <see cref="SlotsPerPart"/> slots of a block (state "yard-{blockId}-{part}"): a change
+/// writes the parts it touched, under a kilobyte each (a whole block was 8 KB a write, four writes a container, on the
+/// 10,000-truck day). A yard stored whole (state "yard") or by block (state "yard-{blockId}") is moved to its parts on
+/// activation.
 /// </summary>
 public sealed class YardGrain(
     [PersistentState("yard")] IPersistentState<YardAllocator> older,
     CrossingSites sites) : Grain, IYardGrain
 {
+    /// <summary>Slots per stored part: ten slots, about 800 bytes.</summary>
+    public const int SlotsPerPart = 10;
+
     private SiteLayout _layout = null!;
     private YardAllocator _yard = null!;
-    private Dictionary<string, IPersistentState<YardBlockState>> _blocks = null!;
+    private Dictionary<string, IPersistentState<YardBlockState>> _parts = null!;
+    private Dictionary<string, string> _partOfSlot = null!;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _layout = sites.Get(GrainKey);
-        _blocks = _layout.YardBlocks.ToDictionary(
-            b => b.Id,
-            b => GrainContext.CreatePersistentState<YardBlockState>($"yard-{b.Id}"),
-            StringComparer.Ordinal);
-        await Task.WhenAll(_blocks.Values.Select(b => b.ReadStateAsync(cancellationToken)));
-        var fromOlder = older.RecordExists && older.State.Slots.Count > 0;
-        var unstored = _blocks.Values.Any(b => !b.RecordExists);
-        Link(fromOlder ? older.State.Slots : null);
-        if (fromOlder || unstored)
+        _parts = new(StringComparer.Ordinal);
+        _partOfSlot = new(StringComparer.Ordinal);
+        foreach (var block in _layout.YardBlocks)
         {
-            // The blocks first, the whole yard's old record second: a failure in between leaves both, and the next
-            // activation reads the blocks.
-            await StoreAsync(_blocks.Values);
+            foreach (var (slotId, index) in block.SlotIds().Select((id, i) => (id, i)))
+            {
+                var part = $"yard-{block.Id}-{index / SlotsPerPart:00}";
+                _partOfSlot[slotId] = part;
+                if (!_parts.ContainsKey(part))
+                {
+                    _parts[part] = GrainContext.CreatePersistentState<YardBlockState>(part);
+                }
+            }
+        }
+
+        var byBlock = _layout.YardBlocks.Select(b => GrainContext.CreatePersistentState<YardBlockState>($"yard-{b.Id}")).ToList();
+        await Task.WhenAll(_parts.Values.Concat(byBlock).Select(p => p.ReadStateAsync(cancellationToken)));
+        var olderBlocks = byBlock.Where(b => b.RecordExists).ToList();
+        var fromOlder = older.RecordExists && older.State.Slots.Count > 0;
+        var olderSlots = new Dictionary<string, YardSlot>(fromOlder ? older.State.Slots : [], StringComparer.Ordinal);
+        foreach (var (slotId, slot) in olderBlocks.SelectMany(b => b.State.Slots))
+        {
+            olderSlots[slotId] = slot;
+        }
+
+        var unstored = _parts.Values.Any(p => !p.RecordExists);
+        Link(olderSlots.Count > 0 ? olderSlots : null);
+        if (fromOlder || olderBlocks.Count > 0 || unstored)
+        {
+            // The parts first, the older records second: a failure in between leaves both, and the next activation reads
+            // the parts.
+            await StoreAsync(_parts.Values);
+            await Task.WhenAll(olderBlocks.Select(b => b.ClearStateAsync(cancellationToken)));
             if (fromOlder)
             {
                 await older.ClearStateAsync(cancellationToken);
@@ -79,15 +104,15 @@ public sealed class YardGrain(
     public Task<YardLevel> Level() => Task.FromResult(_yard.Level());
 
     /// <summary>
-    /// The yard in memory from the stored blocks (a slot no block holds: from <paramref name="olderSlots"/>, else free), and
-    /// each block's state holding its slots, the same objects, so that storing a block stores what the yard decided.
+    /// The yard in memory from the stored parts (a slot no part holds: from <paramref name="olderSlots"/>, else free), and
+    /// each part's state holding its slots, the same objects, so that storing a part stores what the yard decided.
     /// </summary>
     private void Link(IReadOnlyDictionary<string, YardSlot>? olderSlots)
     {
         _yard = YardAllocator.For(_layout.YardBlocks);
         foreach (var (slotId, fresh) in _yard.Slots.ToList())
         {
-            var stored = _blocks[fresh.BlockId].State.Slots.GetValueOrDefault(slotId) ?? olderSlots?.GetValueOrDefault(slotId);
+            var stored = _parts[_partOfSlot[slotId]].State.Slots.GetValueOrDefault(slotId) ?? olderSlots?.GetValueOrDefault(slotId);
             if (stored is not null)
             {
                 stored.BlockId = fresh.BlockId;
@@ -95,36 +120,36 @@ public sealed class YardGrain(
             }
         }
 
-        foreach (var (blockId, block) in _blocks)
+        foreach (var (part, state) in _parts)
         {
-            block.State.Slots = _yard.Slots.Where(s => s.Value.BlockId == blockId).ToDictionary(s => s.Key, s => s.Value, StringComparer.Ordinal);
+            state.State.Slots = _yard.Slots.Where(s => _partOfSlot[s.Key] == part).ToDictionary(s => s.Key, s => s.Value, StringComparer.Ordinal);
         }
     }
 
-    /// <summary>Stores the blocks of the slots changed since the last store, at the same time.</summary>
+    /// <summary>Stores the parts of the slots changed since the last store, at the same time.</summary>
     private Task StoreTouchedAsync()
     {
-        var blocks = _yard.Touched.Select(id => _blocks[_yard.Slots[id].BlockId]).Distinct().ToList();
+        var parts = _yard.Touched.Select(id => _parts[_partOfSlot[id]]).Distinct().ToList();
         _yard.Touched.Clear();
-        return StoreAsync(blocks);
+        return StoreAsync(parts);
     }
 
-    private async Task StoreAsync(IEnumerable<IPersistentState<YardBlockState>> blocks)
+    private async Task StoreAsync(IEnumerable<IPersistentState<YardBlockState>> parts)
     {
         try
         {
-            await Task.WhenAll(blocks.Select(b => b.WriteStateAsync()));
+            await Task.WhenAll(parts.Select(p => p.WriteStateAsync()));
         }
         catch
         {
-            // A block that could not be stored is back to what storage holds: so is the yard in memory.
+            // A part that could not be stored is back to what storage holds: so is the yard in memory.
             Link(null);
             throw;
         }
     }
 }
 
-/// <summary>The slots of one yard block, as stored (state "yard-{blockId}").</summary>
+/// <summary>The slots of a part of a yard block, as stored (state "yard-{blockId}-{part}"; before, a whole block: "yard-{blockId}").</summary>
 public sealed class YardBlockState
 {
     public Dictionary<string, YardSlot> Slots { get; set; } = new(StringComparer.Ordinal);

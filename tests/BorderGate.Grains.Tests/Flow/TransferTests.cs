@@ -172,10 +172,13 @@ public sealed class TransferTests : IAsyncLifetime
         }
     }
 
-    [Fact]
-    public async Task YardStoredWhole_IsMovedToItsBlocks_AndWhatChangesAfterSurvivesARestart()
+    [Theory]
+    [InlineData("yard")]
+    [InlineData("yard-A")]
+    public async Task YardStoredWholeOrByBlock_IsMovedToItsParts_AndWhatChangesAfterSurvivesARestart(string olderRecord)
     {
-        // The yard as it was stored before blocks: one record with every slot (here one occupied and one reserved).
+        // The yard as it was stored before parts: one record with every slot, or one per block (here one occupied slot and
+        // one reserved).
         var storage = _crossing.Cluster.Services.GetRequiredKeyedService<IGrainStorage>(ProviderNames.Default);
         var yardId = new GrainId("yard", TestSites.CrossingId);
         var slots = new JsonObject
@@ -183,19 +186,22 @@ public sealed class TransferTests : IAsyncLifetime
             ["A-01-01"] = new JsonObject { ["blockId"] = "A", ["state"] = (int)SlotState.Occupied, ["containerNumber"] = "MSKU1234565" },
             ["A-01-02"] = new JsonObject { ["blockId"] = "A", ["state"] = (int)SlotState.Reserved, ["containerNumber"] = "CSQU3054383", ["expiresAt"] = _crossing.Now.AddHours(1).ToString("O") },
         };
-        await storage.WriteAsync("yard", yardId, Encoding.UTF8.GetBytes(new JsonObject { ["slots"] = slots }.ToJsonString()), null, CancellationToken.None);
-        if (await storage.ReadAsync("yard-A", yardId, CancellationToken.None) is { } block)
+        await storage.WriteAsync(olderRecord, yardId, Encoding.UTF8.GetBytes(new JsonObject { ["slots"] = slots }.ToJsonString()), null, CancellationToken.None);
+        for (var part = 0; part < 10; part++)
         {
-            // The gate woke the yard already (flow control reads its level): as if that had been before blocks.
-            await storage.ClearAsync("yard-A", yardId, block.ETag, CancellationToken.None);
+            if (await storage.ReadAsync($"yard-A-{part:00}", yardId, CancellationToken.None) is { } stored)
+            {
+                // The gate woke the yard already (flow control reads its level): as if that had been before parts.
+                await storage.ClearAsync($"yard-A-{part:00}", yardId, stored.ETag, CancellationToken.None);
+            }
         }
 
         await _crossing.Cluster.RestartAsync();
         var view = await Yard.Snapshot();
         Assert.Equal((1, 1), (view.Occupied, view.Reserved));
         Assert.Equal("MSKU1234565", view.Slots.Single(s => s.SlotId == "A-01-01").ContainerNumber);
-        Assert.Null(await storage.ReadAsync("yard", yardId, CancellationToken.None));
-        Assert.NotNull(await storage.ReadAsync("yard-A", yardId, CancellationToken.None));
+        Assert.Null(await storage.ReadAsync(olderRecord, yardId, CancellationToken.None));
+        Assert.NotNull(await storage.ReadAsync("yard-A-00", yardId, CancellationToken.None));
 
         await Yard.Occupy("A-01-02", "CSQU3054383");
         await Yard.Vacate("A-01-01", "MSKU1234565");
@@ -244,5 +250,32 @@ public sealed class TransferTests : IAsyncLifetime
         status = await Transfer.Status();
         Assert.Equal(3, status.ContainersCrossed);
         Assert.Single(status.AwaitingVehicle);
+    }
+
+    /// <summary>
+    /// The containers waiting in the yard, stored whole before parts (state "transfer-yard"), are moved to their parts on
+    /// activation, oldest first as they were; the order survives restarts.
+    /// </summary>
+    [Fact]
+    public async Task YardContainersStoredWhole_AreMovedToTheirParts_InOrder_AndSurviveRestarts()
+    {
+        var storage = _crossing.Cluster.Services.GetRequiredKeyedService<IGrainStorage>(ProviderNames.Default);
+        var transferId = new GrainId("transfer", TestSites.CrossingId);
+        YardContainer[] waiting = [new("MSKU1234565", "A-1-01"), new("CSQU3054383", "A-1-02"), new("TGHU9876544", "A-1-03")];
+        var containers = new JsonArray([.. waiting.Select(c => (JsonNode)new JsonObject { ["containerNumber"] = c.ContainerNumber, ["slotId"] = c.SlotId })]);
+        await storage.WriteAsync("transfer-yard", transferId, Encoding.UTF8.GetBytes(new JsonObject { ["containers"] = containers }.ToJsonString()), null, CancellationToken.None);
+
+        // No vehicle free, so that nobody takes them while the test looks.
+        var transfer = await storage.ReadAsync("transfer", transferId, CancellationToken.None);
+        var state = transfer is null ? new JsonObject() : JsonNode.Parse(transfer.Json.Span)!.AsObject();
+        state["idleVehicles"] = new JsonArray();
+        await storage.WriteAsync("transfer", transferId, Encoding.UTF8.GetBytes(state.ToJsonString()), transfer?.ETag, CancellationToken.None);
+        await _crossing.Cluster.RestartAsync();
+
+        Assert.Equal(waiting, (await Transfer.Status()).AwaitingVehicle);
+        Assert.Null(await storage.ReadAsync("transfer-yard", transferId, CancellationToken.None));
+
+        await _crossing.Cluster.RestartAsync();
+        Assert.Equal(waiting, (await Transfer.Status()).AwaitingVehicle);
     }
 }

@@ -236,6 +236,28 @@ public sealed class GateGrainTests : IAsyncLifetime
         Assert.Contains(trip.Status, new[] { TruckStatus.Transfer, TruckStatus.Completed });
     }
 
+    /// <summary>
+    /// A lane can send back a truck that was never called (a device fault before its call went out): the truck, still
+    /// waiting, goes back to the head of the queue without a second "returned to queue", and the lane is freed (the report
+    /// had failed on the truck's refused step, and been tried again and again).
+    /// </summary>
+    [Fact]
+    public async Task LaneSendingBackATruckStillWaiting_PutsItAtTheHead_WithoutASecondReturn()
+    {
+        await _crossing.Gate.CloseLane("lane-2", "op", "one lane");
+        await _crossing.BookAsync("29C30021");
+        await _crossing.Gate.TruckArrived("29C30021");
+        await Wait.WaitUntil(async () => (await _crossing.Truck("29C30021").Current())!.Status == TruckStatus.Called, TimeSpan.FromSeconds(10), "called");
+        await _crossing.Truck("29C30021").Advance(new TripTransition(TruckStatus.Waiting, TripEventNames.ReturnedToQueue, "as before its call"));
+        await _crossing.Gate.CloseLane("lane-1", "op", "no more trucks here");
+
+        await _crossing.Gate.LaneFinished("lane-1", "29C30021", LaneOutcome.Returned, "device cam-lane-1 reported offline", null);
+
+        await Wait.WaitUntil(async () => (await _crossing.Gate.Snapshot()).Lanes.Single(l => l.LaneId == "lane-1").Plate is null, TimeSpan.FromSeconds(10), "lane-1 freed");
+        Assert.Equal(1, (await _crossing.Gate.PositionOf("29C30021"))?.Position);
+        Assert.Single((await _crossing.Truck("29C30021").Current())!.Events, e => e.Name == TripEventNames.ReturnedToQueue);
+    }
+
     /// <summary>A truck whose record shows it in the lane's checks, the lane idle and its report lost: back to the head of the queue, called again.</summary>
     [Fact]
     public async Task LaneReportLostInARestart_TruckStillInTheLanesChecks_GoesBackToTheHeadOfTheQueue()
