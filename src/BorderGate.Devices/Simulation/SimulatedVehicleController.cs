@@ -25,6 +25,12 @@ public sealed class SimulatedVehicleController(string deviceId, byte[] key, Time
     /// <summary>The segment the vehicle is on, or null when it stands at a waypoint.</summary>
     public string? Segment { get; private set; }
 
+    /// <summary>
+    /// Told, at the moment it happens, that the vehicle entered a segment (true) or left it at its end (false): a
+    /// vehicle leaves a segment before it reports its position there, so whoever follows it in is told after.
+    /// </summary>
+    public Action<SimulatedVehicleController, string, bool>? SegmentChanged { get; set; }
+
     public bool IsStopped { get; private set; }
 
     /// <summary>The vehicle breaks down where it is.</summary>
@@ -95,6 +101,7 @@ public sealed class SimulatedVehicleController(string deviceId, byte[] key, Time
         var breakdown = Faults.BreakdownOnRoute;
         Faults.BreakdownOnRoute = false;
         Segment = segment.Id;
+        SegmentChanged?.Invoke(this, segment.Id, true);
         RunInBackground(token => DriveAsync(segment, to, breakdown, token));
         return CommandReply.Done;
     }
@@ -169,6 +176,7 @@ public sealed class SimulatedVehicleController(string deviceId, byte[] key, Time
 
         Segment = null;
         Waypoint = to;
+        SegmentChanged?.Invoke(this, segment.Id, false);
         await SendTelemetryAsync("position", new Dictionary<string, string> { ["waypoint"] = to, ["segment"] = segment.Id }, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -165,14 +165,12 @@ public sealed partial class CrossingSimulation
         }
     }
 
-    /// <summary>Reads where the simulated vehicles physically are, often, and checks that no segment holds two.</summary>
-    private async Task SampleVehiclesAsync(CancellationToken cancellationToken)
+    /// <summary>Follows the simulated vehicles into and out of segments (<see cref="InvariantMonitor.OnSegmentChanged"/>).</summary>
+    private void FollowVehicles()
     {
-        var vehicles = _layout.DriverlessTrucks.Select(v => _fleet.Get<SimulatedVehicleController>(v.ControllerId)).ToList();
-        using var ticker = new PeriodicTimer(TimeSpan.FromMilliseconds(2));
-        while (await ticker.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
+        foreach (var vehicle in _layout.DriverlessTrucks.Select(v => _fleet.Get<SimulatedVehicleController>(v.ControllerId)))
         {
-            _monitor.CheckSegments(vehicles.Select(v => (v.DeviceId, v.Segment)));
+            vehicle.SegmentChanged = (controller, segment, entered) => _monitor.OnSegmentChanged(controller.DeviceId, segment, entered);
         }
     }
 

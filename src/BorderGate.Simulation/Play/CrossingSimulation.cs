@@ -78,7 +78,7 @@ public sealed partial class CrossingSimulation : IAsyncDisposable
         var follower = FollowFeedAsync(feed, watching.Token);
         Say($"connected {_fleet.Devices.Count} simulated devices and the crossing feed; playing {plan.Trucks.Count} trucks");
         var watcher = WatchAsync(watching.Token);
-        var sampler = SampleVehiclesAsync(watching.Token);
+        FollowVehicles();
         var faults = InjectFaultsAsync(plan, watching.Token);
         _pendingArrivals = plan.Trucks.Count;
         await Task.WhenAll(plan.Trucks.Select(t => PlayTruckAsync(t, cancellationToken))).ConfigureAwait(false);
@@ -87,7 +87,6 @@ public sealed partial class CrossingSimulation : IAsyncDisposable
         await watching.CancelAsync().ConfigureAwait(false);
         await Quietly(watcher).ConfigureAwait(false);
         await Quietly(follower).ConfigureAwait(false);
-        await Quietly(sampler).ConfigureAwait(false);
         await Quietly(faults).ConfigureAwait(false);
 
         var counts = await CheckFinalStatesAsync(plan, cancellationToken).ConfigureAwait(false);

@@ -164,24 +164,32 @@ internal sealed class InvariantMonitor
     }
 
     /// <summary>
-    /// Checks where the vehicles physically are (their simulated controllers, read together in microseconds):
-    /// never two in one segment. Grain snapshots are read one grain at a time and would race.
+    /// Where the vehicles physically are, as their simulated controllers enter and leave segments (told at that moment, one
+    /// at a time): never two in one segment. Sampling the controllers instead raced with them on a busy machine (a sampler
+    /// preempted between two reads saw the vehicle ahead still in a segment and the one behind already in it).
     /// </summary>
-    public void CheckSegments(IEnumerable<(string VehicleId, string? Segment)> vehicles)
+    public void OnSegmentChanged(string vehicleId, string segment, bool entered)
     {
-        Dictionary<string, string>? onSegment = null;
-        foreach (var (vehicleId, segment) in vehicles)
+        lock (_occupants)
         {
-            if (segment is null)
+            if (!entered)
             {
-                continue;
+                if (_occupants.GetValueOrDefault(segment) == vehicleId)
+                {
+                    _occupants.Remove(segment);
+                }
+
+                return;
             }
 
-            onSegment ??= new Dictionary<string, string>(StringComparer.Ordinal);
-            if (!onSegment.TryAdd(segment, vehicleId))
+            if (_occupants.TryGetValue(segment, out var occupant) && occupant != vehicleId)
             {
-                Add($"two vehicles in segment {segment}: {onSegment[segment]} and {vehicleId}");
+                Add($"two vehicles in segment {segment}: {occupant} and {vehicleId}");
             }
+
+            _occupants[segment] = vehicleId;
         }
     }
+
+    private readonly Dictionary<string, string> _occupants = new(StringComparer.Ordinal);
 }
