@@ -165,12 +165,33 @@ public sealed partial class CrossingSimulation
         }
     }
 
-    /// <summary>Follows the simulated vehicles into and out of segments (<see cref="InvariantMonitor.OnSegmentChanged"/>).</summary>
+    /// <summary>
+    /// Follows the simulated vehicles into and out of segments (<see cref="InvariantMonitor.OnSegmentChanged"/>), and times
+    /// them: a segment driven, the stop between two segments on the way, the stay at the yard and at the handoff point.
+    /// </summary>
     private void FollowVehicles()
     {
+        var route = _layout.Route;
         foreach (var vehicle in _layout.DriverlessTrucks.Select(v => _fleet.Get<SimulatedVehicleController>(v.ControllerId)))
         {
-            vehicle.SegmentChanged = (controller, segment, entered) => _monitor.OnSegmentChanged(controller.DeviceId, segment, entered);
+            var last = (Segment: (string?)null, Entered: false, At: DateTimeOffset.MinValue);
+            vehicle.SegmentChanged = (controller, segment, entered) =>
+            {
+                _monitor.OnSegmentChanged(controller.DeviceId, segment, entered);
+                var now = _clock.GetUtcNow();
+                if (entered && last is { Entered: false, Segment: { } from })
+                {
+                    var at = route.Segments.First(s => s.Id == from).To;
+                    var stop = at == route.YardWaypointId ? "at the yard" : at == route.HandoffWaypointId ? "at the handoff" : "between segments";
+                    _monitor.Time("vehicle stopped", stop, now - last.At);
+                }
+                else if (!entered && last is { Entered: true } && last.Segment == segment)
+                {
+                    _monitor.Time("vehicle in segment", "segment left", now - last.At);
+                }
+
+                last = (segment, entered, now);
+            };
         }
     }
 

@@ -82,8 +82,16 @@ internal sealed class InvariantMonitor
     }
 
     /// <summary>The site time between consecutive steps of the trucks' trips, most frequent first; "lane idle" is a lane's gap between trucks.</summary>
-    public IReadOnlyList<StepTime> StepTimes =>
-        [.. _steps.OrderByDescending(s => s.Value.Count).Select(s => new StepTime(s.Key.From, s.Key.To, s.Value.Count, s.Value.Seconds / s.Value.Count))];
+    public IReadOnlyList<StepTime> StepTimes
+    {
+        get
+        {
+            lock (_steps)
+            {
+                return [.. _steps.OrderByDescending(s => s.Value.Count).Select(s => new StepTime(s.Key.From, s.Key.To, s.Value.Count, s.Value.Seconds / s.Value.Count))];
+            }
+        }
+    }
 
     public void OnTruckMoved(TruckMoved moved)
     {
@@ -123,8 +131,11 @@ internal sealed class InvariantMonitor
     /// <summary>A step measured from something the simulation did (a sighting sent) to its trace on the feed.</summary>
     public void Time(string from, string to, TimeSpan took)
     {
-        var (count, seconds) = _steps.GetValueOrDefault((from, to));
-        _steps[(from, to)] = (count + 1, seconds + took.TotalSeconds);
+        lock (_steps)
+        {
+            var (count, seconds) = _steps.GetValueOrDefault((from, to));
+            _steps[(from, to)] = (count + 1, seconds + took.TotalSeconds);
+        }
     }
 
     public void CheckYard(YardView yard)
