@@ -24,6 +24,9 @@ internal sealed class ScaledTimer : ITimer
     /// <summary>The shortest real wait left to a real timer (they tick in whole milliseconds).</summary>
     internal static readonly TimeSpan RealTimerResolution = TimeSpan.FromMilliseconds(1);
 
+    /// <summary>How close to its moment a queued firing may be queued again rather than wait on a real timer.</summary>
+    internal static readonly TimeSpan QueuedSliver = TimeSpan.FromMilliseconds(0.2);
+
     public ScaledTimer(ScaledTimeProvider clock, TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {
         _clock = clock;
@@ -85,8 +88,10 @@ internal sealed class ScaledTimer : ITimer
             var now = _clock.GetTimestamp();
             if (now < _dueSiteTimestamp)
             {
-                // Woken before the site moment (millisecond rounding): wait for the rest.
-                ArmLocked(queue: generation is null);
+                // Woken before the site moment (millisecond rounding): wait for the rest — from the thread pool if the real
+                // timer woke it, or if a queued firing is within a sliver of it; else on a real timer (no spinning).
+                var realLeft = (_dueSiteTimestamp - now) / (double)_clock.TimestampFrequency / _clock.SpeedUp;
+                ArmLocked(queue: generation is null || realLeft < QueuedSliver.TotalSeconds);
                 return;
             }
 
@@ -128,8 +133,9 @@ internal sealed class ScaledTimer : ITimer
             return;
         }
 
-        // Whole milliseconds, rounded up: real timers cannot wait less, and rounding down would fire early.
-        var realMs = Math.Max(1, Math.Ceiling((realSeconds * 1000) - 1e-6));
+        // Whole milliseconds, rounded to the nearest: a real timer cannot wait less than one, and one that wakes early
+        // (by under half a millisecond) leaves the rest to the thread pool, which never fires early either.
+        var realMs = Math.Max(1, Math.Round(realSeconds * 1000));
         _real.Change(TimeSpan.FromMilliseconds(realMs), Timeout.InfiniteTimeSpan);
     }
 

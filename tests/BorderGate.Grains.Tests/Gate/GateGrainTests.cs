@@ -199,18 +199,10 @@ public sealed class GateGrainTests : IAsyncLifetime
     [Fact]
     public async Task LaneThatDidNotGetItsTruck_GivesItBackToTheHeadOfTheQueue_AfterARestart()
     {
-        await _crossing.Gate.CloseLane("lane-2", "op", "one lane");
-        await _crossing.BookAsync("29C30002");
-        await _crossing.Gate.TruckArrived("29C30002");
-        await Wait.WaitUntil(async () => (await _crossing.Truck("29C30002").Current())!.Status == TruckStatus.Called, TimeSpan.FromSeconds(10), "called");
+        await CalledToLaneOneAsync("29C30002");
 
         // The lane's record as if the one-way word never reached it (the silo stopped in between): idle, no truck.
-        var storage = _crossing.Cluster.Services.GetRequiredKeyedService<IGrainStorage>(ProviderNames.Default);
-        var laneId = new GrainId("lane", $"{TestSites.CrossingId}/lane-1");
-        var stored = (await storage.ReadAsync("lane", laneId, CancellationToken.None))!;
-        await storage.ClearAsync("lane", laneId, stored.ETag, CancellationToken.None);
-        await _crossing.Cluster.RestartAsync();
-        await _crossing.WakeGateAsync();
+        await LaneOneForgetsAsync();
 
         // Back at the head of the queue, and called again to the lane, which now holds it.
         await Wait.WaitUntil(async () => (await _crossing.Truck("29C30002").Current())!.Events.Count(e => e.Name == "called") == 2, TimeSpan.FromSeconds(10), "called again");
@@ -244,10 +236,7 @@ public sealed class GateGrainTests : IAsyncLifetime
     [Fact]
     public async Task LaneSendingBackATruckStillWaiting_PutsItAtTheHead_WithoutASecondReturn()
     {
-        await _crossing.Gate.CloseLane("lane-2", "op", "one lane");
-        await _crossing.BookAsync("29C30021");
-        await _crossing.Gate.TruckArrived("29C30021");
-        await Wait.WaitUntil(async () => (await _crossing.Truck("29C30021").Current())!.Status == TruckStatus.Called, TimeSpan.FromSeconds(10), "called");
+        await CalledToLaneOneAsync("29C30021");
         await _crossing.Truck("29C30021").Advance(new TripTransition(TruckStatus.Waiting, TripEventNames.ReturnedToQueue, "as before its call"));
         await _crossing.Gate.CloseLane("lane-1", "op", "no more trucks here");
 
@@ -270,13 +259,30 @@ public sealed class GateGrainTests : IAsyncLifetime
             (await _crossing.Truck("29C30012").Current())!.Events.Select(e => e.Name));
     }
 
-    /// <summary>The truck is called to lane-1 and its record moved on to <paramref name="status"/>; the lane's record is cleared (idle) and the silo restarted.</summary>
-    private async Task CalledThenLaneForgetsAsync(string plate, TruckStatus status, string eventName)
+    /// <summary>One lane open (lane-1, lane-2 closed); the truck booked, arrived and called to it.</summary>
+    private async Task CalledToLaneOneAsync(string plate)
     {
         await _crossing.Gate.CloseLane("lane-2", "op", "one lane");
         await _crossing.BookAsync(plate);
         await _crossing.Gate.TruckArrived(plate);
         await Wait.WaitUntil(async () => (await _crossing.Truck(plate).Current())!.Status == TruckStatus.Called, TimeSpan.FromSeconds(10), "called");
+    }
+
+    /// <summary>Lane-1's record cleared (idle, no truck) as if the lane never heard of its truck, and the silo restarted.</summary>
+    private async Task LaneOneForgetsAsync()
+    {
+        var storage = _crossing.Cluster.Services.GetRequiredKeyedService<IGrainStorage>(ProviderNames.Default);
+        var laneId = new GrainId("lane", $"{TestSites.CrossingId}/lane-1");
+        var stored = (await storage.ReadAsync("lane", laneId, CancellationToken.None))!;
+        await storage.ClearAsync("lane", laneId, stored.ETag, CancellationToken.None);
+        await _crossing.Cluster.RestartAsync();
+        await _crossing.WakeGateAsync();
+    }
+
+    /// <summary>The truck is called to lane-1 and its record moved on to <paramref name="status"/>; the lane's record is cleared (idle) and the silo restarted.</summary>
+    private async Task CalledThenLaneForgetsAsync(string plate, TruckStatus status, string eventName)
+    {
+        await CalledToLaneOneAsync(plate);
         await Wait.WaitUntil(async () => (await _crossing.Lane("lane-1").Status()).Plate == plate, TimeSpan.FromSeconds(10), "lane-1 has it");
         if (status != TruckStatus.InLane)
         {
@@ -284,12 +290,7 @@ public sealed class GateGrainTests : IAsyncLifetime
         }
 
         await _crossing.Truck(plate).Advance(new TripTransition(status, eventName, "lane lane-1", LaneId: "lane-1"));
-        var storage = _crossing.Cluster.Services.GetRequiredKeyedService<IGrainStorage>(ProviderNames.Default);
-        var laneId = new GrainId("lane", $"{TestSites.CrossingId}/lane-1");
-        var stored = (await storage.ReadAsync("lane", laneId, CancellationToken.None))!;
-        await storage.ClearAsync("lane", laneId, stored.ETag, CancellationToken.None);
-        await _crossing.Cluster.RestartAsync();
-        await _crossing.WakeGateAsync();
+        await LaneOneForgetsAsync();
     }
 
     /// <summary>
@@ -300,10 +301,7 @@ public sealed class GateGrainTests : IAsyncLifetime
     [Fact]
     public async Task LaneLacksAboutAnEarlierAssignment_OfTheSameTruck_IsIgnored()
     {
-        await _crossing.Gate.CloseLane("lane-2", "op", "one lane");
-        await _crossing.BookAsync("29C30004");
-        await _crossing.Gate.TruckArrived("29C30004");
-        await Wait.WaitUntil(async () => (await _crossing.Truck("29C30004").Current())!.Status == TruckStatus.Called, TimeSpan.FromSeconds(10), "called");
+        await CalledToLaneOneAsync("29C30004");
         var assignedAt = (await _crossing.Gate.Snapshot()).Lanes.Single(l => l.LaneId == "lane-1").Since;
 
         await _crossing.Gate.LaneLacks("lane-1", "29C30004", assignedAt - TimeSpan.FromMinutes(12));
@@ -318,10 +316,7 @@ public sealed class GateGrainTests : IAsyncLifetime
     [Fact]
     public async Task LaneWhoseCallTimeoutWakesTheGateAfterARestart_IsNotDeadlockedByTheGatesLaneCheck()
     {
-        await _crossing.Gate.CloseLane("lane-2", "op", "one lane");
-        await _crossing.BookAsync("29C30003");
-        await _crossing.Gate.TruckArrived("29C30003");
-        await Wait.WaitUntil(async () => (await _crossing.Truck("29C30003").Current())!.Status == TruckStatus.Called, TimeSpan.FromSeconds(10), "called");
+        await CalledToLaneOneAsync("29C30003");
 
         // After a restart the lane comes back first; its call timeout sends the truck back, which wakes the gate, whose
         // activation checks its lanes, this one included, while the lane waits for the gate.

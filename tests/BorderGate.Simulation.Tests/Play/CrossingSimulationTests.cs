@@ -22,22 +22,9 @@ public sealed class CrossingSimulationTests(ITestOutputHelper output)
     {
         using var data = new TempDirectory();
         await using var silo = new SimulatedSilo(data.Path, speedUp: 3000, s_siteStart);
-        var baseUrl = silo.Start();
-        var clock = silo.Services.GetRequiredService<ScaledTimeProvider>();
-        var layout = silo.Services.GetRequiredService<SiteLayout>();
-        var plan = DayPlan.Generate(11, 40, layout, s_siteStart + TimeSpan.FromMinutes(5) - TimeSpan.FromHours(ArrivalCurve.EarliestHour));
-        using var http = new HttpClient();
         using var progress = new StringWriter();
-        await using var simulation = new CrossingSimulation(http, layout, clock, new SimulationOptions
-        {
-            SiloUrl = baseUrl,
-            KeyFor = id => DevelopmentDeviceKeys.Derive(SimulatedSilo.DeviceSecret, id),
-            PollInterval = TimeSpan.FromMilliseconds(20),
-            SettleTimeout = TimeSpan.FromSeconds(15),
-            Progress = progress,
-        });
 
-        var report = await simulation.RunAsync(plan);
+        var (plan, report) = await PlayAsync(silo, 40, plan => plan, progress);
 
         using var text = new StringWriter();
         report.WriteTo(text);
@@ -61,21 +48,8 @@ public sealed class CrossingSimulationTests(ITestOutputHelper output)
         using var data = new TempDirectory();
         await using var silo = new SimulatedSilo(data.Path, speedUp: 3000, s_siteStart,
             services => services.AddSingleton<IStartupFilter>(new SlowFirstDeclarations(Delayed, () => Interlocked.Increment(ref refusedFirst))));
-        var baseUrl = silo.Start();
-        var clock = silo.Services.GetRequiredService<ScaledTimeProvider>();
-        var layout = silo.Services.GetRequiredService<SiteLayout>();
-        var generated = DayPlan.Generate(11, 12, layout, s_siteStart + TimeSpan.FromMinutes(5) - TimeSpan.FromHours(ArrivalCurve.EarliestHour));
-        var plan = generated with { Trucks = [.. generated.Trucks.Select(t => t with { DeclareAt = t.DesiredArrival })] };
-        using var http = new HttpClient();
-        await using var simulation = new CrossingSimulation(http, layout, clock, new SimulationOptions
-        {
-            SiloUrl = baseUrl,
-            KeyFor = id => DevelopmentDeviceKeys.Derive(SimulatedSilo.DeviceSecret, id),
-            PollInterval = TimeSpan.FromMilliseconds(20),
-            SettleTimeout = TimeSpan.FromSeconds(15),
-        });
 
-        var report = await simulation.RunAsync(plan);
+        var (plan, report) = await PlayAsync(silo, 12, plan => plan with { Trucks = [.. plan.Trucks.Select(t => t with { DeclareAt = t.DesiredArrival })] }, TextWriter.Null);
 
         Assert.Equal(Delayed, refusedFirst);
         Assert.True(report.Violations.Count == 0, string.Join("; ", report.Violations));
@@ -83,6 +57,26 @@ public sealed class CrossingSimulationTests(ITestOutputHelper output)
         Assert.DoesNotContain(CrossingSimulation.Outcomes.NotDeclared, report.FinalStatusCounts.Keys);
         var final = new[] { "Completed", "Held", "NoShow", CrossingSimulation.Outcomes.HeldAtEntrance }.Sum(s => report.FinalStatusCounts.GetValueOrDefault(s));
         Assert.Equal(plan.Trucks.Count, final);
+    }
+
+    /// <summary>Plays a day of <paramref name="trucks"/> trucks (the plan shaped by <paramref name="shape"/>) against the started silo.</summary>
+    private static async Task<(DayPlan Plan, SimulationReport Report)> PlayAsync(SimulatedSilo silo, int trucks, Func<DayPlan, DayPlan> shape, TextWriter progress)
+    {
+        var baseUrl = silo.Start();
+        var clock = silo.Services.GetRequiredService<ScaledTimeProvider>();
+        var layout = silo.Services.GetRequiredService<SiteLayout>();
+        var plan = shape(DayPlan.Generate(11, trucks, layout, s_siteStart + TimeSpan.FromMinutes(5) - TimeSpan.FromHours(ArrivalCurve.EarliestHour)));
+        using var http = new HttpClient();
+        await using var simulation = new CrossingSimulation(http, layout, clock, new SimulationOptions
+        {
+            SiloUrl = baseUrl,
+            KeyFor = id => DevelopmentDeviceKeys.Derive(SimulatedSilo.DeviceSecret, id),
+            PollInterval = TimeSpan.FromMilliseconds(20),
+            SettleTimeout = TimeSpan.FromSeconds(15),
+            Progress = progress,
+        });
+
+        return (plan, await simulation.RunAsync(plan));
     }
 
     /// <summary>Holds the first declaration of each of the first <c>count</c> trucks 400 ms before the API sees it (their second attempts pass).</summary>
