@@ -93,13 +93,14 @@ public interface IGateGrain : IDeviceEventSink
     Task LaneFinished(string laneId, string plate, LaneOutcome outcome, string? reason, TripView? completed);
 
     /// <summary>
-    /// The lane does not hold <paramref name="plate"/>, which the gate gave it at <paramref name="assignedAt"/> (its answer
-    /// to <see cref="ILaneGrain.ConfirmAssigned"/>): the truck goes back to the head of the queue if that assignment is
-    /// still the lane's (not a later one of the same truck) and the truck still waits to be called, or is called there.
+    /// The lane does not hold <paramref name="plate"/>, which the gate gave it in its assignment number
+    /// <paramref name="assignment"/> (its answer to <see cref="ILaneGrain.ConfirmAssigned"/>): the truck goes back to the
+    /// head of the queue if that assignment is still the lane's (not a later one of the same truck) and the truck still
+    /// waits to be called, or is called there.
     /// </summary>
     [OneWay]
     [Priority]
-    Task LaneLacks(string laneId, string plate, DateTimeOffset assignedAt);
+    Task LaneLacks(string laneId, string plate, long assignment);
 
     /// <summary>A lane's devices faulted (or recovered): it leaves (or rejoins) dispatch.</summary>
     [Priority]
@@ -174,7 +175,7 @@ public interface ILaneGrain : IDeviceEventSink
     /// waits for the other).
     /// </summary>
     [OneWay]
-    Task ConfirmAssigned(string plate, DateTimeOffset assignedAt);
+    Task ConfirmAssigned(string plate, long assignment);
 
     Task SetMode(LaneMode mode, string reason);
 

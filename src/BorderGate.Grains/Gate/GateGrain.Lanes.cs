@@ -197,12 +197,12 @@ public sealed partial class GateGrain
     /// the lane, the lane's report of it was lost (a restart, a failed turn): it is dealt with as that report would have
     /// been — through, to inspection, held, or (still in the lane's checks) sent back.
     /// </summary>
-    public async Task LaneLacks(string laneId, string plate, DateTimeOffset assignedAt)
+    public async Task LaneLacks(string laneId, string plate, long assignment)
     {
         // The assignment asked about, not a later one of the same truck to the same lane: a lane that finished the truck
         // (sent back after a timeout, say) and was given it again answered for the first time, before it got the second.
         var slot = LaneSlotOf(laneId);
-        if (slot.Plate != plate || slot.Since != assignedAt || await Truck(plate).Current() is not { } trip)
+        if (slot.Plate != plate || slot.Assignment != assignment || await Truck(plate).Current() is not { } trip)
         {
             return;
         }

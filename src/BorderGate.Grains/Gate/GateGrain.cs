@@ -256,7 +256,7 @@ public sealed partial class GateGrain(
         var now = TimeProvider.GetUtcNow();
         return Task.WhenAll(S.Lanes
             .Where(l => l.Value.Plate is not null && l.Value.Since <= now - since)
-            .Select(l => Lane(l.Key).ConfirmAssigned(l.Value.Plate!, l.Value.Since)));
+            .Select(l => Lane(l.Key).ConfirmAssigned(l.Value.Plate!, l.Value.Assignment)));
     }
 
     public async Task LaneHealthChanged(string laneId, bool healthy, string? reason)
@@ -406,7 +406,7 @@ public sealed partial class GateGrain(
 
     private async Task RecordCompletedAsync(TripView view)
     {
-        // Stored at once (the lane that completed it waits), with the completions the transfer reported since the clock.
+        // Stored at once (an import out of inspection), with the completions the transfer reported since the clock.
         CountCompleted(view);
         await StoreCompletionsAsync();
         await DispatchAsync();

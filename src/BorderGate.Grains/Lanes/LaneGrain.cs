@@ -109,8 +109,8 @@ public sealed partial class LaneGrain(
         }
     }
 
-    public Task ConfirmAssigned(string plate, DateTimeOffset assignedAt) =>
-        S.Truck?.Plate == plate ? Task.CompletedTask : Gate.LaneLacks(_lane.Id, plate, assignedAt);
+    public Task ConfirmAssigned(string plate, long assignment) =>
+        S.Truck?.Plate == plate ? Task.CompletedTask : Gate.LaneLacks(_lane.Id, plate, assignment);
 
     public async Task SetMode(LaneMode mode, string reason)
     {
@@ -340,12 +340,13 @@ public sealed partial class LaneGrain(
             ],
             LaneOutcome.Passed => [new TripTransition(TruckStatus.Transfer, TripEventNames.LeftLane, $"to the transfer yard from {_lane.Id}")],
             LaneOutcome.ToInspection => [new TripTransition(TruckStatus.Inspection, TripEventNames.ToInspection, "red channel: physical inspection")],
+            LaneOutcome.Held => [new TripTransition(TruckStatus.Held, TripEventNames.HeldAtLane, reason)],
             _ => [],
         };
         Task<TripView>? moved = null;
         try
         {
-            // A truck through the lane: the freed lane and its step are stored at the same time (should only the truck's be
+            // A truck through the lane (or held there): the freed lane and its step are stored at the same time (should only the truck's be
             // stored, the lane, back at its step, does it again, and the truck takes the same step again).
             moved = left.Length == 0 ? null : Truck(truck.Plate).AdvanceAll(left);
             await Task.WhenAll(state.WriteStateAsync(), moved ?? Task.CompletedTask);
@@ -355,11 +356,6 @@ public sealed partial class LaneGrain(
             // The lane's write failed: it holds the truck again, at the step it was at; that step's clock runs again.
             ArmStepTimer(S.Step, S.Visit, StepRetry);
             throw;
-        }
-
-        if (outcome == LaneOutcome.Held)
-        {
-            await Truck(truck.Plate).Advance(new TripTransition(TruckStatus.Held, TripEventNames.HeldAtLane, reason));
         }
 
         var completed = moved is not null && await moved is { Status: TruckStatus.Completed } done ? done : null;
