@@ -12,7 +12,8 @@ namespace BorderGate.Grains.Cranes;
 /// A container crane (key: "crossing/crane-N"). Moves run one at a time: the controller is told to move,
 /// acknowledges, and reports "move-done"; then the yard and the gate learn where the container is. A fault
 /// mid-move records where the container was left (the controller says: still on the source, on the hoist,
-/// or already down) and puts the job back at the head of the queue.
+/// or already down) and puts the job back at the head of the queue. Moves that load a waiting driverless truck go
+/// ahead of the others, within a bound (<see cref="CraneQueue"/>).
 /// </summary>
 public sealed partial class CraneGrain(
     [PersistentState("crane")] IPersistentState<CraneState> state,
@@ -53,7 +54,7 @@ public sealed partial class CraneGrain(
             return;
         }
 
-        S.Queue.Add(job);
+        CraneQueue.Add(S.Queue, S.Overtaken, job);
         await state.WriteStateAsync();
 
         // The move starts in a turn of its own: whoever queued the job (the gate, busy with every truck) has its
@@ -113,8 +114,7 @@ public sealed partial class CraneGrain(
             return;
         }
 
-        var job = S.Queue[0];
-        S.Queue.RemoveAt(0);
+        var job = CraneQueue.TakeFirst(S.Queue, S.Overtaken);
         S.Current = job;
         S.Mode = CraneMode.Moving;
         await state.WriteStateAsync();

@@ -20,6 +20,9 @@ public sealed class CraneState
     /// <summary>Where containers were left by a fault mid-move (by container number).</summary>
     public Dictionary<string, ContainerPlace> Stranded { get; set; } = new(StringComparer.Ordinal);
 
+    /// <summary>How many times each queued job was passed by a move that loads a waiting driverless truck (see <see cref="CraneQueue"/>).</summary>
+    public Dictionary<string, int> Overtaken { get; set; } = new(StringComparer.Ordinal);
+
     /// <summary>Ids of jobs already done, so that a job enqueued twice runs once.</summary>
     public List<string> Done { get; set; } = [];
 }

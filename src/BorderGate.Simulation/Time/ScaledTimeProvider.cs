@@ -24,6 +24,7 @@ public sealed class ScaledTimeProvider : TimeProvider
         SiteStart = siteStart;
         _real = real ?? System;
         _realStart = _real.GetTimestamp();
+        Wakeups = ReferenceEquals(_real, System) ? PreciseWakeups.Shared : null;
     }
 
     public double SpeedUp { get; }
@@ -49,6 +50,12 @@ public sealed class ScaledTimeProvider : TimeProvider
     public TimeSpan ToSite(TimeSpan realSpan) => TimeSpan.FromTicks((long)(realSpan.Ticks * SpeedUp));
 
     internal TimeProvider Real => _real;
+
+    /// <summary>Sub-millisecond wake-ups for timers on the system clock (Linux), or null: real timers then.</summary>
+    internal PreciseWakeups? Wakeups { get; }
+
+    /// <summary>The real timestamp at which the site clock reads <paramref name="siteTimestamp"/> (not before it).</summary>
+    internal long ToRealTimestamp(long siteTimestamp) => _realStart + (long)Math.Ceiling((siteTimestamp - _realStart) / SpeedUp);
 
     internal long ToSiteTimestamp(long realTimestamp) => _realStart + (long)((realTimestamp - _realStart) * SpeedUp);
 

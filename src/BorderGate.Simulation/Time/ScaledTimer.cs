@@ -1,7 +1,8 @@
 namespace BorderGate.Simulation.Time;
 
 /// <summary>
-/// A timer of a <see cref="ScaledTimeProvider"/>: one real one-shot timer re-armed for each firing. Real timers
+/// A timer of a <see cref="ScaledTimeProvider"/>. On Linux on the system clock it is woken by <see cref="PreciseWakeups"/>
+/// at its real moment (tens of microseconds). Elsewhere: one real one-shot timer re-armed for each firing. Real timers
 /// tick in whole milliseconds and may wake a little early, so a firing that comes before its site moment is
 /// put off for the rest instead of running early; periods keep their rate (no drift from late callbacks).
 /// On the system clock, a site moment less than <see cref="RealTimerResolution"/> away (a weighbridge reading every
@@ -14,7 +15,8 @@ internal sealed class ScaledTimer : ITimer
     private readonly ScaledTimeProvider _clock;
     private readonly TimerCallback _callback;
     private readonly object? _state;
-    private readonly ITimer _real;
+    private readonly ITimer? _real;
+    private readonly Action<long>? _wake;
     private readonly Lock _lock = new();
     private long _dueSiteTimestamp;
     private long _periodSiteTicks;
@@ -32,7 +34,15 @@ internal sealed class ScaledTimer : ITimer
         _clock = clock;
         _callback = callback;
         _state = state;
-        _real = clock.Real.CreateTimer(static s => ((ScaledTimer)s!).OnRealTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        if (clock.Wakeups is not null)
+        {
+            _wake = generation => OnRealTimer(generation);
+        }
+        else
+        {
+            _real = clock.Real.CreateTimer(static s => ((ScaledTimer)s!).OnRealTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        }
+
         Change(dueTime, period);
     }
 
@@ -49,7 +59,8 @@ internal sealed class ScaledTimer : ITimer
             if (dueTime == Timeout.InfiniteTimeSpan)
             {
                 _dueSiteTimestamp = long.MaxValue;
-                _real.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+                _generation++;
+                _real?.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
                 return true;
             }
 
@@ -66,7 +77,7 @@ internal sealed class ScaledTimer : ITimer
             _disposed = true;
         }
 
-        _real.Dispose();
+        _real?.Dispose();
     }
 
     public ValueTask DisposeAsync()
@@ -118,25 +129,32 @@ internal sealed class ScaledTimer : ITimer
     private void ArmLocked(bool queue = true)
     {
         var generation = ++_generation;
+        if (_clock.Wakeups is { } wakeups)
+        {
+            wakeups.Schedule(_clock.ToRealTimestamp(_dueSiteTimestamp), _wake!, generation);
+            return;
+        }
+
+        var real = _real!;
         var siteRemaining = _dueSiteTimestamp - _clock.GetTimestamp();
         var realSeconds = siteRemaining / (double)_clock.TimestampFrequency / _clock.SpeedUp;
         if (queue && ReferenceEquals(_clock.Real, TimeProvider.System) && realSeconds < RealTimerResolution.TotalSeconds)
         {
-            _real.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            real.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
             ThreadPool.UnsafeQueueUserWorkItem(static s => s.Timer.OnRealTimer(s.Generation), (Timer: this, Generation: generation), preferLocal: false);
             return;
         }
 
         if (siteRemaining <= 0)
         {
-            _real.Change(TimeSpan.Zero, Timeout.InfiniteTimeSpan);
+            real.Change(TimeSpan.Zero, Timeout.InfiniteTimeSpan);
             return;
         }
 
         // Whole milliseconds, rounded to the nearest: a real timer cannot wait less than one, and one that wakes early
         // (by under half a millisecond) leaves the rest to the thread pool, which never fires early either.
         var realMs = Math.Max(1, Math.Round(realSeconds * 1000));
-        _real.Change(TimeSpan.FromMilliseconds(realMs), Timeout.InfiniteTimeSpan);
+        real.Change(TimeSpan.FromMilliseconds(realMs), Timeout.InfiniteTimeSpan);
     }
 
     private long StopwatchTicks(TimeSpan span) => (long)(span.Ticks * (_clock.TimestampFrequency / (double)TimeSpan.TicksPerSecond));

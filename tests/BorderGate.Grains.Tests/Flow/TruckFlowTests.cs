@@ -217,6 +217,28 @@ public sealed class TruckFlowTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task CraneQueue_LoadOfAWaitingDriverlessTruck_GoesAheadOfUnloadsQueuedBeforeIt()
+    {
+        await ConnectAllAsync();
+        var crane = _crossing.Cluster.GrainFactory.GetGrain<ICraneGrain>(CrossingIds.Crane(TestSites.CrossingId, "crane-1"));
+        CraneJob Unload(string plate, string container) =>
+            new($"{plate}/unload", container, new ContainerPlace(PlaceKind.Truck, plate, 10), new ContainerPlace(PlaceKind.Slot, "A-1-01", 40));
+
+        // A faulted crane keeps its jobs queued: two unloads, then a load onto a vehicle standing at the yard.
+        await Device("ctl-crane-1").OnFault("hoist-fault", "hoist brake", _crossing.Now);
+        await Until(async () => (await crane.Status()).Mode == CraneMode.Faulted, "the crane is faulted");
+        await crane.Enqueue(Unload("29C77771", "CSQU3054383"));
+        await crane.Enqueue(Unload("29C77772", "MSCU1234566"));
+        await crane.Enqueue(new CraneJob("load-1", "HLXU1234565", new ContainerPlace(PlaceKind.Slot, "A-1-02", 46), new ContainerPlace(PlaceKind.DriverlessTruck, "agv-01", 60)));
+        Assert.Equal(["load-1", "29C77771/unload", "29C77772/unload"], (await crane.Status()).Queue.Select(j => j.JobId));
+
+        // The operator clears the fault: back in service, the crane moves the load first.
+        await Device("ctl-crane-1").ClearFault();
+        await Until(() => Task.FromResult(_crossing.Hardware.SentTo("ctl-crane-1").Any(c => c.Name == "move")), "move sent");
+        Assert.Equal("load-1", _crossing.Hardware.SentTo("ctl-crane-1").First(c => c.Name == "move").Args["jobId"]);
+    }
+
+    [Fact]
     public async Task CraneFaultMidMove_ContainerLeftOnTheHoist_JobBackAtTheHeadOfTheQueue()
     {
         await ConnectAllAsync();
