@@ -16,19 +16,15 @@ internal static class CrossingFeed
         TryPublishAsync(Of(streams, crossingEvent.CrossingId), crossingEvent);
 
     /// <summary>
-    /// Publishes <paramref name="crossingEvent"/> once the publisher's previous event (<paramref name="previous"/>) has
-    /// been, without the publisher waiting for the feed's commit: its step is stored already and stands. The events of one
-    /// publisher keep their order (a publish starts when the one before has ended; when that is done already, as between a
-    /// truck's steps almost always, it is handed to the log at once). A failure is counted and handed to
-    /// <paramref name="onFailure"/> to log; watchers recover from a snapshot.
+    /// Publishes <paramref name="crossingEvent"/> without the publisher waiting for the feed's commit: its step is stored
+    /// already and stands. The event is handed to the log before this returns (the storage providers sequence a stream's
+    /// appends in the order they are handed over), so the feed keeps the order of the calls: a truck's steps in order,
+    /// and across publishers cause before effect (a truck leaving a lane before the next truck is called to it: waiting
+    /// for its earlier step's commit first once let the next truck's call reach the feed before it). A failure is counted
+    /// and handed to <paramref name="onFailure"/> to log; watchers recover from a snapshot.
     /// </summary>
-    public static async Task PublishAfterAsync(Task previous, IAsyncStream<CrossingEvent> feed, CrossingEvent crossingEvent, Action<Exception> onFailure)
+    public static async Task PublishInOrderAsync(IAsyncStream<CrossingEvent> feed, CrossingEvent crossingEvent, Action<Exception> onFailure)
     {
-        if (!previous.IsCompleted)
-        {
-            await previous.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        }
-
         try
         {
             if (await TryPublishAsync(feed, crossingEvent).ConfigureAwait(false) is { } failure)

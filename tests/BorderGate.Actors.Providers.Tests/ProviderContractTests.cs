@@ -82,6 +82,27 @@ public abstract class ProviderContractTests : IAsyncLifetime
             $"Expected {expected} but found {Encoding.UTF8.GetString(actual.Span)}");
 
     [Fact]
+    public async Task Appends_IssuedWithoutWaiting_AreSequencedInTheOrderTheyWereIssued()
+    {
+        // Publishers do not wait for one event's commit before the next (a truck's steps, the gate's call of the next
+        // truck after a lane is freed): the feed's order is the order of the calls, also across batches.
+        var lane = Stream("lane-7");
+        var appends = new List<Task<long>>();
+        for (var i = 0; i < 300; i++)
+        {
+            appends.Add(Events.AppendAsync(lane, "Step", Json($$"""{"n":{{i}}}"""), DateTimeOffset.UnixEpoch, None).AsTask());
+            if (i % 7 == 0)
+            {
+                _ = await Events.AppendAsync(Stream($"other-{i}"), "Noise", Json("{}"), DateTimeOffset.UnixEpoch, None);
+            }
+        }
+
+        Assert.Equal(Enumerable.Range(1, 300).Select(n => (long)n), await Task.WhenAll(appends));
+        var stored = await Events.ReadAsync(lane, 0, 1000, None);
+        Assert.Equal(Enumerable.Range(0, 300), stored.Select(e => JsonNode.Parse(e.Payload.Span)!["n"]!.GetValue<int>()));
+    }
+
+    [Fact]
     public async Task Read_Missing_ReturnsNull()
     {
         Assert.Null(await Storage.ReadAsync(StateName, Grain("missing"), None));

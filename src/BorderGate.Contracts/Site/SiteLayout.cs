@@ -72,9 +72,23 @@ public enum LaneDirection
 
 public sealed record InspectionBayLayout(string Id, Point Position);
 
-/// <summary>A yard block: rows × bays of container slots, served by the cranes that list it.</summary>
+/// <summary>
+/// A yard block: rows × bays of container slots, served by the cranes that list it. <see cref="Position"/> is the block's
+/// centre; its bays run along x, <see cref="BayPitchMetres"/> apart (a 20-ft container and its gap), along the rail of the
+/// cranes that serve it.
+/// </summary>
 public sealed record YardBlockLayout(string Id, int Rows, int Bays, Point Position)
 {
+    /// <summary>The distance between neighbouring bays' centres.</summary>
+    public const double BayPitchMetres = 6.5;
+
+    /// <summary>Where bay <paramref name="bay"/> (1-based) stands along the crane rail.</summary>
+    public double BayX(int bay) => Position.X + ((bay - ((Bays + 1) / 2.0)) * BayPitchMetres);
+
+    /// <summary>Where the slot stands along the crane rail (its bay's x).</summary>
+    public double SlotX(string slotId) =>
+        BayX(int.Parse(slotId.AsSpan(slotId.LastIndexOf('-') + 1), System.Globalization.CultureInfo.InvariantCulture));
+
     /// <summary>The slot ids of the block ("A-01-03": block, row, bay), row-major.</summary>
     public IEnumerable<string> SlotIds()
     {

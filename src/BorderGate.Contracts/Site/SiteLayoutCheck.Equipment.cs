@@ -108,7 +108,8 @@ internal sealed partial class SiteLayoutCheck
                 Problem($"{name}.speedMetresPerSecond must be positive; it is {Format(crane.SpeedMetresPerSecond)}.");
             }
 
-            if (!(crane.RailStartX < crane.RailEndX))
+            var railValid = crane.RailStartX < crane.RailEndX;
+            if (!railValid)
             {
                 Problem($"{name}: railStartX ({Format(crane.RailStartX)}) must be less than railEndX ({Format(crane.RailEndX)}).");
             }
@@ -133,6 +134,11 @@ internal sealed partial class SiteLayoutCheck
                 else
                 {
                     served.Add(block);
+                    if (railValid && layout.YardBlocks.FirstOrDefault(b => b?.Id == block) is { Bays: > 0 and <= MaxRowsOrBays } yardBlock
+                        && (yardBlock.BayX(1) < crane.RailStartX || yardBlock.BayX(yardBlock.Bays) > crane.RailEndX))
+                    {
+                        Problem($"{name}: its rail ({Format(crane.RailStartX)} to {Format(crane.RailEndX)}) does not reach every bay of block {block} ({Format(yardBlock.BayX(1))} to {Format(yardBlock.BayX(yardBlock.Bays))}).");
+                    }
                 }
             }
         }

@@ -46,6 +46,9 @@ public sealed partial class TransferGrain(
 
     /// <summary>Vehicles that reported free to this activation (an older gate's handover must not forget them).</summary>
     private readonly HashSet<string> _reportedIdle = new(StringComparer.Ordinal);
+
+    /// <summary>The moves given to each crane and not yet done, so that new ones go where they are done soonest.</summary>
+    private readonly CraneWork _cranes = new();
     private bool _yardFull;
 
     private TransferState S => state.State;
@@ -131,6 +134,7 @@ public sealed partial class TransferGrain(
     public async Task OnCraneJobDone(string craneId, CraneJob job)
     {
         ArgumentNullException.ThrowIfNull(job);
+        _cranes.Done(craneId, job.JobId);
         if (job.To.Kind == PlaceKind.Slot)
         {
             await Yard.Occupy(job.To.Id, job.ContainerNumber);
@@ -378,7 +382,7 @@ public sealed partial class TransferGrain(
             await Truck(pending.Plate).Advance(step);
         }
 
-        await Crane(crane).Enqueue(new CraneJob(jobId, container, new ContainerPlace(PlaceKind.Truck, pending.Plate, crane.RailStartX), to));
+        await EnqueueAsync(crane, new CraneJob(jobId, container, new ContainerPlace(PlaceKind.Truck, pending.Plate, crane.RailStartX), to));
         S.Pending.Remove(Live(pending));
         await Stored.WriteAsync();
     }
@@ -475,8 +479,9 @@ public sealed partial class TransferGrain(
 
         while (AwaitingVehicle.Count > 0 && S.IdleVehicles is { Count: > 0 })
         {
-            // Taken off the list before any wait, so that a call interleaving here does not give it a second vehicle.
-            var container = AwaitingVehicle.TakeFirst();
+            // Of the oldest, one a crane with the least in hand can reach; taken off the list before any wait, so that a
+            // call interleaving here does not give it a second vehicle.
+            var container = AwaitingVehicle.Take(_cranes.PickContainer(AwaitingVehicle.Containers, c => AbleCranes(BlockOf(c.SlotId).Id)));
             if (await ReserveVehicleAsync(container.ContainerNumber) is not { } vehicle)
             {
                 AwaitingVehicle.PutBackFirst(container);
@@ -485,7 +490,7 @@ public sealed partial class TransferGrain(
 
             await AwaitingVehicle.WriteAsync(container);
             var crane = CraneFor(BlockOf(container.SlotId).Id);
-            await Crane(crane).Enqueue(new CraneJob(
+            await EnqueueAsync(crane, new CraneJob(
                 $"{container.ContainerNumber}/{container.SlotId}/load",
                 container.ContainerNumber,
                 new ContainerPlace(PlaceKind.Slot, container.SlotId, SlotX(container.SlotId)),
@@ -516,11 +521,14 @@ public sealed partial class TransferGrain(
     }
 
     /// <summary>
-    /// The crane that serves the block; for a direct truck-to-vehicle move any crane can, so they take turns (one crane for
-    /// every direct move was the bottleneck of the first simulated days). Faulted cranes are passed over while another
-    /// can make the move (a fault's jobs wait for an operator; a move given to it would hold its truck and vehicle too).
+    /// The crane that serves the block with the fewest moves in hand (equals take turns); for a direct truck-to-vehicle
+    /// move any crane can (one crane for every direct move was the bottleneck of the first simulated days). Faulted cranes
+    /// are passed over while another can make the move (a fault's jobs wait for an operator; a move given to it would hold
+    /// its truck and vehicle too).
     /// </summary>
-    private CraneLayout CraneFor(string? blockId)
+    private CraneLayout CraneFor(string? blockId) => _cranes.Least(AbleCranes(blockId), S.CraneTurn++);
+
+    private List<CraneLayout> AbleCranes(string? blockId)
     {
         var able = blockId is null ? _layout.Cranes : [.. _layout.Cranes.Where(c => c.Blocks.Contains(blockId))];
         if (able.Count == 0)
@@ -529,8 +537,13 @@ public sealed partial class TransferGrain(
         }
 
         var working = able.Where(c => !S.FaultedCranes.ContainsKey(c.Id)).ToList();
-        var choice = working.Count > 0 ? working : able;
-        return choice[(int)(S.CraneTurn++ % choice.Count)];
+        return working.Count > 0 ? working : [.. able];
+    }
+
+    private async Task EnqueueAsync(CraneLayout crane, CraneJob job)
+    {
+        await Crane(crane).Enqueue(job);
+        _cranes.Given(crane.Id, job.JobId);
     }
 
     public async Task OnCraneHealthChanged(string craneId, bool healthy, string? reason)
@@ -542,13 +555,7 @@ public sealed partial class TransferGrain(
         }
     }
 
-    /// <summary>A slot's position along the crane rail: its block's x plus its bay (slots are about 6.5 m apart).</summary>
-    private double SlotX(string slotId)
-    {
-        var block = BlockOf(slotId);
-        var bay = int.Parse(slotId[(slotId.LastIndexOf('-') + 1)..], CultureInfo.InvariantCulture);
-        return block.Position.X + ((bay - 1) * 6.5);
-    }
+    private double SlotX(string slotId) => BlockOf(slotId).SlotX(slotId);
 
     private YardBlockLayout BlockOf(string slotId) =>
         _layout.YardBlocks.First(b => slotId.StartsWith(b.Id + "-", StringComparison.Ordinal));

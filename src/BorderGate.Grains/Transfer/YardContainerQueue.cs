@@ -63,11 +63,14 @@ internal sealed class YardContainerQueue
         return WriteAsync(container);
     }
 
-    /// <summary>Takes the oldest off the list (in memory: <see cref="WriteAsync"/> stores it, <see cref="PutBackFirst"/> undoes it).</summary>
-    public YardContainer TakeFirst()
+    /// <summary>
+    /// Takes the <paramref name="index"/>-th oldest off the list (in memory: <see cref="WriteAsync"/> stores it,
+    /// <see cref="PutBackFirst"/> puts it back, at the head).
+    /// </summary>
+    public YardContainer Take(int index)
     {
-        var container = _order[0];
-        _order.RemoveAt(0);
+        var container = _order[index];
+        _order.RemoveAt(index);
         PartOf(container).State.Containers.RemoveAll(c => c.ContainerNumber == container.ContainerNumber);
         return container;
     }

@@ -17,7 +17,6 @@ public sealed partial class TruckGrain(
     internal const int HistoryLimit = 50;
 
     /// <summary>The feed publication of the truck's last step (its steps are published in order).</summary>
-    private Task _publishing = Task.CompletedTask;
 
     public async Task<TripView> Register(string crossingId, TripRegistration trip, ArrivalWindow window)
     {
@@ -154,9 +153,9 @@ public sealed partial class TruckGrain(
     public Task<TripView?> Current() => Task.FromResult(state.State.Current?.ToView());
 
     /// <summary>
-    /// Publishes the trip's last step (stored already) on its crossing's feed, after the truck's earlier steps, without the
-    /// caller (the gate, a lane: busy with every truck) waiting for the feed's commit; a feed that cannot be written to is
-    /// logged and counted.
+    /// Publishes the trip's last step (stored already) on its crossing's feed, in the order of the calls (after the truck's
+    /// earlier steps, before whatever its caller does next), without the caller (the gate, a lane: busy with every truck)
+    /// waiting for the feed's commit; a feed that cannot be written to is logged and counted.
     /// </summary>
     private void Publish(TripRecord trip) => Publish(trip, trip.Events[^1]);
 
@@ -170,8 +169,7 @@ public sealed partial class TruckGrain(
 
         var moved = new TruckMoved(crossingId, last.At, GrainKey, trip.Trip.TripId, last.Name, last.Status, last.Detail, trip.LaneId, trip.BayId, trip.SlotId, trip.Channel);
         var plate = GrainKey;
-        _publishing = CrossingFeed.PublishAfterAsync(
-            _publishing,
+        _ = CrossingFeed.PublishInOrderAsync(
             CrossingFeed.Of(GetStreamProvider(CrossingEvent.StreamProvider), crossingId),
             moved,
             failure => LogFeedFailed(logger, plate, last.Name, failure));

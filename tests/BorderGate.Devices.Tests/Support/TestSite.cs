@@ -16,7 +16,7 @@ public static class TestSite
             $"lane-{i}", LaneKind.General, LaneDirection.Export,
             new LaneDevices($"cam-lane-{i}", $"wb-lane-{i}", $"bar-lane-{i}"), new Point(10 * i, 0)))],
         InspectionBays = [],
-        YardBlocks = [new YardBlockLayout("A", 2, 4, new Point(0, 100))],
+        YardBlocks = [new YardBlockLayout("A", 2, 4, new Point(50, 100))],
         Cranes = [new CraneLayout("crane-1", "crc-1", 0, 100, 100, ["A"], 50)],
         Route = new RouteLayout(
             [new Waypoint("yard", new Point(0, 100)), new Waypoint("handoff", new Point(0, 300))],

@@ -68,14 +68,28 @@ public sealed class SiteLayoutFileTests
         var planned = SiteLayoutLoader.Load(SiteLayouts.PathOf(SiteLayouts.HuuNghi14File));
         var target = SiteLayoutLoader.Load(SiteLayouts.PathOf(SiteLayouts.HuuNghi2030File));
 
-        // The same plan: everything but the name, the waiting area, the booking rate, the timings and the inspection bays
-        // (5 % red channel of 10,000 trucks: 500 inspections of 20 min a day need 12 bays, the 14-lane plan has 4).
-        var samePlan = target with { Name = planned.Name, Entrance = planned.Entrance, Policy = planned.Policy, Timings = planned.Timings, InspectionBays = planned.InspectionBays };
+        // The same plan: everything but the name, the waiting area, the booking rate, the timings, the inspection bays
+        // (5 % red channel of 10,000 trucks: 500 inspections of 20 min a day need 12 bays, the 14-lane plan has 4), the
+        // route's blocks, the fleet and the cranes' speed (see the file's header for the sizing).
+        var samePlan = target with
+        {
+            Name = planned.Name, Entrance = planned.Entrance, Policy = planned.Policy, Timings = planned.Timings, InspectionBays = planned.InspectionBays,
+            Route = planned.Route, DriverlessTrucks = planned.DriverlessTrucks, Cranes = planned.Cranes,
+        };
         Assert.Equal(SiteLayoutLoader.ToJson(planned), SiteLayoutLoader.ToJson(samePlan));
         Assert.Equal(planned.InspectionBays, target.InspectionBays.Take(planned.InspectionBays.Count));
         Assert.Equal(12, target.InspectionBays.Count);
         Assert.Equal(14, target.Lanes.Count);
-        Assert.Equal(20, target.DriverlessTrucks.Count);
+        Assert.Equal(30, target.DriverlessTrucks.Count);
+        Assert.Equal(
+            SiteLayoutLoader.ToJson(planned with { Cranes = [.. planned.Cranes.Select(c => c with { SpeedMetresPerSecond = 4 })] }),
+            SiteLayoutLoader.ToJson(planned with { Cranes = target.Cranes }));
+
+        // The same road (its waypoints and length each way), in blocks of at most 62.5 m.
+        Assert.Empty(planned.Route.Waypoints.Except(target.Route.Waypoints));
+        Assert.Equal(planned.Route.Segments.Sum(s => s.LengthMetres), target.Route.Segments.Sum(s => s.LengthMetres));
+        Assert.All(target.Route.Segments, s => Assert.InRange(s.LengthMetres, 1, 62.5));
+        Assert.Equal(24, target.Route.Segments.Count);
 
         Assert.Equal(
             new CheckpointTimings

@@ -118,6 +118,13 @@ public sealed class SiteLayoutValidatorTests
         AssertOnly(WithCrane(0, crane => crane with { Blocks = [] }), "cranes[0] (crane-1).blocks is empty: a crane must serve at least one yard block.");
 
     [Fact]
+    public void Crane_rail_short_of_a_block_s_bays_is_rejected() =>
+        Assert.Equal(
+            ["cranes[0] (crane-1): its rail (395 to 500) does not reach every bay of block A (402 to 558).",
+                "cranes[0] (crane-1): its rail (395 to 500) does not reach every bay of block B (402 to 558)."],
+            SiteLayoutValidator.Validate(WithCrane(0, crane => crane with { RailEndX = 500 })));
+
+    [Fact]
     public void Crane_that_cannot_move_is_rejected()
     {
         var layout = WithCrane(1, crane => crane with { SpeedMetresPerSecond = 0, RailStartX = 600, RailEndX = 400 });

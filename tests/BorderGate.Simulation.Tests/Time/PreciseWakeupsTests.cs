@@ -65,7 +65,7 @@ public sealed class PreciseWakeupsTests
     }
 
     [Fact]
-    public async Task ScaledTimers_OnTheSystemClock_FireInOrder_NotBeforeTheirSiteMoment()
+    public async Task ScaledTimers_OnTheSystemClock_FireOnce_NotBeforeTheirSiteMoment()
     {
         var site = new ScaledTimeProvider(6000, s_siteStart);
         var fired = new ConcurrentQueue<(int Index, DateTimeOffset At)>();
@@ -88,7 +88,8 @@ public sealed class PreciseWakeupsTests
         }
 
         await done.Task.WaitAsync(TimeSpan.FromSeconds(30));
-        Assert.Equal(Enumerable.Range(1, 20), fired.Select(f => f.Index));
+        // Each once (their callbacks run on the thread pool, so two due close together may run in either order).
+        Assert.Equal(Enumerable.Range(1, 20), fired.Select(f => f.Index).Order());
         Assert.All(fired, f => Assert.True(f.At >= scheduledAt + TimeSpan.FromSeconds(10 * f.Index), $"timer {f.Index} fired early at {f.At:O}"));
         foreach (var timer in timers)
         {
