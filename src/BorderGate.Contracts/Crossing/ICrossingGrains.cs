@@ -273,7 +273,8 @@ public sealed record CraneView(string CraneId, CraneMode Mode, double PositionX,
 /// </summary>
 public interface ICraneGrain : IDeviceEventSink
 {
-    Task Enqueue(CraneJob job);
+    /// <summary>Queues the job (once by its id); false if the crane did it already (a job handed over again after a restart).</summary>
+    Task<bool> Enqueue(CraneJob job);
 
     [ReadOnly]
     Task<CraneView> Status();

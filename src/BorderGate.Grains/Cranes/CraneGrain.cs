@@ -46,12 +46,17 @@ public sealed partial class CraneGrain(
         return Task.CompletedTask;
     }
 
-    public async Task Enqueue(CraneJob job)
+    public async Task<bool> Enqueue(CraneJob job)
     {
         ArgumentNullException.ThrowIfNull(job);
-        if (S.Done.Contains(job.JobId) || S.Current?.JobId == job.JobId || S.Queue.Any(j => j.JobId == job.JobId))
+        if (S.Done.Contains(job.JobId))
         {
-            return;
+            return false;
+        }
+
+        if (S.Current?.JobId == job.JobId || S.Queue.Any(j => j.JobId == job.JobId))
+        {
+            return true;
         }
 
         CraneQueue.Add(S.Queue, S.Overtaken, job);
@@ -60,6 +65,7 @@ public sealed partial class CraneGrain(
         // The move starts in a turn of its own: whoever queued the job (the gate, busy with every truck) has its
         // answer once the job is stored, not after the controller's acknowledgement.
         StartSoon();
+        return true;
     }
 
     private void StartSoon()

@@ -540,10 +540,13 @@ public sealed partial class TransferGrain(
         return working.Count > 0 ? working : [.. able];
     }
 
+    /// <summary>Gives the crane the job; counted in its hand unless it did the job already (handed over again after a restart).</summary>
     private async Task EnqueueAsync(CraneLayout crane, CraneJob job)
     {
-        await Crane(crane).Enqueue(job);
-        _cranes.Given(crane.Id, job.JobId);
+        if (await Crane(crane).Enqueue(job))
+        {
+            _cranes.Given(crane.Id, job.JobId);
+        }
     }
 
     public async Task OnCraneHealthChanged(string craneId, bool healthy, string? reason)

@@ -210,10 +210,27 @@ public sealed class TruckFlowTests : IAsyncLifetime
         Assert.Equal(CraneMode.Moving, moving.Mode);
         Assert.Equal("trip-1/unload", moving.Current?.JobId);
 
-        // The same job queued again (a retried call) is not run twice.
-        await crane.Enqueue(job).WaitAsync(TimeSpan.FromSeconds(5));
+        // The same job queued again (a retried call) is not run twice; the crane has it in hand.
+        Assert.True(await crane.Enqueue(job).WaitAsync(TimeSpan.FromSeconds(5)));
         Assert.Empty((await crane.Status()).Queue);
         Assert.Single(_crossing.Hardware.SentTo("ctl-crane-1"), c => c.Name == "move");
+    }
+
+    [Fact]
+    public async Task CraneEnqueue_OfAJobDoneAlready_SaysSo_AndMovesNothing()
+    {
+        await ConnectAllAsync();
+        var crane = _crossing.Cluster.GrainFactory.GetGrain<ICraneGrain>(CrossingIds.Crane(TestSites.CrossingId, "crane-1"));
+        var job = new CraneJob("trip-9/unload", "CSQU3054383", new ContainerPlace(PlaceKind.Truck, "29C77779", 290), new ContainerPlace(PlaceKind.Slot, "A-01-01", 290));
+        Assert.True(await crane.Enqueue(job));
+        await Until(() => Task.FromResult(_crossing.Hardware.SentTo("ctl-crane-1").Any(c => c.Name == "move")), "move sent");
+        await Telemetry("ctl-crane-1", "move-done", ("jobId", "trip-9/unload"));
+        await Until(async () => (await crane.Status()).Mode == CraneMode.Idle, "the move is done");
+
+        // Handed over again (the transfer repeats its steps after a restart): the crane did it, and says so.
+        Assert.False(await crane.Enqueue(job));
+        Assert.Single(_crossing.Hardware.SentTo("ctl-crane-1"), c => c.Name == "move");
+        Assert.Empty((await crane.Status()).Queue);
     }
 
     [Fact]
