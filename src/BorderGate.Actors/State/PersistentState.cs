@@ -15,7 +15,11 @@ internal interface IPersistentStateLoader
 /// <summary>
 /// A grain's persistent state over an <see cref="IGrainStorage"/>. Keeps the JSON last stored, so that a
 /// failed write (lost race, storage outage, unserializable value) puts <see cref="State"/> back to what
-/// storage holds: the activation never serves a value that was not stored.
+/// storage holds: the activation never serves a value that was not stored. A write that failed on a storage error may
+/// have been stored all the same (the commit reached the database, its answer was lost with the connection): before the
+/// next write the record is read back, and if it holds exactly that failed write, its ETag is taken over, so the next
+/// write (which carries every acknowledged change, not the failed one) replaces it instead of failing on a stale ETag
+/// for as long as the activation lives.
 /// </summary>
 internal sealed class PersistentState<TState> : IPersistentState<TState>, IPersistentStateLoader
     where TState : new()
@@ -26,6 +30,9 @@ internal sealed class PersistentState<TState> : IPersistentState<TState>, IPersi
     private readonly IGrainStorage _storage;
     private readonly JsonTypeInfo<TState> _typeInfo;
     private ReadOnlyMemory<byte> _storedJson;
+
+    /// <summary>The JSON of a write that failed on a storage error: stored or not, the next write finds out first.</summary>
+    private ReadOnlyMemory<byte> _unconfirmedJson;
 
     public PersistentState(string stateName, string storageName, GrainId grainId, IGrainStorage storage, JsonSerializerOptions options)
     {
@@ -60,6 +67,7 @@ internal sealed class PersistentState<TState> : IPersistentState<TState>, IPersi
             RecordDuration("read", started);
         }
 
+        _unconfirmedJson = default;
         if (record is null)
         {
             State = new TState();
@@ -95,8 +103,20 @@ internal sealed class PersistentState<TState> : IPersistentState<TState>, IPersi
         var started = Stopwatch.GetTimestamp();
         try
         {
+            await ConfirmFailedWriteAsync(cancellationToken);
             ETag = await _storage.WriteAsync(_stateName, _grainId, json, ETag, cancellationToken);
             _storedJson = json;
+        }
+        catch (GrainStorageException)
+        {
+            // Stored or not: the next write reads the record back first (unless this was the read-back itself failing).
+            if (_unconfirmedJson.IsEmpty)
+            {
+                _unconfirmedJson = json;
+            }
+
+            RevertToStored();
+            throw;
         }
         catch
         {
@@ -114,6 +134,7 @@ internal sealed class PersistentState<TState> : IPersistentState<TState>, IPersi
         var started = Stopwatch.GetTimestamp();
         try
         {
+            await ConfirmFailedWriteAsync(cancellationToken);
             await _storage.ClearAsync(_stateName, _grainId, ETag, cancellationToken);
         }
         catch
@@ -129,6 +150,43 @@ internal sealed class PersistentState<TState> : IPersistentState<TState>, IPersi
         ETag = null;
         _storedJson = default;
         State = new TState();
+    }
+
+    /// <summary>
+    /// After a write that failed on a storage error: if the record holds exactly that write (it was stored after all), its
+    /// ETag becomes the one the next write expects; if it still holds what this activation stored, nothing changes; if
+    /// anything else, the next write fails on the ETag as it should (another writer). A failed read-back leaves it to the
+    /// next write to try again.
+    /// </summary>
+    private async Task ConfirmFailedWriteAsync(CancellationToken cancellationToken)
+    {
+        if (_unconfirmedJson.IsEmpty)
+        {
+            return;
+        }
+
+        var record = await _storage.ReadAsync(_stateName, _grainId, cancellationToken);
+        if (record is not null && record.ETag != ETag && SameState(record.Json, _unconfirmedJson))
+        {
+            ETag = record.ETag;
+            _storedJson = record.Json;
+        }
+
+        _unconfirmedJson = default;
+    }
+
+    /// <summary>Whether two JSON documents hold the same state (a database may store JSON in a normal form of its own).</summary>
+    private bool SameState(ReadOnlyMemory<byte> stored, ReadOnlyMemory<byte> written)
+    {
+        try
+        {
+            return JsonSerializer.SerializeToUtf8Bytes(Deserialize(stored), _typeInfo).AsSpan()
+                .SequenceEqual(JsonSerializer.SerializeToUtf8Bytes(Deserialize(written), _typeInfo));
+        }
+        catch (GrainStateSerializationException)
+        {
+            return false;
+        }
     }
 
     private void RevertToStored() => State = _storedJson.IsEmpty ? new TState() : Deserialize(_storedJson);
