@@ -53,6 +53,25 @@ public sealed class PersistentStateLostReplyTests
 
     private static PersistentState<Items> NewState(IGrainStorage storage) => new("items", "Default", s_grain, storage, new JsonSerializerOptions());
 
+    /// <summary>A state loaded from <paramref name="storage"/> and written once with "a".</summary>
+    private static async Task<PersistentState<Items>> StoredWithAAsync(LostReplyStorage storage)
+    {
+        var state = NewState(storage);
+        await state.ReadStateAsync();
+        state.State.Names.Add("a");
+        await state.WriteStateAsync();
+        return state;
+    }
+
+    /// <summary>Adds <paramref name="item"/> and writes while storage is down: the write fails.</summary>
+    private static async Task AddWhileStorageIsDownAsync(LostReplyStorage storage, PersistentState<Items> state, string item)
+    {
+        storage.Down = true;
+        state.State.Names.Add(item);
+        await Assert.ThrowsAsync<GrainStorageException>(() => state.WriteStateAsync());
+        storage.Down = false;
+    }
+
     private static async Task<List<string>> StoredAsync(LostReplyStorage storage)
     {
         var record = await storage.Inner.ReadAsync("items", s_grain, CancellationToken.None);
@@ -63,10 +82,7 @@ public sealed class PersistentStateLostReplyTests
     public async Task WriteStoredButReportedFailed_NextWriteReplacesIt_WithEveryAcknowledgedChange()
     {
         var storage = new LostReplyStorage();
-        var state = NewState(storage);
-        await state.ReadStateAsync();
-        state.State.Names.Add("a");
-        await state.WriteStateAsync();
+        var state = await StoredWithAAsync(storage);
 
         storage.LoseNextReply = true;
         state.State.Names.Add("lost");
@@ -75,10 +91,7 @@ public sealed class PersistentStateLostReplyTests
         Assert.Equal(["a", "lost"], await StoredAsync(storage));
 
         // Storage still down at the next write: it fails, and the one after finds out.
-        storage.Down = true;
-        state.State.Names.Add("b");
-        await Assert.ThrowsAsync<GrainStorageException>(() => state.WriteStateAsync());
-        storage.Down = false;
+        await AddWhileStorageIsDownAsync(storage, state, "b");
 
         state.State.Names.Add("c");
         await state.WriteStateAsync();
@@ -90,15 +103,9 @@ public sealed class PersistentStateLostReplyTests
     public async Task AfterAFailedWrite_AnotherWritersRecord_StillFailsTheNextWriteOnItsETag()
     {
         var storage = new LostReplyStorage();
-        var state = NewState(storage);
-        await state.ReadStateAsync();
-        state.State.Names.Add("a");
-        await state.WriteStateAsync();
+        var state = await StoredWithAAsync(storage);
 
-        storage.Down = true;
-        state.State.Names.Add("failed");
-        await Assert.ThrowsAsync<GrainStorageException>(() => state.WriteStateAsync());
-        storage.Down = false;
+        await AddWhileStorageIsDownAsync(storage, state, "failed");
 
         // Someone else writes meanwhile (a second activation that should not exist): not taken for this one's write.
         await storage.Inner.WriteAsync("items", s_grain, JsonSerializer.SerializeToUtf8Bytes(new Items { Names = ["other"] }), state.ETag, CancellationToken.None);
