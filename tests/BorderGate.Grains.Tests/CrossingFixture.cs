@@ -1,3 +1,7 @@
+using BorderGate.Actors.Memory;
+using BorderGate.Actors.Reminders;
+using BorderGate.Actors.Storage;
+using BorderGate.Actors.Streams;
 using BorderGate.Actors.Testing;
 using BorderGate.Contracts.Crossing;
 using BorderGate.Contracts.Devices;
@@ -14,16 +18,24 @@ public sealed class CrossingFixture : IAsyncLifetime
 {
     private readonly SiteLayout _layout;
     private readonly ICustomsChannels _customs;
+    private readonly OutageStorage? _storage;
 
     public CrossingFixture()
         : this(TestSites.Small(new DispatchPolicy { DeviceStaleAfter = TimeSpan.FromDays(1) }), new SimulatedCustomsChannels(yellowShare: 0, redShare: 0))
     {
     }
 
-    internal CrossingFixture(SiteLayout layout, ICustomsChannels customs)
+    internal CrossingFixture(SiteLayout layout, ICustomsChannels customs, OutageStorage? storage = null)
     {
         _layout = layout;
         _customs = customs;
+        _storage = storage;
+    }
+
+    /// <summary>The small layout and customs of the default fixture, on <paramref name="storage"/>.</summary>
+    internal CrossingFixture(OutageStorage storage)
+        : this(TestSites.Small(new DispatchPolicy { DeviceStaleAfter = TimeSpan.FromDays(1) }), new SimulatedCustomsChannels(yellowShare: 0, redShare: 0), storage)
+    {
     }
 
     public TestCluster Cluster { get; private set; } = null!;
@@ -53,12 +65,21 @@ public sealed class CrossingFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Cluster = await TestCluster.StartAsync(b => b
-            .UseFakeTime(new DateTimeOffset(2026, 1, 20, 6, 0, 0, TimeSpan.Zero))
-            .ConfigureServices(s => s
-                .AddSingleton(_customs)
-                .AddSingleton<IDeviceLink>(Hardware)
-                .AddCrossing([_layout])));
+        Cluster = await TestCluster.StartAsync(b =>
+        {
+            b.UseFakeTime(new DateTimeOffset(2026, 1, 20, 6, 0, 0, TimeSpan.Zero))
+                .ConfigureServices(s => s
+                    .AddSingleton(_customs)
+                    .AddSingleton<IDeviceLink>(Hardware)
+                    .AddCrossing([_layout]));
+            if (_storage is not null)
+            {
+                b.ConfigureStorage(s => s
+                    .AddKeyedSingleton<IGrainStorage>(ProviderNames.Default, _storage)
+                    .AddSingleton<IReminderTable>(new MemoryReminderTable())
+                    .AddSingleton<IEventLog>(new MemoryEventLog()));
+            }
+        });
 
         // As the silo does at start (CrossingClocks): the gate is awake and its clock (no-shows, inspections) runs.
         await WakeGateAsync();

@@ -13,7 +13,11 @@ namespace BorderGate.Grains.Tests.Gate;
 
 public sealed class GateGrainTests : IAsyncLifetime
 {
-    private readonly CrossingFixture _crossing = new();
+    /// <summary>In-memory storage that a test can make refuse writes, as in an outage.</summary>
+    private readonly OutageStorage _storage = new();
+    private readonly CrossingFixture _crossing;
+
+    public GateGrainTests() => _crossing = new CrossingFixture(_storage);
 
     public Task InitializeAsync() => _crossing.InitializeAsync();
 
@@ -257,6 +261,30 @@ public sealed class GateGrainTests : IAsyncLifetime
         Assert.Equal(
             ["booked", "arrived", "called", "plate read", "returned to queue", "called"],
             (await _crossing.Truck("29C30012").Current())!.Events.Select(e => e.Name));
+    }
+
+    private async Task<LaneView> LaneOneAsync() => (await _crossing.Gate.Snapshot()).Lanes.Single(l => l.LaneId == "lane-1");
+
+    /// <summary>A lane's report the gate cannot store (storage out) is kept and dealt with again once storage is back.</summary>
+    [Fact]
+    public async Task LaneReport_WhileTheGatesStateCannotBeWritten_IsDealtWithOnceStorageIsBack()
+    {
+        await CalledToLaneOneAsync("29C40001");
+        Assert.Equal("29C40001", (await LaneOneAsync()).Plate);
+
+        // Storage refuses the gate's own state: the report (a truck held at the lane) cannot be stored, and the lane stays
+        // taken; nothing is lost.
+        _storage.FailWrites = (state, grain) => grain.Type == "gate" && state == "gate";
+        await _crossing.Gate.LaneFinished("lane-1", "29C40001", LaneOutcome.Held, "weight does not match the declaration", null);
+        await Wait.WaitUntil(() => Task.FromResult(_storage.Failed > 0), TimeSpan.FromSeconds(10), "the gate's write failed");
+        Assert.Equal("29C40001", (await LaneOneAsync()).Plate);
+
+        // Storage back: at the retry the lane is freed and the truck is on the held list, once.
+        _storage.FailWrites = null;
+        _crossing.Cluster.TimeProvider.Advance(GateGrain.LaneReportRetry);
+        await Wait.WaitUntil(async () => (await LaneOneAsync()).Plate is null, TimeSpan.FromSeconds(10), "lane-1 freed");
+        var held = (await _crossing.Gate.Snapshot()).Held;
+        Assert.Single(held, h => h.Plate == "29C40001");
     }
 
     /// <summary>One lane open (lane-1, lane-2 closed); the truck booked, arrived and called to it.</summary>
