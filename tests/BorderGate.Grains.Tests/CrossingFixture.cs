@@ -1,7 +1,5 @@
 using BorderGate.Actors.Memory;
-using BorderGate.Actors.Reminders;
 using BorderGate.Actors.Storage;
-using BorderGate.Actors.Streams;
 using BorderGate.Actors.Testing;
 using BorderGate.Contracts.Crossing;
 using BorderGate.Contracts.Devices;
@@ -74,10 +72,10 @@ public sealed class CrossingFixture : IAsyncLifetime
                     .AddCrossing([_layout]));
             if (_storage is not null)
             {
+                // The in-memory providers, with the test's grain storage registered after (and so in place of) theirs.
                 b.ConfigureStorage(s => s
-                    .AddKeyedSingleton<IGrainStorage>(ProviderNames.Default, _storage)
-                    .AddSingleton<IReminderTable>(new MemoryReminderTable())
-                    .AddSingleton<IEventLog>(new MemoryEventLog()));
+                    .AddMemoryActorProviders()
+                    .AddKeyedSingleton<IGrainStorage>(ProviderNames.Default, _storage));
             }
         });
 

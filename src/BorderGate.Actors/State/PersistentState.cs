@@ -107,19 +107,15 @@ internal sealed class PersistentState<TState> : IPersistentState<TState>, IPersi
             ETag = await _storage.WriteAsync(_stateName, _grainId, json, ETag, cancellationToken);
             _storedJson = json;
         }
-        catch (GrainStorageException)
+        catch (Exception exception)
         {
-            // Stored or not: the next write reads the record back first (unless this was the read-back itself failing).
-            if (_unconfirmedJson.IsEmpty)
+            // A storage error: stored or not, the next write reads the record back first (unless this was the read-back
+            // itself failing, which leaves the earlier failed write to be confirmed).
+            if (exception is GrainStorageException && _unconfirmedJson.IsEmpty)
             {
                 _unconfirmedJson = json;
             }
 
-            RevertToStored();
-            throw;
-        }
-        catch
-        {
             RevertToStored();
             throw;
         }

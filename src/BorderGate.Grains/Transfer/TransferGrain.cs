@@ -528,7 +528,7 @@ public sealed partial class TransferGrain(
     /// </summary>
     private CraneLayout CraneFor(string? blockId) => _cranes.Least(AbleCranes(blockId), S.CraneTurn++);
 
-    private List<CraneLayout> AbleCranes(string? blockId)
+    private IReadOnlyList<CraneLayout> AbleCranes(string? blockId)
     {
         var able = blockId is null ? _layout.Cranes : [.. _layout.Cranes.Where(c => c.Blocks.Contains(blockId))];
         if (able.Count == 0)
@@ -537,7 +537,7 @@ public sealed partial class TransferGrain(
         }
 
         var working = able.Where(c => !S.FaultedCranes.ContainsKey(c.Id)).ToList();
-        return working.Count > 0 ? working : [.. able];
+        return working.Count > 0 ? working : able;
     }
 
     /// <summary>Gives the crane the job; counted in its hand unless it did the job already (handed over again after a restart).</summary>

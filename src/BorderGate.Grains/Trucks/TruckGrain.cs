@@ -16,8 +16,6 @@ public sealed partial class TruckGrain(
 {
     internal const int HistoryLimit = 50;
 
-    /// <summary>The feed publication of the truck's last step (its steps are published in order).</summary>
-
     public async Task<TripView> Register(string crossingId, TripRegistration trip, ArrivalWindow window)
     {
         ArgumentException.ThrowIfNullOrEmpty(crossingId);

@@ -78,6 +78,6 @@ public sealed class CraneFaultTransferTests : IAsyncLifetime
         }
 
         // Crane-2 still has its three moves in hand: both new moves go to crane-1, which has none.
-        Assert.True((await JobsOf(crane1)).Order().SequenceEqual(["29C50004", "29C50005"]), $"crane-1: {string.Join(",", await JobsOf(crane1))}; crane-2: {string.Join(",", await JobsOf(crane2))}");
+        Assert.Equal(["29C50004", "29C50005"], (await JobsOf(crane1)).Order());
     }
 }
