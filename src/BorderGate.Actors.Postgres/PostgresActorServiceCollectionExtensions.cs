@@ -1,6 +1,8 @@
+using BorderGate.Actors.Membership;
 using BorderGate.Actors.Postgres.Internal;
 using BorderGate.Actors.Storage;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -10,7 +12,7 @@ public static class PostgresActorServiceCollectionExtensions
 {
     /// <summary>
     /// Adds the PostgreSQL providers: grain storage (keyed under <paramref name="storageName"/>), the reminder
-    /// table and the event log, plus the schema migrator run at start.
+    /// table, the event log and the cluster's membership table, plus the schema migrator run at start.
     /// </summary>
     public static IServiceCollection AddPostgresActorProviders(this IServiceCollection services, Action<PostgresActorOptions> configure, string storageName = ProviderNames.Default)
     {
@@ -20,6 +22,8 @@ public static class PostgresActorServiceCollectionExtensions
         configure(options);
         options.Validate();
 
+        // The membership table of a cluster on this database (read only by cluster silos).
+        services.TryAddSingleton<IMembershipTable>(sp => new PostgresMembershipTable(sp.GetRequiredKeyedService<PostgresDatabase>(storageName)));
         return services.AddStorageProvider(
             storageName,
             sp => new PostgresDatabase(

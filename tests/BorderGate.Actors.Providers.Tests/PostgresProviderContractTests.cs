@@ -1,4 +1,5 @@
 using BorderGate.Actors.Postgres;
+using BorderGate.Actors.Storage;
 using BorderGate.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
@@ -10,6 +11,8 @@ public sealed class PostgresProviderContractTests(PostgresDatabaseFixture fixtur
 {
     protected override void AddProviders(IServiceCollection services) =>
         services.AddPostgresActorProviders(o => o.ConnectionString = fixture.Database.ConnectionString);
+
+    protected override int ScriptCount => SchemaScripts.Load(typeof(PostgresSchemaMigrator).Assembly, "BorderGate.Actors.Postgres.Sql.").Count;
 
     protected override async Task<long> CountAppliedScriptsAsync()
     {
@@ -30,6 +33,6 @@ public sealed class PostgresProviderContractTests(PostgresDatabaseFixture fixtur
         await using var connection = new NpgsqlConnection(fresh.ConnectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand("SELECT COUNT(*) FROM schema_version;", connection);
-        Assert.Equal(1L, await command.ExecuteScalarAsync());
+        Assert.Equal((long)ScriptCount, await command.ExecuteScalarAsync());
     }
 }

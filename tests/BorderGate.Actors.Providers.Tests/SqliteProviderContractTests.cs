@@ -1,3 +1,4 @@
+using BorderGate.Actors.Storage;
 using BorderGate.Actors.Sqlite;
 using BorderGate.TestSupport;
 using Microsoft.Data.Sqlite;
@@ -27,6 +28,8 @@ public sealed class SqliteProviderContractTests : DurableProviderContractTests
         command.CommandText = "PRAGMA journal_mode;";
         Xunit.Assert.Equal("wal", command.ExecuteScalar());
     }
+
+    protected override int ScriptCount => SchemaScripts.Load(typeof(SqliteSchemaMigrator).Assembly, "BorderGate.Actors.Sqlite.Sql.").Count;
 
     protected override Task<long> CountAppliedScriptsAsync()
     {

@@ -79,4 +79,17 @@ public static class ActorDiagnostics
     internal static readonly Counter<long> TransportFramesSent = Meter.CreateCounter<long>(TransportFramesSentInstrument, "{frame}", "Frames written to silo connections.");
     internal static readonly Counter<long> TransportFramesReceived = Meter.CreateCounter<long>(TransportFramesReceivedInstrument, "{frame}", "Frames read from silo connections.");
     internal static readonly Counter<long> TransportRequestTimeouts = Meter.CreateCounter<long>(TransportRequestTimeoutsInstrument, "{request}", "Remote requests that missed their deadline.");
+
+    // Cluster membership (Membership/).
+    public const string MembershipProbesFailedInstrument = "bordergate.actors.membership.probes.failed";
+    public const string MembershipSilosDeclaredDeadInstrument = "bordergate.actors.membership.silos.declared_dead";
+    public const string MembershipFencedInstrument = "bordergate.actors.membership.fenced";
+    public const string MembershipReasonTag = "bordergate.membership.reason";
+
+    internal static readonly Counter<long> MembershipProbesFailed = Meter.CreateCounter<long>(
+        MembershipProbesFailedInstrument, "{probe}", "Probes of another silo that went unanswered, direct or through another silo.");
+    internal static readonly Counter<long> MembershipSilosDeclaredDead = Meter.CreateCounter<long>(
+        MembershipSilosDeclaredDeadInstrument, "{silo}", "Silos this silo declared dead, by reason (votes, lease).");
+    internal static readonly Counter<long> MembershipFenced = Meter.CreateCounter<long>(
+        MembershipFencedInstrument, "{silo}", "Times this silo stopped serving because it was declared dead or lost its lease, by reason.");
 }

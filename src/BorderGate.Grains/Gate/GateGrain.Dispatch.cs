@@ -192,6 +192,7 @@ public sealed partial class GateGrain
             await RefreshYardLevelAsync();
         }
 
+        await TellUntoldArrivalsAsync();
         await FinishInspectionsAsync();
         await StartInspectionsAsync();
         await DispatchAsync();
@@ -279,6 +280,6 @@ public sealed partial class GateGrain
             S.YardCapacity);
     }
 
-    [Microsoft.Extensions.Logging.LoggerMessage(2105, Microsoft.Extensions.Logging.LogLevel.Debug, "Gate {Crossing}: truck {Plate} called to {Lane}")]
+    [Microsoft.Extensions.Logging.LoggerMessage(2116, Microsoft.Extensions.Logging.LogLevel.Debug, "Gate {Crossing}: truck {Plate} called to {Lane}")]
     private static partial void LogCalled(Microsoft.Extensions.Logging.ILogger logger, string crossing, string plate, string lane);
 }

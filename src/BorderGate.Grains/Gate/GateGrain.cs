@@ -26,6 +26,7 @@ public sealed partial class GateGrain(
     private SiteLayout _layout = null!;
     private GateQueue _queue = null!;
     private IGrainTimer? _clock;
+    private readonly List<UntoldArrival> _untoldArrivals = [];
     private DateTimeOffset _nextLaneCheck;
     private DateTimeOffset _yardLevelAt = DateTimeOffset.MinValue;
 
@@ -235,13 +236,68 @@ public sealed partial class GateGrain(
             await held.WriteStateAsync();
         }
 
-        await Task.WhenAll(admitted.Select(a => Truck(a.Entry.Plate).Advance(new TripTransition(TruckStatus.Waiting, TripEventNames.Arrived, a.Note))));
         if (admitted.Count > 0)
         {
+            await TellArrivedAsync(admitted);
             await DispatchAsync();
         }
 
         return decisions;
+    }
+
+    /// <summary>
+    /// The admitted trucks are told that they wait, all at once. A truck that could not be told (its storage out) is
+    /// queued all the same — its admission is not undone, and the entrance's retry would find it "already inside" — and
+    /// is told again on the gate's clock.
+    /// </summary>
+    private async Task TellArrivedAsync(List<Admission> admitted)
+    {
+        var arrivals = admitted.Select(a => new UntoldArrival(a.Entry.Plate, a.Entry.TripId, a.Note)).ToList();
+        var tells = arrivals.Select(TellArrivedAsync).ToList();
+        try
+        {
+            await Task.WhenAll(tells);
+        }
+        catch
+        {
+            for (var i = 0; i < tells.Count; i++)
+            {
+                if (tells[i].Exception is { } failure)
+                {
+                    NoteUntold(arrivals[i], failure.InnerException ?? failure);
+                }
+            }
+        }
+    }
+
+    private Task TellArrivedAsync(UntoldArrival arrival) =>
+        Truck(arrival.Plate).Advance(new TripTransition(TruckStatus.Waiting, TripEventNames.Arrived, arrival.Note));
+
+    private void NoteUntold(UntoldArrival arrival, Exception exception)
+    {
+        LogArrivalUntold(logger, exception, GrainKey, arrival.Plate);
+        _untoldArrivals.Add(arrival);
+    }
+
+    /// <summary>The trucks admitted but not told so: told now, if their record still shows that trip not yet arrived.</summary>
+    private async Task TellUntoldArrivalsAsync()
+    {
+        var untold = _untoldArrivals.ToList();
+        _untoldArrivals.Clear();
+        foreach (var arrival in untold)
+        {
+            try
+            {
+                if (await Truck(arrival.Plate).Current() is { Status: TruckStatus.Booked or TruckStatus.NoShow } trip && trip.Trip.TripId == arrival.TripId)
+                {
+                    await TellArrivedAsync(arrival);
+                }
+            }
+            catch (Exception exception)
+            {
+                NoteUntold(arrival, exception);
+            }
+        }
     }
 
     /// <summary>
@@ -466,6 +522,12 @@ public sealed partial class GateGrain(
         S.Lanes.TryGetValue(laneId, out var slot) ? slot : throw new KeyNotFoundException($"Crossing {GrainKey} has no lane '{laneId}'.");
 
     private sealed record Admission(QueuedTruck Entry, ArrivalWindow? Window, string Note);
+
+    /// <summary>A truck admitted to the queue whose record could not be told so.</summary>
+    private sealed record UntoldArrival(string Plate, string TripId, string Note);
+
+    [LoggerMessage(2115, LogLevel.Warning, "Gate {Crossing}: truck {Plate}, queued, could not be told it waits; told again on the gate's clock")]
+    private static partial void LogArrivalUntold(ILogger logger, Exception exception, string crossing, string plate);
 
     [LoggerMessage(2106, LogLevel.Information, "Gate {Crossing}: truck {Plate} was seen at {SeenAt:O}, before its no-show deadline; its sighting was handled after the sweep, so its trip is back on")]
     private static partial void LogReinstated(ILogger logger, string crossing, string plate, DateTimeOffset seenAt);

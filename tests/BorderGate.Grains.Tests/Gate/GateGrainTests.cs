@@ -287,6 +287,39 @@ public sealed class GateGrainTests : IAsyncLifetime
         Assert.Single(held, h => h.Plate == "29C40001");
     }
 
+    /// <summary>
+    /// The gate tells an admitted truck that it waits without holding its turn for it; a truck whose record cannot be
+    /// written then (storage out) is queued all the same and told again on the gate's clock once storage is back.
+    /// </summary>
+    [Fact]
+    public async Task ArrivalTheTrucksRecordCannotTake_IsQueued_AndToldOnTheGatesClockOnceStorageIsBack()
+    {
+        await _crossing.Gate.CloseLane("lane-1", "op", "no calls");
+        await _crossing.Gate.CloseLane("lane-2", "op", "no calls");
+        await _crossing.BookAsync("29C40002");
+        _storage.FailWrites = (state, grain) => state == "truck" && grain.Key == "29C40002";
+
+        var decision = await _crossing.Gate.TruckArrived("29C40002");
+
+        Assert.True(decision.Admitted);
+        await Wait.WaitUntil(() => Task.FromResult(_storage.Failed > 0), TimeSpan.FromSeconds(10), "the truck's write failed");
+        Assert.Equal(1, (await _crossing.Gate.PositionOf("29C40002"))?.Position);
+        Assert.Equal(TruckStatus.Booked, (await _crossing.Truck("29C40002").Current())!.Status);
+
+        // Still out at the first tick: told again at the next.
+        _crossing.Cluster.TimeProvider.Advance(TimeSpan.FromMinutes(1));
+        await Wait.WaitUntil(() => Task.FromResult(_storage.Failed > 1), TimeSpan.FromSeconds(10), "told again, refused again");
+        _storage.FailWrites = null;
+        _crossing.Cluster.TimeProvider.Advance(TimeSpan.FromMinutes(1));
+        await Wait.WaitUntil(async () => (await _crossing.Truck("29C40002").Current())!.Status == TruckStatus.Waiting, TimeSpan.FromSeconds(10), "told it waits");
+        Assert.Single((await _crossing.Truck("29C40002").Current())!.Events, e => e.Name == TripEventNames.Arrived);
+
+        // Told once: later ticks find it waiting and leave it.
+        _crossing.Cluster.TimeProvider.Advance(TimeSpan.FromMinutes(1));
+        await _crossing.Gate.Kpis();
+        Assert.Single((await _crossing.Truck("29C40002").Current())!.Events, e => e.Name == TripEventNames.Arrived);
+    }
+
     /// <summary>One lane open (lane-1, lane-2 closed); the truck booked, arrived and called to it.</summary>
     private async Task CalledToLaneOneAsync(string plate)
     {
