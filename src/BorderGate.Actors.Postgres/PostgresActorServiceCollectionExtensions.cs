@@ -12,7 +12,7 @@ public static class PostgresActorServiceCollectionExtensions
 {
     /// <summary>
     /// Adds the PostgreSQL providers: grain storage (keyed under <paramref name="storageName"/>), the reminder
-    /// table, the event log and the cluster's membership table, plus the schema migrator run at start.
+    /// table, the event log and the cluster's membership table and grain directory, plus the schema migrator run at start.
     /// </summary>
     public static IServiceCollection AddPostgresActorProviders(this IServiceCollection services, Action<PostgresActorOptions> configure, string storageName = ProviderNames.Default)
     {
@@ -22,8 +22,9 @@ public static class PostgresActorServiceCollectionExtensions
         configure(options);
         options.Validate();
 
-        // The membership table of a cluster on this database (read only by cluster silos).
+        // The membership table and grain directory of a cluster on this database (used only by cluster silos).
         services.TryAddSingleton<IMembershipTable>(sp => new PostgresMembershipTable(sp.GetRequiredKeyedService<PostgresDatabase>(storageName)));
+        services.TryAddSingleton<IGrainDirectoryTable>(sp => new PostgresGrainDirectory(sp.GetRequiredKeyedService<PostgresDatabase>(storageName)));
         return services.AddStorageProvider(
             storageName,
             sp => new PostgresDatabase(

@@ -21,3 +21,17 @@ CREATE TABLE IF NOT EXISTS membership_silos (
     etag           text        NOT NULL,
     PRIMARY KEY (cluster_id, address, generation)
 );
+
+-- The grain directory: one row per active grain, naming the silo incarnation that registered it first. A silo activates
+-- a grain only once the row is its own; rows of dead silos are released (or taken over) by the survivors.
+CREATE TABLE IF NOT EXISTS grain_directory (
+    cluster_id     text        NOT NULL,
+    grain_type     text        NOT NULL,
+    grain_key      text        NOT NULL,
+    address        text        NOT NULL,
+    generation     bigint      NOT NULL,
+    registered_at  timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (cluster_id, grain_type, grain_key)
+);
+
+CREATE INDEX IF NOT EXISTS ix_grain_directory_silo ON grain_directory (cluster_id, address, generation);
