@@ -33,9 +33,35 @@ internal static class GrainSourceEmitter
             EmitMethod(sb, model.Methods[i], "Request" + i.ToString(CultureInfo.InvariantCulture));
         }
 
+        // What a silo needs to take a call of these methods from another silo: each method's parameter and result types, and
+        // how to make the call on a reference to the local activation from its decoded arguments.
+        sb.AppendLine();
+        sb.Append("        public static void RegisterMethods(").Append(Invocation).AppendLine(".GrainManifest manifest)");
+        sb.AppendLine("        {");
+        for (var i = 0; i < model.Methods.Count; i++)
+        {
+            EmitMethodEntry(sb, model, model.Methods[i], "Request" + i.ToString(CultureInfo.InvariantCulture));
+        }
+
+        sb.AppendLine("        }");
         sb.AppendLine("    }");
         sb.AppendLine("}");
         return sb.ToString();
+    }
+
+    private static void EmitMethodEntry(StringBuilder sb, InterfaceModel model, MethodModel method, string requestName)
+    {
+        var result = method.ResultType ?? Invocation + ".VoidResult";
+        var types = string.Join(", ", method.Parameters.Select(p => $"{Invocation}.GrainInvokeHelpers.TypeOf<{p.Type}>()"));
+        var arguments = string.Join(", ", method.Parameters.Select((p, i) => $"({p.Type})args[{i.ToString(CultureInfo.InvariantCulture)}]!"));
+        var request = $"new {requestName}({arguments})";
+        var target = $"(({ProxyName(model)})target)";
+        var call = (method.Options & 4) != 0
+            ? $"{{ {target}.InvokeOneWay<{requestName}>({request}); return default; }}"
+            : $"{Invocation}.GrainInvokeHelpers.Box({target}.InvokeAsync<{requestName}, {result}>({request}))";
+        sb.Append("            manifest.AddMethod(new ").Append(Invocation).Append(".GrainMethodEntry(").Append(requestName).Append(".Info, new global::System.Type[] { ")
+            .Append(types).Append(" }, ").Append(Invocation).Append(".GrainInvokeHelpers.TypeOf<").Append(result).Append(">(), static (target, args) => ")
+            .Append(call).AppendLine("));");
     }
 
     private static void EmitMethod(StringBuilder sb, MethodModel method, string requestName)
@@ -67,6 +93,7 @@ internal static class GrainSourceEmitter
 
         sb.AppendLine("            }");
         sb.Append("            public ").Append(Invocation).AppendLine(".GrainMethodInfo Method => s_method;");
+        sb.Append("            public static ").Append(Invocation).AppendLine(".GrainMethodInfo Info => s_method;");
         var call = $"(({method.DeclaringInterface})grain).{method.Name}({string.Join(", ", fields.Select(f => f.Field))})";
         var invoke = method.ReturnKind switch
         {
@@ -130,6 +157,7 @@ internal static class GrainSourceEmitter
         {
             sb.Append("            manifest.AddInterface(typeof(").Append(model.FullName).Append("), static (invoker, grainId) => new global::")
                 .Append(ProxyNamespace(model)).Append('.').Append(ProxyName(model)).AppendLine("(invoker, grainId));");
+            sb.Append("            global::").Append(ProxyNamespace(model)).Append('.').Append(ProxyName(model)).AppendLine(".RegisterMethods(manifest);");
         }
 
         foreach (var grainClass in classes)

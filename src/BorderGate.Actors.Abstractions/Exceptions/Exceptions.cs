@@ -98,3 +98,28 @@ public sealed class SiloUnavailableException : Exception
     /// <summary>The silo that was unavailable, as <c>host:port@generation</c>, when known.</summary>
     public string? Silo { get; }
 }
+
+/// <summary>
+/// A grain call failed on another silo with an exception that cannot be re-created here (its type is not loaded, or has
+/// no constructor taking a message): its type name and message, as the remote silo reported them.
+/// </summary>
+public sealed class RemoteGrainException : Exception
+{
+    public RemoteGrainException(string message, string? remoteType, string? silo) : base(message)
+    {
+        RemoteType = remoteType;
+        Silo = silo;
+    }
+
+    public RemoteGrainException() { }
+
+    public RemoteGrainException(string message) : base(message) { }
+
+    public RemoteGrainException(string message, Exception inner) : base(message, inner) { }
+
+    /// <summary>The full name of the exception's type on the remote silo.</summary>
+    public string? RemoteType { get; }
+
+    /// <summary>The silo the call failed on, as <c>host:port@generation</c>.</summary>
+    public string? Silo { get; }
+}

@@ -27,4 +27,10 @@ public static class GrainInvokeHelpers
         await task.ConfigureAwait(false);
         return default;
     }
+
+    /// <summary>A call's result as an object (a remote caller's answer is encoded from it).</summary>
+    public static async ValueTask<object?> Box<T>(ValueTask<T> task) => await task.ConfigureAwait(false);
+
+    /// <summary><c>typeof(T)</c> for any type the generator writes, nullable reference types included (which <c>typeof</c> refuses).</summary>
+    public static Type TypeOf<T>() => typeof(T);
 }

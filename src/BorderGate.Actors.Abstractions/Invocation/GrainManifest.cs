@@ -8,15 +8,42 @@ public sealed class GrainManifest
 {
     private readonly Dictionary<Type, Func<IGrainCallInvoker, GrainId, GrainReference>> _proxies = [];
     private readonly List<GrainClassInfo> _grainClasses = [];
+    private readonly Dictionary<string, GrainMethodEntry> _methods = new(StringComparer.Ordinal);
 
     public IReadOnlyDictionary<Type, Func<IGrainCallInvoker, GrainId, GrainReference>> Proxies => _proxies;
 
     public IReadOnlyList<GrainClassInfo> GrainClasses => _grainClasses;
 
+    /// <summary>Every grain method, by <see cref="GrainMethodInfo.Signature"/>.</summary>
+    public IReadOnlyDictionary<string, GrainMethodEntry> Methods => _methods;
+
+    public void AddMethod(GrainMethodEntry method)
+    {
+        ArgumentNullException.ThrowIfNull(method);
+        _methods[method.Method.Signature] = method;
+    }
+
     public void AddInterface(Type grainInterface, Func<IGrainCallInvoker, GrainId, GrainReference> proxyFactory) =>
         _proxies[grainInterface] = proxyFactory;
 
     public void AddGrainClass(GrainClassInfo grainClass) => _grainClasses.Add(grainClass);
+}
+
+/// <summary>
+/// A grain method as a silo takes it from another: its parameter and result types (to decode the arguments and encode the
+/// answer) and how to call it, from decoded arguments, through a reference to the grain that calls the local activation.
+/// </summary>
+public sealed class GrainMethodEntry(GrainMethodInfo method, Type[] parameterTypes, Type resultType, Func<GrainReference, object?[], ValueTask<object?>> invoke)
+{
+    public GrainMethodInfo Method { get; } = method;
+
+    public IReadOnlyList<Type> ParameterTypes { get; } = parameterTypes;
+
+    /// <summary>The awaited result's type; <see cref="VoidResult"/> for a method without one.</summary>
+    public Type ResultType { get; } = resultType;
+
+    /// <summary>Calls the method on <c>target</c> (a reference of the method's interface) with the arguments.</summary>
+    public Func<GrainReference, object?[], ValueTask<object?>> Invoke { get; } = invoke;
 }
 
 /// <summary>A grain class: its type name, the grain interfaces it implements, and how to construct it.</summary>

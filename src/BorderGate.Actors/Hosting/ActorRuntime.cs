@@ -1,8 +1,10 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using System.Reflection;
+using BorderGate.Actors.Cluster;
 using BorderGate.Actors.Diagnostics;
 using BorderGate.Actors.Invocation;
+using BorderGate.Actors.Membership;
 using BorderGate.Actors.Reminders;
 using BorderGate.Actors.Runtime;
 using BorderGate.Actors.Storage;
@@ -43,7 +45,19 @@ public sealed partial class ActorRuntime : IHostedService, IAsyncDisposable
         Catalog = new Catalog(this);
         Deadlines = new DeadlineTracker(TimeProvider, Options.DeadlineCheckInterval);
         var invoker = new LocalGrainCallInvoker(this);
+        LocalInvoker = invoker;
         Invoker = invoker;
+        if (services.GetService<ClusterOptions>() is { } cluster)
+        {
+            Cluster = new ClusterSilo(
+                this,
+                cluster,
+                services.GetService<IMembershipTable>() ?? throw new InvalidOperationException("A cluster silo needs a membership table: add the PostgreSQL providers (AddPostgresActorProviders)."),
+                services.GetService<IGrainDirectoryTable>() ?? throw new InvalidOperationException("A cluster silo needs a grain directory: add the PostgreSQL providers (AddPostgresActorProviders)."),
+                Logger);
+            Invoker = new ClusterGrainCallInvoker(this, invoker, Cluster);
+        }
+
         var factory = new GrainFactory(Registry, () => Invoker);
         GrainFactory = factory;
         References = factory;
@@ -75,6 +89,15 @@ public sealed partial class ActorRuntime : IHostedService, IAsyncDisposable
 
     internal IGrainCallInvoker Invoker { get; set; }
 
+    /// <summary>Calls to activations of this silo only (a cluster's remote calls end here).</summary>
+    internal LocalGrainCallInvoker LocalInvoker { get; }
+
+    /// <summary>The silo's cluster side; null on a single node.</summary>
+    internal ClusterSilo? Cluster { get; }
+
+    /// <summary>Set when the silo was fenced off its cluster: it serves nothing more, and the host is asked to stop.</summary>
+    public string? FencedReason { get; private set; }
+
     internal GrainFactory References { get; }
 
     internal ReminderService Reminders { get; }
@@ -96,6 +119,11 @@ public sealed partial class ActorRuntime : IHostedService, IAsyncDisposable
             await initializer.InitializeAsync(cancellationToken).ConfigureAwait(false);
         }
 
+        if (Cluster is not null)
+        {
+            await Cluster.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         Catalog.Start();
         Deadlines.Start();
         await Reminders.StartAsync(cancellationToken).ConfigureAwait(false);
@@ -113,6 +141,11 @@ public sealed partial class ActorRuntime : IHostedService, IAsyncDisposable
 
         await Reminders.StopAsync().ConfigureAwait(false);
         await Catalog.DeactivateAllAsync(cancellationToken).ConfigureAwait(false);
+        if (Cluster is not null)
+        {
+            await Cluster.StopAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         _stopped = true;
         Deadlines.Dispose();
         s_live.TryRemove(this, out _);
@@ -128,6 +161,18 @@ public sealed partial class ActorRuntime : IHostedService, IAsyncDisposable
 
         Catalog.Dispose();
         Deadlines.Dispose();
+        if (Cluster is not null)
+        {
+            await Cluster.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The cluster fenced this silo off: it stops (its host, if it has one, is told to stop the process).</summary>
+    internal void OnFenced(string reason)
+    {
+        FencedReason = reason;
+        LogFenced(Logger, reason);
+        Services.GetService<IHostApplicationLifetime>()?.StopApplication();
     }
 
     /// <summary>The stream provider registered under <paramref name="name"/>.</summary>
@@ -181,6 +226,9 @@ public sealed partial class ActorRuntime : IHostedService, IAsyncDisposable
 
     [LoggerMessage(1201, LogLevel.Information, "Grain runtime started with {GrainClassCount} grain classes")]
     private static partial void LogStarted(ILogger logger, int grainClassCount);
+
+    [LoggerMessage(1203, LogLevel.Critical, "Grain runtime fenced off its cluster ({Reason}); the silo stops")]
+    private static partial void LogFenced(ILogger logger, string reason);
 
     [LoggerMessage(1202, LogLevel.Information, "Grain runtime stopped")]
     private static partial void LogStopped(ILogger logger);

@@ -46,6 +46,20 @@ public sealed class ActorRuntimeBuilder
         return this;
     }
 
+    /// <summary>
+    /// Makes this silo one of a cluster (<see cref="Cluster.ClusterOptions"/>): it joins at start, takes calls from the other
+    /// silos, and routes calls to grains that live elsewhere. Needs the PostgreSQL providers (membership table and directory).
+    /// </summary>
+    public ActorRuntimeBuilder UseCluster(Action<Cluster.ClusterOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        var options = new Cluster.ClusterOptions();
+        configure(options);
+        options.Validate();
+        Services.AddSingleton(options);
+        return this;
+    }
+
     /// <summary>Adds a stream provider over the registered <see cref="IEventLog"/>.</summary>
     public ActorRuntimeBuilder AddStreams(string name = StreamProviderNames.Default)
     {

@@ -22,4 +22,7 @@ internal enum TransportErrorCode : byte
 
     /// <summary>The silo is shutting down and takes no new requests.</summary>
     ShuttingDown = 6,
+
+    /// <summary>The grain lives on another silo (named in the payload as <c>host:port@generation</c>); the caller re-routes.</summary>
+    GrainMoved = 7,
 }

@@ -14,10 +14,20 @@ internal sealed partial class ActivationData
     internal void StartActivation() =>
         TryEnqueue(new SystemTurn(ActivateAsync, TurnKind.Lifecycle, keepsAlive: true), atFront: true);
 
+    private bool _registered;
+
     private async Task ActivateAsync(CancellationToken cancellationToken)
     {
         try
         {
+            // In a cluster the grain is activated only where the directory says it lives: registered here first, or the
+            // waiting calls are sent to the silo that holds it (GrainMovedException, caught by the cluster's invoker).
+            if (_runtime.Cluster is { } cluster)
+            {
+                await cluster.RegisterActivationAsync(GrainId, cancellationToken);
+                _registered = true;
+            }
+
             using (GrainContextScope.Enter(this))
             {
                 _grain = _grainClass.Factory(_runtime.Services, this);
@@ -47,11 +57,14 @@ internal sealed partial class ActivationData
         }
         catch (Exception exception)
         {
-            LogActivationFailed(_runtime.Logger, GrainId, exception);
+            if (exception is not Cluster.GrainMovedException)
+            {
+                LogActivationFailed(_runtime.Logger, GrainId, exception);
+            }
 
-            // State read failures reach the caller as they are (a storage error is a storage error);
-            // anything else is wrapped so the caller knows the grain never started.
-            var failure = exception is GrainStorageException or GrainStateSerializationException or GrainActivationException
+            // State read failures reach the caller as they are (a storage error is a storage error), and so does a grain
+            // that lives on another silo; anything else is wrapped so the caller knows the grain never started.
+            var failure = exception is GrainStorageException or GrainStateSerializationException or GrainActivationException or Cluster.GrainMovedException
                 ? exception
                 : new GrainActivationException($"Activation of grain {GrainId} failed: {exception.Message}", exception);
             Invalidate(failure);
@@ -136,7 +149,10 @@ internal sealed partial class ActivationData
     /// Takes the activation out of service at once, when a stop can wait no longer for its running turns (a
     /// grain method that never returns): waiting calls fail, the turn left running is abandoned.
     /// </summary>
-    internal void Abort()
+    internal void Abort() => Abort(new ObjectDisposedException(nameof(ActivationData), $"The grain runtime stopped while grain {GrainId} was still busy; the call was not run."));
+
+    /// <summary>Takes the activation out of service at once, its waiting calls failed with <paramref name="failure"/>.</summary>
+    internal void Abort(Exception failure)
     {
         lock (_lock)
         {
@@ -148,7 +164,7 @@ internal sealed partial class ActivationData
         }
 
         LogAborted(_runtime.Logger, GrainId);
-        Invalidate(new ObjectDisposedException(nameof(ActivationData), $"The grain runtime stopped while grain {GrainId} was still busy; the call was not run."));
+        Invalidate(failure);
     }
 
     /// <summary>False (with the one already under way) when a deactivation was already queued.</summary>
@@ -227,6 +243,12 @@ internal sealed partial class ActivationData
         }
 
         _runtime.Catalog.Remove(this);
+        if (_registered)
+        {
+            _registered = false;
+            _runtime.Cluster?.UnregisterActivation(GrainId);
+        }
+
         while (pending is not null)
         {
             var next = pending.Next;

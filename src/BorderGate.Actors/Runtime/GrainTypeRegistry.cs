@@ -13,6 +13,7 @@ internal sealed class GrainTypeRegistry
     private readonly FrozenDictionary<Type, Func<IGrainCallInvoker, GrainId, GrainReference>> _proxies;
     private readonly FrozenDictionary<Type, GrainClassInfo[]> _implementations;
     private readonly FrozenDictionary<string, GrainClassInfo> _classesByTypeName;
+    private readonly FrozenDictionary<string, GrainMethodEntry> _methods;
 
     public GrainTypeRegistry(IEnumerable<Assembly> assemblies)
     {
@@ -27,6 +28,7 @@ internal sealed class GrainTypeRegistry
         }
 
         _proxies = manifest.Proxies.ToFrozenDictionary();
+        _methods = manifest.Methods.ToFrozenDictionary(StringComparer.Ordinal);
         var byTypeName = new Dictionary<string, GrainClassInfo>(StringComparer.Ordinal);
         foreach (var grainClass in manifest.GrainClasses)
         {
@@ -47,6 +49,10 @@ internal sealed class GrainTypeRegistry
     }
 
     public IEnumerable<GrainClassInfo> GrainClasses => _classesByTypeName.Values;
+
+    /// <summary>A grain method by its signature (calls from other silos name their method so).</summary>
+    public bool TryGetMethod(string signature, [System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)] out GrainMethodEntry method) =>
+        _methods.TryGetValue(signature, out method);
 
     /// <summary>All assemblies that carry a generated grain manifest among those loaded, plus the ones named.</summary>
     public static IEnumerable<Assembly> DiscoverAssemblies(IEnumerable<Assembly> explicitAssemblies) =>

@@ -1,0 +1,69 @@
+using System.Net;
+using BorderGate.Actors.Membership;
+
+namespace BorderGate.Actors.Cluster;
+
+/// <summary>
+/// A silo's place in a cluster on PostgreSQL: which cluster, where it listens for other silos, and the membership timings.
+/// The membership table and grain directory are the PostgreSQL provider's (<c>AddPostgresActorProviders</c>).
+/// </summary>
+public sealed class ClusterOptions
+{
+    /// <summary>The cluster this silo belongs to; silos of other clusters are refused on the silo port and never seen in the table.</summary>
+    public string ClusterId { get; set; } = "bordergate";
+
+    /// <summary>Where the silo listens for other silos. Port 0 takes a free port (tests).</summary>
+    public IPEndPoint SiloEndpoint { get; set; } = new(IPAddress.Loopback, 11111);
+
+    /// <summary>The address other silos reach this one at, when it differs from <see cref="SiloEndpoint"/> (listening on any address).</summary>
+    public IPEndPoint? AdvertisedEndpoint { get; set; }
+
+    /// <summary>This incarnation; 0 takes the start time in milliseconds (a restart is then always later).</summary>
+    public long Generation { get; set; }
+
+    /// <summary>How long a call to another silo waits for its answer when its method names no timeout.</summary>
+    public TimeSpan ResponseTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How long a call to a silo that cannot be reached waits for the cluster to declare that silo dead (then it goes to the
+    /// grain's new activation) before it fails with <see cref="SiloUnavailableException"/>.
+    /// </summary>
+    public TimeSpan RerouteWait { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Probe, vote and lease timings (its ClusterId is this one's).</summary>
+    public MembershipOptions Membership { get; set; } = new();
+
+    /// <summary>Rejects a bad value at start with a message that names the setting.</summary>
+    public void Validate()
+    {
+        if (string.IsNullOrWhiteSpace(ClusterId))
+        {
+            throw new ArgumentException("Cluster:ClusterId must be set.", nameof(ClusterId));
+        }
+
+        ArgumentNullException.ThrowIfNull(SiloEndpoint, "Cluster:SiloEndpoint");
+        if (AdvertisedEndpoint is { Port: 0 })
+        {
+            throw new ArgumentOutOfRangeException(nameof(AdvertisedEndpoint), AdvertisedEndpoint, "Cluster:AdvertisedEndpoint must name a port.");
+        }
+
+        if (Generation < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(Generation), Generation, "Cluster:Generation must not be negative.");
+        }
+
+        if (ResponseTimeout <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(ResponseTimeout), ResponseTimeout, "Cluster:ResponseTimeout must be positive.");
+        }
+
+        if (RerouteWait <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(RerouteWait), RerouteWait, "Cluster:RerouteWait must be positive.");
+        }
+
+        ArgumentNullException.ThrowIfNull(Membership, "Cluster:Membership");
+        Membership.ClusterId = ClusterId;
+        Membership.Validate();
+    }
+}

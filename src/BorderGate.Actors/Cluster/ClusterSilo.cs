@@ -1,0 +1,384 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Net;
+using System.Text;
+using BorderGate.Actors.Hosting;
+using BorderGate.Actors.Invocation;
+using BorderGate.Actors.Membership;
+using BorderGate.Actors.Networking;
+using BorderGate.Actors.Runtime;
+using Microsoft.Extensions.Logging;
+
+namespace BorderGate.Actors.Cluster;
+
+/// <summary>
+/// A silo's cluster side: the silo-to-silo transport, its membership agent, the grain directory (with a cache of where
+/// grains live) and the handling of calls from other silos. Placement: a grain's first call activates it on the caller's
+/// silo — the caller is where its callers are, and a call that can run locally costs no network hop — unless the
+/// directory already holds it elsewhere, in which case the call goes there.
+/// </summary>
+internal sealed partial class ClusterSilo : IAsyncDisposable
+{
+    private readonly ActorRuntime _runtime;
+    private readonly ClusterOptions _options;
+    private readonly IMembershipTable _membership;
+    private readonly IGrainDirectoryTable _directory;
+    private readonly ILogger _logger;
+    private readonly ConcurrentDictionary<GrainId, GrainLocation> _locations = new();
+    private readonly HashSet<string> _released = new(StringComparer.Ordinal);
+    private MembershipAgent? _agent;
+    private readonly TransportProber _prober;
+    private volatile IReadOnlySet<string> _dead = new HashSet<string>(StringComparer.Ordinal);
+    private volatile IReadOnlySet<string> _live = new HashSet<string>(StringComparer.Ordinal);
+    private volatile bool _fenced;
+
+    public ClusterSilo(ActorRuntime runtime, ClusterOptions options, IMembershipTable membership, IGrainDirectoryTable directory, ILogger logger)
+    {
+        options.Validate();
+        _runtime = runtime;
+        _options = options;
+        _membership = membership;
+        _directory = directory;
+        _logger = logger;
+        Codec = new RemoteCallCodec(runtime.Registry, runtime.Options.JsonSerializerOptions);
+        Transport = new SiloTransport(
+            new SiloTransportOptions
+            {
+                ClusterId = options.ClusterId,
+                ListenEndpoint = options.SiloEndpoint,
+                AdvertisedEndpoint = options.AdvertisedEndpoint,
+                Generation = options.Generation,
+                DefaultRequestTimeout = options.ResponseTimeout,
+            },
+            HandleAsync,
+            TimeProvider.System);
+        _prober = new TransportProber(Transport);
+    }
+
+    public SiloTransport Transport { get; }
+
+    public RemoteCallCodec Codec { get; }
+
+    public ClusterOptions Options => _options;
+
+    /// <summary>This incarnation, <c>host:port@generation</c>; known once started.</summary>
+    public string Name { get; private set; } = string.Empty;
+
+    public SiloAddress Self => Transport.LocalAddress;
+
+    public MembershipAgent Agent => _agent ?? throw new InvalidOperationException("The silo has not joined its cluster.");
+
+    public bool IsFenced => _fenced;
+
+    /// <summary>Starts the silo port and joins the cluster.</summary>
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        Transport.Start();
+        Name = MembershipAgent.SiloName(Self);
+        _agent = new MembershipAgent(_options.Membership, _membership, _prober, Self, TimeProvider.System, _logger);
+        _agent.ViewChanged += OnViewChanged;
+        await _agent.JoinAsync(cancellationToken).ConfigureAwait(false);
+        OnViewChanged(_agent.View!);
+        _ = _agent.Fenced.ContinueWith(t => OnFenced(t.Result), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        LogStarted(_logger, Name, _options.ClusterId);
+    }
+
+    /// <summary>Leaves in order (after the runtime deactivated its grains): marked dead, its directory rows released, the port closed.</summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (_agent is { IsFenced: false } agent)
+        {
+            try
+            {
+                await agent.LeaveAsync(cancellationToken).ConfigureAwait(false);
+                await _directory.ReleaseSiloAsync(_options.ClusterId, Self.Endpoint.ToString(), Self.Generation, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                // The table out: the others declare this silo dead by its lease.
+                LogLeaveFailed(_logger, exception, Name);
+            }
+        }
+
+        await Transport.DisposeAsync().ConfigureAwait(false);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_agent is not null)
+        {
+            await _agent.DisposeAsync().ConfigureAwait(false);
+        }
+
+        await Transport.DisposeAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Stops as a killed process would (for tests of failover in one process): the silo port closed and the membership
+    /// agent stopped without a word to anyone, every activation dropped without its deactivation hook.
+    /// </summary>
+    internal async Task CrashAsync()
+    {
+        _fenced = true;
+        await Transport.DisposeAsync().ConfigureAwait(false);
+        if (_agent is not null)
+        {
+            await _agent.DisposeAsync().ConfigureAwait(false);
+        }
+
+        var failure = new SiloUnavailableException($"Silo {Name} crashed.", Name);
+        foreach (var activation in _runtime.Catalog.Activations.ToList())
+        {
+            activation.Abort(failure);
+        }
+    }
+
+    /// <summary>Registers a grain about to be activated here; throws <see cref="GrainMovedException"/> if it lives elsewhere.</summary>
+    public async Task RegisterActivationAsync(GrainId grainId, CancellationToken cancellationToken)
+    {
+        if (_fenced)
+        {
+            throw new SiloUnavailableException($"Silo {Name} is fenced off its cluster and activates no grain.", Name);
+        }
+
+        var owner = await _directory.RegisterAsync(_options.ClusterId, grainId, Self.Endpoint.ToString(), Self.Generation, _dead, cancellationToken).ConfigureAwait(false);
+        _locations[grainId] = owner;
+        if (owner.Silo != Name)
+        {
+            throw new GrainMovedException(owner);
+        }
+    }
+
+    /// <summary>An activation here ended: its directory row released, so that the grain's next call may activate it anywhere.</summary>
+    public void UnregisterActivation(GrainId grainId)
+    {
+        if (_fenced)
+        {
+            // A fenced silo no longer speaks for its grains: the survivors release its rows.
+            return;
+        }
+
+        var mine = new GrainLocation(grainId, Self.Endpoint.ToString(), Self.Generation);
+        _locations.TryRemove(new KeyValuePair<GrainId, GrainLocation>(grainId, mine));
+        _ = UnregisterAsync(mine);
+    }
+
+    private async Task UnregisterAsync(GrainLocation location)
+    {
+        try
+        {
+            await _directory.UnregisterAsync(_options.ClusterId, location, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception exception)
+        {
+            // The row stays this silo's: the next activation here finds it its own; elsewhere it is taken over once this
+            // silo is dead, or released when it leaves.
+            LogUnregisterFailed(_logger, exception, location.GrainId);
+        }
+    }
+
+    /// <summary>Where a call to the grain goes, if to another live silo; null: try here (unknown, here, or its silo dead).</summary>
+    public GrainLocation? RemoteOwner(GrainId grainId) =>
+        _locations.TryGetValue(grainId, out var location) && location.Silo != Name && !_dead.Contains(location.Silo) ? location : null;
+
+    public void Remember(GrainLocation location) => _locations[location.GrainId] = location;
+
+    public void Forget(GrainLocation location) => _locations.TryRemove(new KeyValuePair<GrainId, GrainLocation>(location.GrainId, location));
+
+    public bool IsDead(string silo) => _dead.Contains(silo);
+
+    /// <summary>Sends a call to the silo that holds the grain and decodes its answer.</summary>
+    public async ValueTask<TResult> InvokeRemoteAsync<TRequest, TResult>(GrainLocation owner, TRequest request)
+        where TRequest : struct, IGrainRequest<TResult>
+    {
+        var method = Codec.Method(request.Method.Signature);
+        var payload = Codec.EncodeArguments(method, request.GetArguments());
+        var timeout = request.Method.ResponseTimeout ?? _options.ResponseTimeout;
+        var frame = Frame.Request(owner.GrainId.Type, owner.GrainId.Key, request.Method.Signature, payload, (DateTimeOffset.UtcNow + timeout).UtcTicks);
+        var silo = new SiloAddress(IPEndPoint.Parse(owner.Address), owner.Generation);
+        var answer = await Transport.SendRequestAsync(silo, frame).ConfigureAwait(false);
+        return answer switch
+        {
+            { Kind: FrameKind.Response } => Codec.DecodeResult<TResult>(answer.Payload.Span),
+            { ErrorCode: TransportErrorCode.GrainMoved } when ParseLocation(owner.GrainId, answer.Payload.Span) is { } moved => throw new GrainMovedException(moved),
+            { ErrorCode: TransportErrorCode.HandlerFailed } when answer.Payload.Length > 0 => throw RemoteCallCodec.DecodeFailure(answer.Payload.Span, owner.Silo),
+            _ => throw new RemoteGrainException($"Silo {owner.Silo} refused the call: {answer.ErrorMessage}", null, owner.Silo),
+        };
+    }
+
+    /// <summary>Waits until the silo is declared dead (its grains may then be activated elsewhere), up to <paramref name="until"/>.</summary>
+    public async Task<bool> WaitUntilDeadAsync(string silo, DateTimeOffset until)
+    {
+        while (!_dead.Contains(silo))
+        {
+            if (DateTimeOffset.UtcNow >= until || _fenced)
+            {
+                return false;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(50)).ConfigureAwait(false);
+        }
+
+        return true;
+    }
+
+    private ValueTask<Frame?> HandleAsync(Frame frame, CancellationToken cancellationToken)
+    {
+        if (TransportProber.Answer(frame, _prober, cancellationToken) is { } membership)
+        {
+            return membership;
+        }
+
+        if (_fenced)
+        {
+            return ValueTask.FromResult<Frame?>(Frame.ErrorTo(frame.CorrelationId, TransportErrorCode.ShuttingDown, $"Silo {Name} is fenced off its cluster."));
+        }
+
+        return HandleGrainCallAsync(frame);
+    }
+
+    /// <summary>A call from another silo: run on the local activation, or sent back with where the grain lives.</summary>
+    private async ValueTask<Frame?> HandleGrainCallAsync(Frame frame)
+    {
+        GrainMethodEntry method;
+        object?[] arguments;
+        GrainId grainId;
+        try
+        {
+            if (string.IsNullOrEmpty(frame.TargetType) || string.IsNullOrEmpty(frame.TargetKey))
+            {
+                throw new RemoteCallFormatException("A grain call must name its grain's type and key.");
+            }
+
+            grainId = new GrainId(frame.TargetType, frame.TargetKey);
+            method = Codec.Method(frame.Method);
+            arguments = Codec.DecodeArguments(method, frame.Payload.Span);
+        }
+        catch (RemoteCallFormatException exception)
+        {
+            LogBadCall(_logger, frame.Sender?.ToString(), exception.Message);
+            return Failed(frame, exception);
+        }
+
+        if (RemoteOwner(grainId) is { } elsewhere && _live.Contains(elsewhere.Silo))
+        {
+            return Moved(frame, elsewhere);
+        }
+
+        try
+        {
+            var reference = _runtime.Registry.GetProxyFactory(method.Method.InterfaceType)(_runtime.LocalInvoker, grainId);
+            var result = await method.Invoke(reference, arguments).ConfigureAwait(false);
+            return Frame.ResponseTo(frame, Codec.EncodeResult(method, result));
+        }
+        catch (GrainMovedException moved)
+        {
+            return Moved(frame, moved.Location);
+        }
+        catch (Exception exception)
+        {
+            return Failed(frame, exception);
+        }
+    }
+
+    private static Frame Failed(Frame frame, Exception exception)
+    {
+        var error = Frame.ErrorTo(frame.CorrelationId, TransportErrorCode.HandlerFailed, exception.Message);
+        error.Payload = RemoteCallCodec.EncodeFailure(exception);
+        return error;
+    }
+
+    private static Frame Moved(Frame frame, GrainLocation location)
+    {
+        var error = Frame.ErrorTo(frame.CorrelationId, TransportErrorCode.GrainMoved, $"Grain {location.GrainId} lives on silo {location.Silo}.");
+        error.Payload = Encoding.UTF8.GetBytes(location.Silo);
+        return error;
+    }
+
+    private static GrainLocation? ParseLocation(GrainId grainId, ReadOnlySpan<byte> payload)
+    {
+        var text = Encoding.UTF8.GetString(payload);
+        var at = text.LastIndexOf('@');
+        return at > 0 && long.TryParse(text.AsSpan(at + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var generation)
+            ? new GrainLocation(grainId, text[..at], generation)
+            : null;
+    }
+
+    /// <summary>Silos newly dead: forgotten as grains' homes, and their directory rows released (any silo may; it is idempotent).</summary>
+    private void OnViewChanged(MembershipView view)
+    {
+        var dead = view.Silos.Where(s => s.Status == SiloStatus.Dead).Select(s => s.Silo).ToHashSet(StringComparer.Ordinal);
+        _live = view.Silos.Where(s => s.Status != SiloStatus.Dead).Select(s => s.Silo).ToHashSet(StringComparer.Ordinal);
+        _dead = dead;
+        foreach (var entry in view.Silos.Where(s => s.Status == SiloStatus.Dead && s.Silo != Name))
+        {
+            lock (_released)
+            {
+                if (!_released.Add(entry.Silo))
+                {
+                    continue;
+                }
+            }
+
+            foreach (var (grain, location) in _locations)
+            {
+                if (location.Silo == entry.Silo)
+                {
+                    _locations.TryRemove(new KeyValuePair<GrainId, GrainLocation>(grain, location));
+                }
+            }
+
+            _ = ReleaseAsync(entry);
+        }
+    }
+
+    private async Task ReleaseAsync(SiloEntry dead)
+    {
+        try
+        {
+            var released = await _directory.ReleaseSiloAsync(_options.ClusterId, dead.Address, dead.Generation, CancellationToken.None).ConfigureAwait(false);
+            LogReleased(_logger, Name, dead.Silo, released);
+        }
+        catch (Exception exception)
+        {
+            // Its rows are taken over one by one as their grains are called (a dead holder's row is taken over).
+            LogReleaseFailed(_logger, exception, dead.Silo);
+            lock (_released)
+            {
+                _released.Remove(dead.Silo);
+            }
+        }
+    }
+
+    /// <summary>Declared dead or its lease lost: this silo stops serving at once — no grain runs here any more.</summary>
+    private void OnFenced(string reason)
+    {
+        _fenced = true;
+        var failure = new SiloUnavailableException($"Silo {Name} was fenced off its cluster ({reason}).", Name);
+        foreach (var activation in _runtime.Catalog.Activations.ToList())
+        {
+            activation.Abort(failure);
+        }
+
+        _ = Transport.DisposeAsync().AsTask();
+        _runtime.OnFenced(reason);
+    }
+
+    [LoggerMessage(1601, LogLevel.Information, "Silo {Silo} serves in cluster {ClusterId}")]
+    private static partial void LogStarted(ILogger logger, string silo, string clusterId);
+
+    [LoggerMessage(1602, LogLevel.Warning, "Silo {Silo} could not leave its cluster in order; the others will declare it dead by its lease")]
+    private static partial void LogLeaveFailed(ILogger logger, Exception exception, string silo);
+
+    [LoggerMessage(1603, LogLevel.Warning, "Grain {GrainId}: its directory row could not be released")]
+    private static partial void LogUnregisterFailed(ILogger logger, Exception exception, GrainId grainId);
+
+    [LoggerMessage(1604, LogLevel.Warning, "A call from silo {Sender} could not be read: {Reason}")]
+    private static partial void LogBadCall(ILogger logger, string? sender, string reason);
+
+    [LoggerMessage(1605, LogLevel.Information, "Silo {Silo} released {Count} directory rows of dead silo {Dead}")]
+    private static partial void LogReleased(ILogger logger, string silo, string dead, int count);
+
+    [LoggerMessage(1606, LogLevel.Warning, "The directory rows of dead silo {Dead} could not be released; taken over one by one")]
+    private static partial void LogReleaseFailed(ILogger logger, Exception exception, string dead);
+}

@@ -1,0 +1,140 @@
+using System.Diagnostics;
+using BorderGate.TestSupport;
+using Xunit.Abstractions;
+
+namespace BorderGate.Actors.Cluster.Tests;
+
+/// <summary>Three silos in one process on real PostgreSQL and real sockets: calls route across silos, one activation per grain.</summary>
+public sealed class ClusterRuntimeTests(ITestOutputHelper output) : IAsyncLifetime
+{
+    private readonly ActivationLog _log = new();
+    private readonly List<ClusterTestSilo> _silos = [];
+    private PostgresTestDatabase _database = null!;
+
+    public async Task InitializeAsync()
+    {
+        _database = await PostgresTestDatabase.CreateAsync("cluster");
+        for (var i = 0; i < 3; i++)
+        {
+            _silos.Add(await ClusterTestSilo.StartAsync(_database.ConnectionString, _log));
+        }
+
+        await Wait.WaitUntil(() => _silos.All(s => s.Runtime.Cluster!.Agent.ActiveSilos().Count == 3), TimeSpan.FromSeconds(10), "three silos see three");
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var silo in _silos)
+        {
+            await silo.DisposeAsync();
+        }
+
+        await _database.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task FirstCall_ActivatesOnTheCallersSilo_AndCallsFromTheOthersGoThere()
+    {
+        var first = await _silos[1].Grains.GetGrain<IVisitGrain>("lane-1").Visit("b");
+        var second = await _silos[0].Grains.GetGrain<IVisitGrain>("lane-1").Visit("a");
+        var third = await _silos[2].Grains.GetGrain<IVisitGrain>("lane-1").Visit("c");
+
+        Assert.Equal(_silos[1].Name, first.Silo);
+        Assert.Equal(new VisitAnswer(_silos[1].Name, 2, "lane-1"), second);
+        Assert.Equal(new VisitAnswer(_silos[1].Name, 3, "lane-1"), third);
+        Assert.Equal(1, _log.Activations);
+    }
+
+    /// <summary>1,000 grains first called from all three silos at once: one activation each, and every caller reached it.</summary>
+    [Fact]
+    public async Task ThousandGrains_FirstCalledFromAllThreeSilosAtOnce_OneActivationEach()
+    {
+        var keys = Enumerable.Range(0, 1000).Select(i => $"truck-{i:D4}").ToList();
+
+        // Each grain raced by its three first calls at once, started in a random order so that no silo is always first.
+        var answers = _silos.Select(_ => new VisitAnswer[keys.Count]).ToArray();
+        var order = new Random(7);
+        await Parallel.ForEachAsync(Enumerable.Range(0, keys.Count), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, _) =>
+        {
+            int[] silos;
+            lock (order)
+            {
+                silos = [.. Enumerable.Range(0, 3).OrderBy(_ => order.Next())];
+            }
+
+            await Task.WhenAll(silos.Select(async s => answers[s][i] = await _silos[s].Grains.GetGrain<IVisitGrain>(keys[i]).Visit(_silos[s].Name)));
+        });
+
+        Assert.Empty(_log.Violations);
+        Assert.Equal(keys.Count, _log.Activations);
+        for (var i = 0; i < keys.Count; i++)
+        {
+            Assert.Single(answers.Select(a => a[i].Silo).Distinct());
+            Assert.Equal([1, 2, 3], answers.Select(a => a[i].Visits).Order());
+        }
+
+        // The races were real: the grains were placed on more than one silo.
+        Assert.True(answers[0].Select(a => a.Silo).Distinct().Count() >= 2);
+    }
+
+    [Fact]
+    public async Task RemoteFailure_ReachesTheCaller_AsItsOwnExceptionType()
+    {
+        await _silos[0].Grains.GetGrain<IVisitGrain>("failing").Visit("a");
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => _silos[2].Grains.GetGrain<IVisitGrain>("failing").Fail("weighbridge reading out of range"));
+
+        Assert.Equal("weighbridge reading out of range", error.Message);
+    }
+
+    [Fact]
+    public async Task OneWayCall_AndGrainToGrainCall_CrossSilos()
+    {
+        await _silos[0].Grains.GetGrain<IVisitGrain>("on-a").Visit("a");
+        await _silos[1].Grains.GetGrain<IVisitGrain>("on-b").Visit("b");
+
+        await _silos[2].Grains.GetGrain<IVisitGrain>("on-a").Note("from c");
+        var visited = await _silos[2].Grains.GetGrain<IVisitGrain>("on-a").VisitOther("on-b");
+
+        Assert.Equal(new VisitAnswer(_silos[1].Name, 2, "on-b"), visited);
+        await Wait.WaitUntil(async () => (await _silos[1].Grains.GetGrain<IVisitGrain>("on-a").Notes()).Contains("from c"), TimeSpan.FromSeconds(5), "the one-way note arrived");
+    }
+
+    /// <summary>A silo killed: its grains answer again from a survivor, with their acknowledged state, within 5 s.</summary>
+    [Fact]
+    public async Task KilledSilo_ItsGrainsAnswerFromASurvivor_WithTheirState_WithinFiveSeconds()
+    {
+        var keys = Enumerable.Range(0, 50).Select(i => $"crane-{i}").ToList();
+        foreach (var key in keys)
+        {
+            await _silos[0].Grains.GetGrain<IVisitGrain>(key).Visit("a");
+            await _silos[1].Grains.GetGrain<IVisitGrain>(key).Visit("b");
+        }
+
+        var killed = Stopwatch.StartNew();
+        await _silos[0].CrashAsync(_log);
+        var answers = await Task.WhenAll(keys.Select(k => _silos[2].Grains.GetGrain<IVisitGrain>(k).Visit("c")));
+        var allAnswered = killed.Elapsed;
+
+        output.WriteLine($"every grain of the killed silo answered {allAnswered.TotalSeconds:F2} s after the kill");
+        Assert.All(answers, a => Assert.Equal(3, a.Visits));
+        Assert.All(answers, a => Assert.NotEqual(_silos[0].Name, a.Silo));
+        Assert.True(allAnswered < TimeSpan.FromSeconds(5), $"answered after {allAnswered}");
+        Assert.Empty(_log.Violations);
+    }
+
+    /// <summary>A silo stopped in order hands its grains over at once: the next call activates them elsewhere, no wait.</summary>
+    [Fact]
+    public async Task SiloStoppedInOrder_ItsGrainsMoveAtOnce()
+    {
+        await _silos[0].Grains.GetGrain<IVisitGrain>("gate").Visit("a");
+
+        await _silos[0].StopAsync();
+        var stopped = Stopwatch.StartNew();
+        var answer = await _silos[1].Grains.GetGrain<IVisitGrain>("gate").Visit("b");
+
+        Assert.Equal(new VisitAnswer(_silos[1].Name, 2, "gate"), answer);
+        Assert.True(stopped.Elapsed < TimeSpan.FromSeconds(1), $"moved after {stopped.Elapsed}");
+        Assert.Empty(_log.Violations);
+    }
+}

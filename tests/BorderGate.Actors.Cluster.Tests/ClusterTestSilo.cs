@@ -1,0 +1,74 @@
+using System.Net;
+using BorderGate.Actors.Hosting;
+using BorderGate.Actors.Postgres;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace BorderGate.Actors.Cluster.Tests;
+
+/// <summary>One silo of an in-process cluster: its own services, connection pool, grain runtime and silo port.</summary>
+internal sealed class ClusterTestSilo : IAsyncDisposable
+{
+    public const string ClusterId = "runtime-tests";
+
+    private readonly ServiceProvider _services;
+    private bool _stopped;
+
+    private ClusterTestSilo(ServiceProvider services, ActorRuntime runtime)
+    {
+        _services = services;
+        Runtime = runtime;
+    }
+
+    public ActorRuntime Runtime { get; }
+
+    public IGrainFactory Grains => Runtime.GrainFactory;
+
+    public string Name => Runtime.Cluster!.Name;
+
+    public static async Task<ClusterTestSilo> StartAsync(string connectionString, ActivationLog log)
+    {
+        var services = new ServiceCollection()
+            .AddSingleton(log)
+            .AddPostgresActorProviders(o => o.ConnectionString = connectionString)
+            .AddActorRuntime(b => b
+                .AddGrainAssembly(typeof(VisitGrain).Assembly)
+                .UseCluster(o =>
+                {
+                    o.ClusterId = ClusterId;
+                    o.SiloEndpoint = new IPEndPoint(IPAddress.Loopback, 0);
+                    o.Generation = MembershipSilo.NextGeneration();
+                }))
+            .BuildServiceProvider();
+        var runtime = services.GetRequiredService<ActorRuntime>();
+        await runtime.StartAsync(CancellationToken.None);
+        return new ClusterTestSilo(services, runtime);
+    }
+
+    /// <summary>As SIGKILL: nothing said to the cluster, no deactivation hook, no directory row released.</summary>
+    public async Task CrashAsync(ActivationLog log)
+    {
+        _stopped = true;
+        await Runtime.Cluster!.CrashAsync();
+        log.SiloGone(Name);
+    }
+
+    /// <summary>A stop in order: grains deactivated, the silo leaves, its rows released.</summary>
+    public async Task StopAsync()
+    {
+        _stopped = true;
+        await Runtime.StopAsync(CancellationToken.None);
+        await _services.DisposeAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_stopped)
+        {
+            await StopAsync();
+        }
+        else
+        {
+            await _services.DisposeAsync();
+        }
+    }
+}

@@ -1,0 +1,117 @@
+using System.Collections.Concurrent;
+using BorderGate.Actors.Hosting;
+
+namespace BorderGate.Actors.Cluster.Tests;
+
+/// <summary>A grain that says where it runs and counts its visits in persistent state (PostgreSQL).</summary>
+public interface IVisitGrain : IGrainWithStringKey
+{
+    Task<VisitAnswer> Visit(string from);
+
+    Task<int> Visits();
+
+    Task Fail(string message);
+
+    [OneWay]
+    Task Note(string text);
+
+    Task<IReadOnlyList<string>> Notes();
+
+    /// <summary>Visits another grain from this one (a grain-to-grain call that may cross silos).</summary>
+    Task<VisitAnswer> VisitOther(string otherKey);
+}
+
+public sealed record VisitAnswer(string Silo, int Visits, string Key);
+
+public sealed class VisitState
+{
+    public int Visits { get; set; }
+
+    public List<string> Notes { get; set; } = [];
+}
+
+public sealed class VisitGrain([PersistentState("visits")] IPersistentState<VisitState> state, ActorRuntime runtime, ActivationLog log) : Grain, IVisitGrain
+{
+    private string Silo => runtime.Cluster!.Name;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        log.Activated(GrainKey, Silo);
+        return Task.CompletedTask;
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        log.Deactivated(GrainKey, Silo);
+        return Task.CompletedTask;
+    }
+
+    public async Task<VisitAnswer> Visit(string from)
+    {
+        state.State.Visits++;
+        await state.WriteStateAsync();
+        return new VisitAnswer(Silo, state.State.Visits, GrainKey);
+    }
+
+    public Task<int> Visits() => Task.FromResult(state.State.Visits);
+
+    public Task Fail(string message) => throw new InvalidOperationException(message);
+
+    public async Task Note(string text)
+    {
+        state.State.Notes.Add(text);
+        await state.WriteStateAsync();
+    }
+
+    public Task<IReadOnlyList<string>> Notes() => Task.FromResult<IReadOnlyList<string>>(state.State.Notes);
+
+    public Task<VisitAnswer> VisitOther(string otherKey) => GrainFactory.GetGrain<IVisitGrain>(otherKey).Visit(GrainKey);
+}
+
+/// <summary>Every activation and deactivation on every silo of a test, in order, to check that no grain was active twice at once.</summary>
+public sealed class ActivationLog
+{
+    private readonly ConcurrentDictionary<string, List<string>> _live = new();
+    private readonly ConcurrentQueue<string> _violations = new();
+    private int _activations;
+
+    public int Activations => Volatile.Read(ref _activations);
+
+    public IReadOnlyCollection<string> Violations => _violations;
+
+    public void Activated(string key, string silo)
+    {
+        Interlocked.Increment(ref _activations);
+        var live = _live.GetOrAdd(key, _ => []);
+        lock (live)
+        {
+            if (live.Count > 0)
+            {
+                _violations.Enqueue($"{key} activated on {silo} while active on {string.Join(", ", live)}");
+            }
+
+            live.Add(silo);
+        }
+    }
+
+    public void Deactivated(string key, string silo)
+    {
+        var live = _live.GetOrAdd(key, _ => []);
+        lock (live)
+        {
+            live.Remove(silo);
+        }
+    }
+
+    /// <summary>A silo killed: its activations end without their hooks.</summary>
+    public void SiloGone(string silo)
+    {
+        foreach (var live in _live.Values)
+        {
+            lock (live)
+            {
+                live.RemoveAll(s => s == silo);
+            }
+        }
+    }
+}
