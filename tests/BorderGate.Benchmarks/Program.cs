@@ -10,6 +10,9 @@ switch (args.FirstOrDefault())
     case "transport":
         await TransportQuickBenchmark.RunAsync(Console.Out);
         break;
+    case "cluster":
+        await ClusterQuickBenchmark.RunAsync(Console.Out);
+        break;
     case "crossing":
         await CrossingQuickBenchmark.RunAsync(Console.Out, args[1..]);
         break;

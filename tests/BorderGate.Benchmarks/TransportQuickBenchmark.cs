@@ -32,13 +32,11 @@ internal static class TransportQuickBenchmark
                 var pause = GC.GetTotalPauseDuration();
                 var gcs = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
                 var l = await OpenLoopAsync(client, server.LocalAddress, payload, r, TimeSpan.FromSeconds(3));
-                Array.Sort(l);
                 output.WriteLine($"# rate {r}: took {w.Elapsed.TotalSeconds:F1}s p50 {Percentile(l, 0.5):F0} p99 {Percentile(l, 0.99):F0} gc pause {(GC.GetTotalPauseDuration() - pause).TotalMilliseconds:F0} ms, gcs {GC.CollectionCount(0) - gcs.Item1}/{GC.CollectionCount(1) - gcs.Item2}/{GC.CollectionCount(2) - gcs.Item3}");
             }
         }
 
         var latencies = await OpenLoopAsync(client, server.LocalAddress, payload, rate / 2, TimeSpan.FromSeconds(5));
-        Array.Sort(latencies);
         output.WriteLine($"transport_p99_us: {Percentile(latencies, 0.99):F1}");
         output.WriteLine($"# at {rate / 2:F0} requests/s offered: p50 {Percentile(latencies, 0.50):F1} µs, p99.9 {Percentile(latencies, 0.999):F1} µs, max {latencies[^1]:F1} µs, {latencies.Length} requests (from scheduled send time)");
     }
@@ -50,68 +48,11 @@ internal static class TransportQuickBenchmark
         return transport;
     }
 
-    private static async Task<double> ClosedLoopAsync(SiloTransport client, SiloAddress target, byte[] payload, TimeSpan duration)
-    {
-        long completed = 0;
-        var watch = Stopwatch.StartNew();
-        var callers = Enumerable.Range(0, Callers).Select(_ => Task.Run(async () =>
-        {
-            var done = 0L;
-            while (watch.Elapsed < duration)
-            {
-                await client.SendRequestAsync(target, Frame.Request("bench", "k", "IBench.Echo()", payload));
-                done++;
-            }
+    private static Task<double> ClosedLoopAsync(SiloTransport client, SiloAddress target, byte[] payload, TimeSpan duration) =>
+        LoadLoops.ClosedLoopAsync(_ => client.SendRequestAsync(target, Frame.Request("bench", "k", "IBench.Echo()", payload)), Callers, duration);
 
-            Interlocked.Add(ref completed, done);
-        })).ToArray();
-        await Task.WhenAll(callers);
-        return completed / watch.Elapsed.TotalSeconds;
-    }
+    private static Task<double[]> OpenLoopAsync(SiloTransport client, SiloAddress target, byte[] payload, double rate, TimeSpan duration) =>
+        LoadLoops.OpenLoopAsync(_ => client.SendRequestAsync(target, Frame.Request("bench", "k", "IBench.Echo()", payload)), rate, duration);
 
-    /// <summary>
-    /// Sends at a fixed rate whatever the responses do (open loop), timing each request from when it was due,
-    /// so that a stall shows in the tail instead of slowing the sender down. A dedicated thread paces the
-    /// sends, waking every millisecond to send what fell due; no task is kept once it completed.
-    /// </summary>
-    private static async Task<double[]> OpenLoopAsync(SiloTransport client, SiloAddress target, byte[] payload, double rate, TimeSpan duration)
-    {
-        var total = (int)(rate * duration.TotalSeconds);
-        var latencies = new double[total];
-        var outstanding = total;
-        var allDone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var ticksPerRequest = Stopwatch.Frequency / rate;
-        var pacer = new Thread(() =>
-        {
-            var start = Stopwatch.GetTimestamp();
-            var sent = 0;
-            while (sent < total)
-            {
-                var due = (int)Math.Min(total, (Stopwatch.GetTimestamp() - start) / ticksPerRequest);
-                for (; sent < due; sent++)
-                {
-                    _ = TimeAsync(start + (long)(sent * ticksPerRequest), sent);
-                }
-
-                Thread.Sleep(1);
-            }
-        })
-        { IsBackground = true, Name = "open-loop pacer" };
-        pacer.Start();
-        await allDone.Task;
-        pacer.Join();
-        return latencies;
-
-        async Task TimeAsync(long scheduled, int index)
-        {
-            await client.SendRequestAsync(target, Frame.Request("bench", "k", "IBench.Echo()", payload));
-            latencies[index] = Stopwatch.GetElapsedTime(scheduled).TotalMicroseconds;
-            if (Interlocked.Decrement(ref outstanding) == 0)
-            {
-                allDone.TrySetResult();
-            }
-        }
-    }
-
-    private static double Percentile(double[] sorted, double p) => sorted[Math.Min(sorted.Length - 1, (int)(p * sorted.Length))];
+    private static double Percentile(double[] sorted, double p) => LoadLoops.Percentile(sorted, p);
 }

@@ -1,0 +1,119 @@
+using System.Diagnostics;
+using System.Net;
+using BorderGate.Actors;
+using BorderGate.Actors.Hosting;
+using BorderGate.Actors.Postgres;
+using BorderGate.TestSupport;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace BorderGate.Benchmarks;
+
+/// <summary>
+/// The quick mode `-- cluster`: silos of one cluster in this process on PostgreSQL (the test server, or a throwaway one
+/// from the machine's binaries), talking over loopback. Awaited calls from one silo to grains active on another, as fast
+/// as they go and then p99 at half that rate; then a silo crashed (port closed, nothing said) and the time until every one
+/// of its grains answered from a survivor.
+/// </summary>
+internal static class ClusterQuickBenchmark
+{
+    private const int Callers = 256;
+    private const int Grains = 1000;
+
+    public static async Task RunAsync(TextWriter output)
+    {
+        output.WriteLine($"# machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}");
+        await using var database = await PostgresTestDatabase.CreateAsync("bench_cluster");
+        var a = await StartSiloAsync(database.ConnectionString);
+        var b = await StartSiloAsync(database.ConnectionString);
+        try
+        {
+            // The grains live on b: activated by b's own calls (placement on the caller's silo), then called from a.
+            var keys = Enumerable.Range(0, Grains).Select(i => $"ping-{i}").ToArray();
+            await Task.WhenAll(keys.Select(k => b.GrainFactory.GetGrain<IPingGrain>(k).Ping(0).AsTask()));
+            var fromA = keys.Select(k => a.GrainFactory.GetGrain<IPingGrain>(k)).ToArray();
+            Task Call(int i) => fromA[i % Grains].Ping(i).AsTask();
+
+            await LoadLoops.ClosedLoopAsync(Call, Callers, TimeSpan.FromSeconds(2));
+            var rate = await LoadLoops.ClosedLoopAsync(Call, Callers, TimeSpan.FromSeconds(5));
+            output.WriteLine($"remote_calls_per_s: {rate:F0}");
+            output.WriteLine($"# {Callers} concurrent callers on one silo, {Grains} grains on the other, one connection; awaited grain calls (JSON arguments and answers)");
+
+            if (Environment.GetEnvironmentVariable("CLUSTER_RATES") is { } rates)
+            {
+                foreach (var r in rates.Split(',').Select(double.Parse))
+                {
+                    var pause = GC.GetTotalPauseDuration();
+                    var l = await LoadLoops.OpenLoopAsync(Call, r, TimeSpan.FromSeconds(3));
+                    output.WriteLine($"# rate {r}: p50 {LoadLoops.Percentile(l, 0.5):F0} p99 {LoadLoops.Percentile(l, 0.99):F0} max {l[^1]:F0} µs, gc pause {(GC.GetTotalPauseDuration() - pause).TotalMilliseconds:F0} ms");
+                }
+            }
+
+            await LoadLoops.OpenLoopAsync(Call, rate / 2, TimeSpan.FromSeconds(2));
+            var latencies = await LoadLoops.OpenLoopAsync(Call, rate / 2, TimeSpan.FromSeconds(5));
+            output.WriteLine($"remote_call_p99_us: {LoadLoops.Percentile(latencies, 0.99):F1}");
+            output.WriteLine($"# at {rate / 2:F0} calls/s offered: p50 {LoadLoops.Percentile(latencies, 0.5):F1} µs, p99.9 {LoadLoops.Percentile(latencies, 0.999):F1} µs, max {latencies[^1]:F1} µs");
+
+            output.WriteLine($"failover_s: {await FailoverAsync(a, b, keys):F2}");
+            output.WriteLine($"# {Grains} grains active on a crashed silo (its port closed, its membership stopped, nothing said), called from a survivor until each answered; default membership timings");
+        }
+        finally
+        {
+            await a.DisposeAsync();
+            await b.DisposeAsync();
+        }
+    }
+
+    /// <summary>From the crash of a silo holding the grains to the moment every one of them answered on a survivor.</summary>
+    private static async Task<double> FailoverAsync(ActorRuntime survivor, ActorRuntime victim, string[] keys)
+    {
+        var third = await StartSiloAsync(ConnectionStringOf(victim));
+        try
+        {
+            var watch = Stopwatch.StartNew();
+            await victim.Cluster!.CrashAsync();
+            await Task.WhenAll(keys.Select(async k =>
+            {
+                var grain = survivor.GrainFactory.GetGrain<IPingGrain>(k);
+                while (true)
+                {
+                    try
+                    {
+                        await grain.Ping(1);
+                        return;
+                    }
+                    catch (SiloUnavailableException)
+                    {
+                        // Not declared dead within the call's wait for a verdict: asked again.
+                    }
+                }
+            }));
+            return watch.Elapsed.TotalSeconds;
+        }
+        finally
+        {
+            await third.DisposeAsync();
+        }
+    }
+
+    private static readonly Dictionary<ActorRuntime, string> s_connectionStrings = [];
+
+    private static string ConnectionStringOf(ActorRuntime runtime) => s_connectionStrings[runtime];
+
+    private static async Task<ActorRuntime> StartSiloAsync(string connectionString)
+    {
+        var services = new ServiceCollection()
+            .AddPostgresActorProviders(o => o.ConnectionString = connectionString)
+            .AddActorRuntime(b => b
+                .AddGrainAssembly(typeof(PingGrain).Assembly)
+                .UseCluster(o =>
+                {
+                    o.ClusterId = "bench";
+                    o.SiloEndpoint = new IPEndPoint(IPAddress.Loopback, 0);
+                }))
+            .BuildServiceProvider();
+        var runtime = services.GetRequiredService<ActorRuntime>();
+        await runtime.StartAsync(CancellationToken.None);
+        s_connectionStrings[runtime] = connectionString;
+        return runtime;
+    }
+}
