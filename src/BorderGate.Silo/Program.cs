@@ -9,14 +9,15 @@ using BorderGate.Silo.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
-builder.Services.AddSiloStorage(builder.Configuration);
+var siloOptions = builder.Services.AddSiloStorage(builder.Configuration);
 var site = builder.Services.AddCrossingServices(builder.Configuration);
 builder.Services.AddSingleton(site);
 builder.Services.AddSimulation(builder.Configuration);
 builder.Services.AddActorRuntime(runtime => runtime
     .AddGrainAssembly(typeof(Program).Assembly)
     .AddGrainAssembly(typeof(ITruckGrain).Assembly)
-    .AddGrainAssembly(typeof(GateGrain).Assembly));
+    .AddGrainAssembly(typeof(GateGrain).Assembly)
+    .UseSiloCluster(siloOptions));
 builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
 
 var app = builder.Build();
@@ -45,6 +46,14 @@ api.MapFeedApi();
 api.MapRouteApi();
 app.MapGet("/", (ActorRuntime runtime, SiloStatus status) => TypedResults.Content(UpPage.Render(runtime, status), "text/html; charset=utf-8"));
 await app.RunAsync();
+
+// Fenced off its cluster (declared dead, or its lease lost): the process ends in failure, so that its supervisor starts it
+// again as a new incarnation.
+if (app.Services.GetRequiredService<ActorRuntime>().FencedReason is { } fenced)
+{
+    app.Logger.LogCritical("Silo exits: fenced off its cluster ({Reason})", fenced);
+    Environment.ExitCode = 3;
+}
 
 /// <summary>Entry point, visible to functional tests.</summary>
 public partial class Program;

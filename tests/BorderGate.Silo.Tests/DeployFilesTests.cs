@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Reflection;
 using System.Text.RegularExpressions;
 using BorderGate.Silo.Hosting;
+using Microsoft.Extensions.Configuration;
 using YamlDotNet.RepresentationModel;
 
 namespace BorderGate.Silo.Tests;
@@ -19,21 +20,35 @@ public sealed partial class DeployFilesTests
 
     private static YamlMappingNode Service(string name) => (YamlMappingNode)Services[name];
 
-    [Fact]
-    public void Compose_HasTheDatabaseTheSiloTheCollectorAndTheViewer()
-    {
-        Assert.Equal(["jaeger", "otel-collector", "postgres", "silo"], Services.Children.Keys.Select(k => k.ToString()).Order(StringComparer.Ordinal));
-    }
+    private static readonly string[] s_silos = ["silo1", "silo2", "silo3"];
 
     [Fact]
-    public void SiloSettings_AreTheHostsConfigurationKeys_WithValidValues()
+    public void Compose_HasTheDatabaseThreeSilosTheCollectorAndTheViewer()
     {
-        var environment = Environment("silo");
-        var known = typeof(SiloOptions).GetProperties(BindingFlags.Public | BindingFlags.Instance).Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
+        Assert.Equal(["jaeger", "otel-collector", "postgres", "silo1", "silo2", "silo3"], Services.Children.Keys.Select(k => k.ToString()).Order(StringComparer.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("silo1")]
+    [InlineData("silo2")]
+    [InlineData("silo3")]
+    public void SiloSettings_AreTheHostsConfigurationKeys_WithValidValues(string silo)
+    {
+        var environment = Environment(silo);
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(
+            environment.Where(e => e.Key.StartsWith(SiloOptions.SectionName + "__", StringComparison.Ordinal)).Select(e => KeyValuePair.Create(e.Key.Replace("__", ":", StringComparison.Ordinal), (string?)e.Value))).Build();
         foreach (var key in environment.Keys.Where(k => k.StartsWith(SiloOptions.SectionName + "__", StringComparison.Ordinal)))
         {
-            Assert.Contains(key[(SiloOptions.SectionName.Length + 2)..], known);
+            Assert.True(IsSetting(typeof(SiloOptions), key.Split("__")[1..]), $"{silo}: {key} is not a setting of the host");
         }
+
+        // The values bind and pass the host's own checks (the advertised name is the compose service's, resolvable only there).
+        var options = configuration.GetSection(SiloOptions.SectionName).Get<SiloOptions>()!;
+        Assert.Equal(silo, options.Cluster.AdvertisedHost);
+        options.Cluster.AdvertisedHost = "127.0.0.1";
+        var cluster = ClusterSetup.ToClusterOptions(options);
+        Assert.NotNull(cluster);
+        Assert.Equal("0.0.0.0", cluster.SiloEndpoint.Address.ToString());
 
         Assert.Equal(SiloOptions.StorageKinds.Postgres, environment[$"{SiloOptions.SectionName}__{nameof(SiloOptions.Storage)}"]);
 
@@ -51,6 +66,24 @@ public sealed partial class DeployFilesTests
         var otlp = new Uri(environment[ServiceDefaults.OtlpEndpointVariable]);
         Assert.Equal("otel-collector", otlp.Host);
         Assert.Contains(otlp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), ContainerPorts("otel-collector"));
+        Assert.Equal($"bordergate-{silo}", environment["OTEL_SERVICE_NAME"]);
+    }
+
+    [Fact]
+    public void Silos_ShareOneClusterAndDatabase_AndAreToldApart()
+    {
+        var environments = s_silos.Select(Environment).ToList();
+        Assert.Single(environments.Select(e => e["BorderGate__Cluster__ClusterId"]).Distinct());
+        Assert.Single(environments.Select(e => e["BorderGate__PostgresConnectionString"]).Distinct());
+        Assert.Equal(s_silos, environments.Select(e => e["BorderGate__Cluster__AdvertisedHost"]));
+        Assert.Equal(3, s_silos.Select(s => ((YamlSequenceNode)Service(s)["ports"]).Children.Single().ToString().Split(':')[0]).Distinct().Count());
+        Assert.All(s_silos, s => Assert.Equal("unless-stopped", Service(s)["restart"].ToString()));
+    }
+
+    private static bool IsSetting(Type options, string[] path)
+    {
+        var property = options.GetProperty(path[0], BindingFlags.Public | BindingFlags.Instance);
+        return property is not null && (path.Length == 1 || IsSetting(property.PropertyType, path[1..]));
     }
 
     [Fact]
@@ -60,17 +93,18 @@ public sealed partial class DeployFilesTests
         var listens = AspNetCoreUrlsPort().Match(dockerfile);
         Assert.True(listens.Success, "the Dockerfile sets ASPNETCORE_URLS with a port");
         Assert.Matches($@"(?m)^EXPOSE {listens.Groups[1].Value}\s*$", dockerfile);
-        Assert.Equal([listens.Groups[1].Value], ContainerPorts("silo"));
+        Assert.All(s_silos, silo => Assert.Equal([listens.Groups[1].Value], ContainerPorts(silo)));
+        Assert.All(s_silos, silo => Assert.Matches($@"(?m)^EXPOSE {Environment(silo)["BorderGate__Cluster__SiloPort"]}\s*$", dockerfile));
     }
 
     [Fact]
     public void FilesTheComposeNames_Exist()
     {
-        var build = (YamlMappingNode)Service("silo")["build"];
+        var build = (YamlMappingNode)Service("silo1")["build"];
         Assert.True(File.Exists(Path.Combine(s_root, build["context"].ToString(), build["dockerfile"].ToString())));
         var collectorVolume = ((YamlSequenceNode)Service("otel-collector")["volumes"]).Children.Single().ToString();
         Assert.True(File.Exists(Path.Combine(s_root, collectorVolume.Split(':')[0])), collectorVolume);
-        Assert.Equal("service_healthy", ((YamlMappingNode)((YamlMappingNode)Service("silo")["depends_on"])["postgres"])["condition"].ToString());
+        Assert.All(s_silos, silo => Assert.Equal("service_healthy", ((YamlMappingNode)((YamlMappingNode)Service(silo)["depends_on"])["postgres"])["condition"].ToString()));
     }
 
     private static Dictionary<string, string> Environment(string service) =>

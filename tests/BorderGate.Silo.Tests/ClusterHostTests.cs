@@ -1,0 +1,91 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using BorderGate.TestSupport;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace BorderGate.Silo.Tests;
+
+/// <summary>The silo host as one of a cluster: its settings checked at start, and two hosts serving one crossing.</summary>
+public sealed class ClusterHostTests
+{
+    [Theory]
+    [InlineData("Sqlite", "SiloPort", "11111", "needs BorderGate:Storage = Postgres")]
+    [InlineData("Postgres", "SiloPort", "70000", "BorderGate:Cluster:SiloPort 70000 is not a port")]
+    [InlineData("Postgres", "ListenAddress", "silo-one", "BorderGate:Cluster:ListenAddress 'silo-one' is not an IP address")]
+    [InlineData("Postgres", "ListenAddress", "0.0.0.0", "set BorderGate:Cluster:AdvertisedHost")]
+    [InlineData("Postgres", "LeaseDuration", "00:00:01.5", "BorderGate:Cluster:LeaseDuration must be at least twice LeaseRenewal")]
+    [InlineData("Postgres", "ClusterId", " ", "BorderGate:Cluster:ClusterId must be set")]
+    [InlineData("Postgres", "AdvertisedHost", "no-such-host.invalid", "BorderGate:Cluster:AdvertisedHost 'no-such-host.invalid' cannot be resolved")]
+    public async Task BadClusterSettings_RefuseToStart_NamingTheSetting(string storage, string setting, string value, string expected)
+    {
+        await using var silo = new SiloFactory(new Dictionary<string, string?>
+        {
+            ["BorderGate:Storage"] = storage,
+            ["BorderGate:PostgresConnectionString"] = "Host=127.0.0.1;Port=1;Username=nobody;Database=nothing",
+            ["BorderGate:Cluster:Enabled"] = "true",
+            [$"BorderGate:Cluster:{setting}"] = value,
+        });
+
+        var error = Assert.Throws<OptionsValidationException>(() => silo.CreateClient());
+
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>Two silo hosts of one cluster: a trip declared through one is read through the other (its truck lives on the first).</summary>
+    [Fact]
+    public async Task TwoSiloHosts_ServeOneCrossing_ATruckDeclaredOnOneIsReadOnTheOther()
+    {
+        await using var database = await PostgresTestDatabase.CreateAsync("silo_cluster");
+        await using var first = new SiloFactory(ClusterSettings(database.ConnectionString, FreePort()));
+        await using var second = new SiloFactory(ClusterSettings(database.ConnectionString, FreePort()));
+        using var one = first.CreateClient();
+        using var two = second.CreateClient();
+        Assert.Equal("Healthy", await one.GetStringAsync(new Uri("/health", UriKind.Relative)));
+        Assert.Equal("Healthy", await two.GetStringAsync(new Uri("/health", UriKind.Relative)));
+        Assert.Equal(2, await ActiveSilosAsync(database.ConnectionString));
+
+        var declared = await one.PostAsJsonAsync("/api/trips", TestDeclarations.Declaration("29C-777.01"));
+        Assert.Equal(HttpStatusCode.Created, declared.StatusCode);
+
+        var truck = await two.GetAsync(new Uri("/api/trucks/29C77701", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, truck.StatusCode);
+        Assert.Contains("CSQU3054383", await truck.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(1, await DirectoryRowsAsync(database.ConnectionString, "truck", "29C77701"));
+    }
+
+    private static Dictionary<string, string?> ClusterSettings(string connectionString, int siloPort) => new()
+    {
+        ["BorderGate:Storage"] = "Postgres",
+        ["BorderGate:PostgresConnectionString"] = connectionString,
+        ["BorderGate:Cluster:Enabled"] = "true",
+        ["BorderGate:Cluster:ClusterId"] = "silo-host-tests",
+        ["BorderGate:Cluster:SiloPort"] = siloPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static async Task<long> ActiveSilosAsync(string connectionString)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT count(*) FROM membership_silos WHERE cluster_id = 'silo-host-tests' AND status = 2;", connection);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    private static async Task<long> DirectoryRowsAsync(string connectionString, string type, string key)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT count(*) FROM grain_directory WHERE grain_type = $1 AND grain_key = $2;", connection);
+        command.Parameters.Add(new NpgsqlParameter { Value = type });
+        command.Parameters.Add(new NpgsqlParameter { Value = key });
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+}
