@@ -80,6 +80,35 @@ public sealed partial class DeployFilesTests
         Assert.All(s_silos, s => Assert.Equal("unless-stopped", Service(s)["restart"].ToString()));
     }
 
+    /// <summary>The Kubernetes silos: every setting a host key, the cluster on, the pod IP advertised, the ports the image's.</summary>
+    [Fact]
+    public void KubernetesSilos_UseTheHostsSettings_AndTheImagesPorts()
+    {
+        var documents = new YamlStream();
+        using (var reader = new StreamReader(Path.Combine(s_root, "deploy", "k8s", "silo.yaml")))
+        {
+            documents.Load(reader);
+        }
+
+        var statefulSet = documents.Documents.Select(d => (YamlMappingNode)d.RootNode).Single(d => d["kind"].ToString() == "StatefulSet");
+        var container = (YamlMappingNode)((YamlSequenceNode)((YamlMappingNode)((YamlMappingNode)((YamlMappingNode)statefulSet["spec"])["template"])["spec"])["containers"]).Children.Single();
+        var environment = ((YamlSequenceNode)container["env"]).Children.Cast<YamlMappingNode>().ToDictionary(e => e["name"].ToString(), e => e);
+        foreach (var key in environment.Keys.Where(k => k.StartsWith(SiloOptions.SectionName + "__", StringComparison.Ordinal)))
+        {
+            Assert.True(IsSetting(typeof(SiloOptions), key.Split("__")[1..]), $"{key} is not a setting of the host");
+        }
+
+        Assert.Equal("true", environment["BorderGate__Cluster__Enabled"]["value"].ToString());
+        Assert.Equal("status.podIP", ((YamlMappingNode)((YamlMappingNode)environment["BorderGate__Cluster__AdvertisedHost"]["valueFrom"])["fieldRef"])["fieldPath"].ToString());
+        var dockerfile = File.ReadAllText(Path.Combine(s_root, "deploy", "Dockerfile"));
+        foreach (var port in ((YamlSequenceNode)container["ports"]).Children.Cast<YamlMappingNode>())
+        {
+            Assert.Matches($@"(?m)^EXPOSE {port["containerPort"]}\s*$", dockerfile);
+        }
+
+        Assert.Equal(environment["BorderGate__Cluster__SiloPort"]["value"].ToString(), ((YamlSequenceNode)container["ports"]).Children.Cast<YamlMappingNode>().Single(p => p["name"].ToString() == "silo")["containerPort"].ToString());
+    }
+
     private static bool IsSetting(Type options, string[] path)
     {
         var property = options.GetProperty(path[0], BindingFlags.Public | BindingFlags.Instance);
