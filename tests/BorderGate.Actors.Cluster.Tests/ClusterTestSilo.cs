@@ -29,7 +29,7 @@ internal sealed class ClusterTestSilo : IAsyncDisposable
     {
         var services = new ServiceCollection()
             .AddSingleton(log)
-            .AddPostgresActorProviders(o => o.ConnectionString = connectionString)
+            .AddPostgresActorProviders(o => o.ConnectionString = WithPool(connectionString))
             .AddActorRuntime(b => b
                 .AddGrainAssembly(typeof(VisitGrain).Assembly)
                 .UseCluster(o =>
@@ -43,6 +43,12 @@ internal sealed class ClusterTestSilo : IAsyncDisposable
         await runtime.StartAsync(CancellationToken.None);
         return new ClusterTestSilo(services, runtime);
     }
+
+    /// <summary>
+    /// The connection string with a pool small enough that several silos and a client stay under the test server's
+    /// connection limit (a deployment sizes pools so: silos × pool ≤ max_connections).
+    /// </summary>
+    public static string WithPool(string connectionString) => connectionString + ";Maximum Pool Size=40";
 
     /// <summary>As SIGKILL: nothing said to the cluster, no deactivation hook, no directory row released.</summary>
     public async Task CrashAsync(ActivationLog log)

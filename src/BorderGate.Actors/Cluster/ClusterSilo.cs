@@ -1,7 +1,4 @@
 using System.Collections.Concurrent;
-using System.Globalization;
-using System.Net;
-using System.Text;
 using BorderGate.Actors.Hosting;
 using BorderGate.Actors.Invocation;
 using BorderGate.Actors.Membership;
@@ -28,6 +25,7 @@ internal sealed partial class ClusterSilo : IAsyncDisposable
     private readonly HashSet<string> _released = new(StringComparer.Ordinal);
     private MembershipAgent? _agent;
     private readonly TransportProber _prober;
+    private readonly RemoteCaller _caller;
     private volatile IReadOnlySet<string> _dead = new HashSet<string>(StringComparer.Ordinal);
     private volatile IReadOnlySet<string> _live = new HashSet<string>(StringComparer.Ordinal);
     private volatile bool _fenced;
@@ -53,6 +51,7 @@ internal sealed partial class ClusterSilo : IAsyncDisposable
             HandleAsync,
             TimeProvider.System);
         _prober = new TransportProber(Transport);
+        _caller = new RemoteCaller(Transport, Codec, options.ResponseTimeout);
     }
 
     public SiloTransport Transport { get; }
@@ -188,23 +187,9 @@ internal sealed partial class ClusterSilo : IAsyncDisposable
     public bool IsDead(string silo) => _dead.Contains(silo);
 
     /// <summary>Sends a call to the silo that holds the grain and decodes its answer.</summary>
-    public async ValueTask<TResult> InvokeRemoteAsync<TRequest, TResult>(GrainLocation owner, TRequest request)
-        where TRequest : struct, IGrainRequest<TResult>
-    {
-        var method = Codec.Method(request.Method.Signature);
-        var payload = Codec.EncodeArguments(method, request.GetArguments());
-        var timeout = request.Method.ResponseTimeout ?? _options.ResponseTimeout;
-        var frame = Frame.Request(owner.GrainId.Type, owner.GrainId.Key, request.Method.Signature, payload, (DateTimeOffset.UtcNow + timeout).UtcTicks);
-        var silo = new SiloAddress(IPEndPoint.Parse(owner.Address), owner.Generation);
-        var answer = await Transport.SendRequestAsync(silo, frame).ConfigureAwait(false);
-        return answer switch
-        {
-            { Kind: FrameKind.Response } => Codec.DecodeResult<TResult>(answer.Payload.Span),
-            { ErrorCode: TransportErrorCode.GrainMoved } when ParseLocation(owner.GrainId, answer.Payload.Span) is { } moved => throw new GrainMovedException(moved),
-            { ErrorCode: TransportErrorCode.HandlerFailed } when answer.Payload.Length > 0 => throw RemoteCallCodec.DecodeFailure(answer.Payload.Span, owner.Silo),
-            _ => throw new RemoteGrainException($"Silo {owner.Silo} refused the call: {answer.ErrorMessage}", null, owner.Silo),
-        };
-    }
+    public ValueTask<TResult> InvokeRemoteAsync<TRequest, TResult>(GrainLocation owner, TRequest request)
+        where TRequest : struct, IGrainRequest<TResult> =>
+        _caller.InvokeAsync<TRequest, TResult>(owner, request);
 
     /// <summary>Waits until the silo is declared dead (its grains may then be activated elsewhere), up to <paramref name="until"/>.</summary>
     public async Task<bool> WaitUntilDeadAsync(string silo, DateTimeOffset until)
@@ -257,12 +242,12 @@ internal sealed partial class ClusterSilo : IAsyncDisposable
         catch (RemoteCallFormatException exception)
         {
             LogBadCall(_logger, frame.Sender?.ToString(), exception.Message);
-            return Failed(frame, exception);
+            return RemoteCaller.Failed(frame, exception);
         }
 
         if (RemoteOwner(grainId) is { } elsewhere && _live.Contains(elsewhere.Silo))
         {
-            return Moved(frame, elsewhere);
+            return RemoteCaller.Moved(frame, elsewhere);
         }
 
         try
@@ -273,35 +258,12 @@ internal sealed partial class ClusterSilo : IAsyncDisposable
         }
         catch (GrainMovedException moved)
         {
-            return Moved(frame, moved.Location);
+            return RemoteCaller.Moved(frame, moved.Location);
         }
         catch (Exception exception)
         {
-            return Failed(frame, exception);
+            return RemoteCaller.Failed(frame, exception);
         }
-    }
-
-    private static Frame Failed(Frame frame, Exception exception)
-    {
-        var error = Frame.ErrorTo(frame.CorrelationId, TransportErrorCode.HandlerFailed, exception.Message);
-        error.Payload = RemoteCallCodec.EncodeFailure(exception);
-        return error;
-    }
-
-    private static Frame Moved(Frame frame, GrainLocation location)
-    {
-        var error = Frame.ErrorTo(frame.CorrelationId, TransportErrorCode.GrainMoved, $"Grain {location.GrainId} lives on silo {location.Silo}.");
-        error.Payload = Encoding.UTF8.GetBytes(location.Silo);
-        return error;
-    }
-
-    private static GrainLocation? ParseLocation(GrainId grainId, ReadOnlySpan<byte> payload)
-    {
-        var text = Encoding.UTF8.GetString(payload);
-        var at = text.LastIndexOf('@');
-        return at > 0 && long.TryParse(text.AsSpan(at + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var generation)
-            ? new GrainLocation(grainId, text[..at], generation)
-            : null;
     }
 
     /// <summary>Silos newly dead: forgotten as grains' homes, and their directory rows released (any silo may; it is idempotent).</summary>

@@ -1,0 +1,60 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using BorderGate.Actors.Invocation;
+using BorderGate.Actors.Membership;
+using BorderGate.Actors.Networking;
+
+namespace BorderGate.Actors.Cluster;
+
+/// <summary>
+/// A grain call to a named silo over the transport, and the frames a silo answers with: the result, a failure (the
+/// exception's type and message), or "the grain lives elsewhere" (the silo that holds it). Used by silos and clients alike.
+/// </summary>
+internal sealed class RemoteCaller(SiloTransport transport, RemoteCallCodec codec, TimeSpan defaultTimeout)
+{
+    /// <summary>
+    /// The call's answer; throws what the remote grain threw (re-created), <see cref="GrainMovedException"/> when the silo
+    /// says the grain is elsewhere, <see cref="SiloUnavailableException"/> when the silo cannot be reached.
+    /// </summary>
+    public async ValueTask<TResult> InvokeAsync<TRequest, TResult>(GrainLocation owner, TRequest request)
+        where TRequest : struct, IGrainRequest<TResult>
+    {
+        var method = codec.Method(request.Method.Signature);
+        var payload = codec.EncodeArguments(method, request.GetArguments());
+        var timeout = request.Method.ResponseTimeout ?? defaultTimeout;
+        var frame = Frame.Request(owner.GrainId.Type, owner.GrainId.Key, request.Method.Signature, payload, (DateTimeOffset.UtcNow + timeout).UtcTicks);
+        var silo = new SiloAddress(IPEndPoint.Parse(owner.Address), owner.Generation);
+        var answer = await transport.SendRequestAsync(silo, frame).ConfigureAwait(false);
+        return answer switch
+        {
+            { Kind: FrameKind.Response } => codec.DecodeResult<TResult>(answer.Payload.Span),
+            { ErrorCode: TransportErrorCode.GrainMoved } when ParseLocation(owner.GrainId, answer.Payload.Span) is { } moved => throw new GrainMovedException(moved),
+            { ErrorCode: TransportErrorCode.HandlerFailed } when answer.Payload.Length > 0 => throw RemoteCallCodec.DecodeFailure(answer.Payload.Span, owner.Silo),
+            _ => throw new RemoteGrainException($"Silo {owner.Silo} refused the call: {answer.ErrorMessage}", null, owner.Silo),
+        };
+    }
+
+    public static Frame Failed(Frame frame, Exception exception)
+    {
+        var error = Frame.ErrorTo(frame.CorrelationId, TransportErrorCode.HandlerFailed, exception.Message);
+        error.Payload = RemoteCallCodec.EncodeFailure(exception);
+        return error;
+    }
+
+    public static Frame Moved(Frame frame, GrainLocation location)
+    {
+        var error = Frame.ErrorTo(frame.CorrelationId, TransportErrorCode.GrainMoved, $"Grain {location.GrainId} lives on silo {location.Silo}.");
+        error.Payload = Encoding.UTF8.GetBytes(location.Silo);
+        return error;
+    }
+
+    private static GrainLocation? ParseLocation(GrainId grainId, ReadOnlySpan<byte> payload)
+    {
+        var text = Encoding.UTF8.GetString(payload);
+        var at = text.LastIndexOf('@');
+        return at > 0 && long.TryParse(text.AsSpan(at + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var generation)
+            ? new GrainLocation(grainId, text[..at], generation)
+            : null;
+    }
+}
