@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using BorderGate.Actors.Membership;
 using BorderGate.Actors.Postgres;
+using BorderGate.ClusterTestHost;
 using BorderGate.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 

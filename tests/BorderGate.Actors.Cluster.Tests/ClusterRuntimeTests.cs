@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using BorderGate.ClusterTestHost;
 using BorderGate.TestSupport;
 using Xunit.Abstractions;
 

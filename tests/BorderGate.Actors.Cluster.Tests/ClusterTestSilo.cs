@@ -1,6 +1,7 @@
 using System.Net;
 using BorderGate.Actors.Hosting;
 using BorderGate.Actors.Postgres;
+using BorderGate.ClusterTestHost;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace BorderGate.Actors.Cluster.Tests;

@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
+using System.Globalization;
+using BorderGate.Actors;
 using BorderGate.Actors.Hosting;
 
-namespace BorderGate.Actors.Cluster.Tests;
+namespace BorderGate.ClusterTestHost;
 
 /// <summary>A grain that says where it runs and counts its visits in persistent state (PostgreSQL).</summary>
 public interface IVisitGrain : IGrainWithStringKey
@@ -68,11 +70,16 @@ public sealed class VisitGrain([PersistentState("visits")] IPersistentState<Visi
     public Task<VisitAnswer> VisitOther(string otherKey) => GrainFactory.GetGrain<IVisitGrain>(otherKey).Visit(GrainKey);
 }
 
-/// <summary>Every activation and deactivation on every silo of a test, in order, to check that no grain was active twice at once.</summary>
-public sealed class ActivationLog
+/// <summary>
+/// Every activation and deactivation on every silo of a test, to check that no grain was active twice at once: kept in
+/// memory (silos in one process) and, given a path, appended to a file line by line as it happens (silo processes; a
+/// killed process's file ends where it died).
+/// </summary>
+public sealed class ActivationLog(string? path = null)
 {
     private readonly ConcurrentDictionary<string, List<string>> _live = new();
     private readonly ConcurrentQueue<string> _violations = new();
+    private readonly Lock _fileLock = new();
     private int _activations;
 
     public int Activations => Volatile.Read(ref _activations);
@@ -82,6 +89,7 @@ public sealed class ActivationLog
     public void Activated(string key, string silo)
     {
         Interlocked.Increment(ref _activations);
+        Append("activate", key, silo);
         var live = _live.GetOrAdd(key, _ => []);
         lock (live)
         {
@@ -96,6 +104,7 @@ public sealed class ActivationLog
 
     public void Deactivated(string key, string silo)
     {
+        Append("deactivate", key, silo);
         var live = _live.GetOrAdd(key, _ => []);
         lock (live)
         {
@@ -112,6 +121,21 @@ public sealed class ActivationLog
             {
                 live.RemoveAll(s => s == silo);
             }
+        }
+    }
+
+    /// <summary>One line per event: ticks (UTC), what, grain key, silo.</summary>
+    private void Append(string what, string key, string silo)
+    {
+        if (path is null)
+        {
+            return;
+        }
+
+        var line = string.Create(CultureInfo.InvariantCulture, $"{DateTime.UtcNow.Ticks} {what} {key} {silo}\n");
+        lock (_fileLock)
+        {
+            File.AppendAllText(path, line);
         }
     }
 }
