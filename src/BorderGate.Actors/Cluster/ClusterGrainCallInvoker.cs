@@ -10,7 +10,7 @@ namespace BorderGate.Actors.Cluster;
 /// elsewhere follows it; a call to a silo that cannot be reached waits for that silo to be declared dead and then goes to
 /// the grain's new activation, up to <see cref="ClusterOptions.RerouteWait"/>.
 /// </summary>
-internal sealed partial class ClusterGrainCallInvoker(ActorRuntime runtime, LocalGrainCallInvoker local, ClusterSilo cluster) : IGrainCallInvoker
+internal sealed class ClusterGrainCallInvoker(ActorRuntime runtime, LocalGrainCallInvoker local, ClusterSilo cluster) : IGrainCallInvoker
 {
     /// <summary>Follows of a moving grain before a call gives up (a grain that moves this often is being passed around).</summary>
     private const int MaxMoves = 8;
@@ -35,7 +35,7 @@ internal sealed partial class ClusterGrainCallInvoker(ActorRuntime runtime, Loca
         var call = InvokeAsync<TRequest, VoidResult>(target, request);
         if (!call.IsCompletedSuccessfully)
         {
-            _ = ObserveAsync(call, target.GrainId, request.Method);
+            _ = local.ObserveOneWayAsync(call, target.GrainId, request.Method);
         }
     }
 
@@ -105,19 +105,4 @@ internal sealed partial class ClusterGrainCallInvoker(ActorRuntime runtime, Loca
             }
         }
     }
-
-    private async Task ObserveAsync(ValueTask<VoidResult> call, GrainId grainId, GrainMethodInfo method)
-    {
-        try
-        {
-            await call.ConfigureAwait(false);
-        }
-        catch (Exception exception)
-        {
-            LogOneWayFailed(runtime.Logger, method.ActivityName, grainId, exception);
-        }
-    }
-
-    [Microsoft.Extensions.Logging.LoggerMessage(1607, Microsoft.Extensions.Logging.LogLevel.Warning, "One-way call {Method} to grain {GrainId} failed")]
-    private static partial void LogOneWayFailed(Microsoft.Extensions.Logging.ILogger logger, string method, GrainId grainId, Exception exception);
 }

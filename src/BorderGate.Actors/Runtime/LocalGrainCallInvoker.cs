@@ -59,7 +59,8 @@ internal sealed partial class LocalGrainCallInvoker : IGrainCallInvoker
         _ = ObserveOneWayAsync(call, target.GrainId, request.Method);
     }
 
-    private async Task ObserveOneWayAsync(ValueTask<VoidResult> call, GrainId grainId, GrainMethodInfo method)
+    /// <summary>Logs a one-way call's failure (nobody awaits it); the cluster's invoker hands its one-way calls here too.</summary>
+    internal async Task ObserveOneWayAsync(ValueTask<VoidResult> call, GrainId grainId, GrainMethodInfo method)
     {
         try
         {
