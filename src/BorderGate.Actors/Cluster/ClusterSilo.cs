@@ -73,7 +73,7 @@ internal sealed partial class ClusterSilo : IAsyncDisposable
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         Transport.Start();
-        Name = MembershipAgent.SiloName(Self);
+        Name = Self.ToString();
         _agent = new MembershipAgent(_options.Membership, _membership, _prober, Self, TimeProvider.System, _logger);
         _agent.ViewChanged += OnViewChanged;
         await _agent.JoinAsync(cancellationToken).ConfigureAwait(false);
@@ -125,11 +125,7 @@ internal sealed partial class ClusterSilo : IAsyncDisposable
             await _agent.DisposeAsync().ConfigureAwait(false);
         }
 
-        var failure = new SiloUnavailableException($"Silo {Name} crashed.", Name);
-        foreach (var activation in _runtime.Catalog.Activations.ToList())
-        {
-            activation.Abort(failure);
-        }
+        AbortActivations("crashed");
     }
 
     /// <summary>Registers a grain about to be activated here; throws <see cref="GrainMovedException"/> if it lives elsewhere.</summary>
@@ -183,8 +179,6 @@ internal sealed partial class ClusterSilo : IAsyncDisposable
     public void Remember(GrainLocation location) => _locations[location.GrainId] = location;
 
     public void Forget(GrainLocation location) => _locations.TryRemove(new KeyValuePair<GrainId, GrainLocation>(location.GrainId, location));
-
-    public bool IsDead(string silo) => _dead.Contains(silo);
 
     /// <summary>Sends a call to the silo that holds the grain and decodes its answer.</summary>
     public ValueTask<TResult> InvokeRemoteAsync<TRequest, TResult>(GrainLocation owner, TRequest request)
@@ -316,14 +310,19 @@ internal sealed partial class ClusterSilo : IAsyncDisposable
     private void OnFenced(string reason)
     {
         _fenced = true;
-        var failure = new SiloUnavailableException($"Silo {Name} was fenced off its cluster ({reason}).", Name);
+        AbortActivations($"was fenced off its cluster ({reason})");
+        _ = Transport.DisposeAsync().AsTask();
+        _runtime.OnFenced(reason);
+    }
+
+    /// <summary>Every activation here dropped at once, without its deactivation hook (no write), its waiting calls failed.</summary>
+    private void AbortActivations(string what)
+    {
+        var failure = new SiloUnavailableException($"Silo {Name} {what}.", Name);
         foreach (var activation in _runtime.Catalog.Activations.ToList())
         {
             activation.Abort(failure);
         }
-
-        _ = Transport.DisposeAsync().AsTask();
-        _runtime.OnFenced(reason);
     }
 
     [LoggerMessage(1601, LogLevel.Information, "Silo {Silo} serves in cluster {ClusterId}")]

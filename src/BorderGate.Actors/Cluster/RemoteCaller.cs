@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 using System.Text;
 using BorderGate.Actors.Invocation;
@@ -49,12 +48,6 @@ internal sealed class RemoteCaller(SiloTransport transport, RemoteCallCodec code
         return error;
     }
 
-    private static GrainLocation? ParseLocation(GrainId grainId, ReadOnlySpan<byte> payload)
-    {
-        var text = Encoding.UTF8.GetString(payload);
-        var at = text.LastIndexOf('@');
-        return at > 0 && long.TryParse(text.AsSpan(at + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var generation)
-            ? new GrainLocation(grainId, text[..at], generation)
-            : null;
-    }
+    private static GrainLocation? ParseLocation(GrainId grainId, ReadOnlySpan<byte> payload) =>
+        SiloAddress.TryParse(Encoding.UTF8.GetString(payload), out var silo) ? new GrainLocation(grainId, silo.Endpoint.ToString(), silo.Generation) : null;
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 using BorderGate.Actors.Diagnostics;
 using BorderGate.Actors.Networking;
@@ -48,7 +47,7 @@ internal sealed partial class MembershipAgent : IAsyncDisposable
         Self = self;
         _time = timeProvider;
         _logger = logger;
-        Name = SiloName(self);
+        Name = self.ToString();
     }
 
     public SiloAddress Self { get; }
@@ -390,9 +389,6 @@ internal sealed partial class MembershipAgent : IAsyncDisposable
             _stopping.Cancel();
         }
     }
-
-    internal static string SiloName(SiloAddress silo) =>
-        string.Create(CultureInfo.InvariantCulture, $"{silo.Endpoint}@{silo.Generation}");
 
     internal static SiloAddress? AddressOf(SiloEntry entry) =>
         IPEndPoint.TryParse(entry.Address, out var endpoint) ? new SiloAddress(endpoint, entry.Generation) : null;

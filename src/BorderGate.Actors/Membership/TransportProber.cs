@@ -66,25 +66,23 @@ internal sealed class TransportProber(SiloTransport transport) : ISiloProber
     }
 
     private static string Format(SiloAddress silo, TimeSpan timeout) =>
-        string.Create(CultureInfo.InvariantCulture, $"{silo.Endpoint}@{silo.Generation}/{(long)timeout.TotalMilliseconds}");
+        string.Create(CultureInfo.InvariantCulture, $"{silo}/{(long)timeout.TotalMilliseconds}");
 
     private static bool TryParse(ReadOnlySpan<byte> payload, out SiloAddress silo, out TimeSpan timeout)
     {
-        silo = null!;
         timeout = default;
         var text = Encoding.UTF8.GetString(payload);
-        var at = text.LastIndexOf('@');
         var slash = text.LastIndexOf('/');
-        if (at <= 0 || slash <= at
-            || !IPEndPoint.TryParse(text[..at], out var endpoint)
-            || !long.TryParse(text[(at + 1)..slash], NumberStyles.None, CultureInfo.InvariantCulture, out var generation)
-            || !long.TryParse(text[(slash + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var milliseconds)
+        if (slash <= 0
+            || !SiloAddress.TryParse(text.AsSpan(0, slash), out var parsed)
+            || !long.TryParse(text.AsSpan(slash + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var milliseconds)
             || milliseconds is <= 0 or > 60_000)
         {
+            silo = null!;
             return false;
         }
 
-        silo = new SiloAddress(endpoint, generation);
+        silo = parsed;
         timeout = TimeSpan.FromMilliseconds(milliseconds);
         return true;
     }
