@@ -101,6 +101,33 @@ public sealed class ClusterRuntimeTests(ITestOutputHelper output) : IAsyncLifeti
         await Wait.WaitUntil(async () => (await _silos[1].Grains.GetGrain<IVisitGrain>("on-a").Notes()).Contains("from c"), TimeSpan.FromSeconds(5), "the one-way note arrived");
     }
 
+    /// <summary>
+    /// Grain calls on the silo port that the silo cannot read — an unknown method, arguments that are not the method's, a
+    /// call naming no grain — are refused with a clear error, nothing is activated, and the silo serves the next call.
+    /// </summary>
+    [Theory]
+    [InlineData("visit", "lane-9", "Nobody.IVisitGrain.Visit(string)", "[\"a\"]", "No grain method with the signature")]
+    [InlineData("visit", "lane-9", "BorderGate.ClusterTestHost.IVisitGrain.Visit(System.String)", "{\"from\":1}", "Expected StartArray")]
+    [InlineData("visit", "lane-9", "BorderGate.ClusterTestHost.IVisitGrain.Visit(System.String)", "[\"a\",\"b\"]", "more than the 1 arguments it takes")]
+    [InlineData("visit", "lane-9", "BorderGate.ClusterTestHost.IVisitGrain.Visit(System.String)", "[\"a\"] 7", "cannot be read")]
+    [InlineData("visit", "lane-9", "BorderGate.ClusterTestHost.IVisitGrain.Visit(System.String)", "[", "cannot be read")]
+    [InlineData("", "", "BorderGate.ClusterTestHost.IVisitGrain.Visit(System.String)", "[\"a\"]", "must name its grain's type and key")]
+    public async Task UnreadableCallOnTheSiloPort_IsRefusedClearly_AndTheSiloServesOn(string type, string key, string method, string payload, string expected)
+    {
+        await using var stranger = new Networking.SiloTransport(
+            new Networking.SiloTransportOptions { ClusterId = ClusterTestSilo.ClusterId, ListenEndpoint = new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0) },
+            handler: null);
+        stranger.Start();
+
+        var answer = await stranger.SendRequestAsync(_silos[0].Runtime.Cluster!.Self, Networking.Frame.Request(type, key, method, System.Text.Encoding.UTF8.GetBytes(payload)));
+
+        Assert.Equal(Networking.FrameKind.Error, answer.Kind);
+        Assert.Equal(Networking.TransportErrorCode.HandlerFailed, answer.ErrorCode);
+        Assert.Contains(expected, answer.ErrorMessage, StringComparison.Ordinal);
+        Assert.Equal(0, _log.Activations);
+        Assert.Equal(1, (await _silos[1].Grains.GetGrain<IVisitGrain>("lane-9").Visit("b")).Visits);
+    }
+
     /// <summary>A silo killed: its grains answer again from a survivor, with their acknowledged state, within 5 s.</summary>
     [Fact]
     public async Task KilledSilo_ItsGrainsAnswerFromASurvivor_WithTheirState_WithinFiveSeconds()

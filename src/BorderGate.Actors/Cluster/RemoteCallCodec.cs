@@ -58,7 +58,11 @@ internal sealed class RemoteCallCodec(GrainTypeRegistry registry, JsonSerializer
                 arguments[i] = JsonSerializer.Deserialize(ref reader, method.ParameterTypes[i], json);
             }
 
-            Expect(ref reader, JsonTokenType.EndArray);
+            if (!reader.Read() || reader.TokenType != JsonTokenType.EndArray)
+            {
+                throw new RemoteCallFormatException($"{method.Method.Signature}: more than the {arguments.Length} arguments it takes.");
+            }
+
             if (reader.Read())
             {
                 throw new RemoteCallFormatException($"{method.Method.Signature}: data after the arguments.");
