@@ -140,6 +140,30 @@ public sealed class MembershipTests : IAsyncLifetime
         Assert.False(judge.Agent.IsFenced);
     }
 
+    /// <summary>Membership requests the silo cannot read (an unknown one, a probe-through naming no silo or a wild timeout) get a clear error; the silo goes on.</summary>
+    [Theory]
+    [InlineData("probe-through", "not-a-silo/500", "names a silo and a timeout")]
+    [InlineData("probe-through", "127.0.0.1:1@5/0", "names a silo and a timeout")]
+    [InlineData("probe-through", "127.0.0.1:1@5/999999", "names a silo and a timeout")]
+    [InlineData("probe-through", "", "names a silo and a timeout")]
+    [InlineData("vote", "", "Unknown membership request 'vote'")]
+    public async Task UnreadableMembershipRequest_IsRefusedClearly_AndTheSiloGoesOn(string method, string payload, string expected)
+    {
+        var silo = await StartAsync();
+        await using var stranger = new Networking.SiloTransport(
+            new Networking.SiloTransportOptions { ClusterId = MembershipSilo.ClusterId, ListenEndpoint = new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0) },
+            handler: null);
+        stranger.Start();
+
+        var answer = await stranger.SendRequestAsync(silo.Transport.LocalAddress, Networking.Frame.Request(TransportProber.TargetType, string.Empty, method, System.Text.Encoding.UTF8.GetBytes(payload)));
+
+        Assert.Equal(Networking.FrameKind.Error, answer.Kind);
+        Assert.Contains(expected, answer.ErrorMessage, StringComparison.Ordinal);
+        var probe = await stranger.SendRequestAsync(silo.Transport.LocalAddress, Networking.Frame.Request(TransportProber.TargetType, string.Empty, "probe", default));
+        Assert.Equal(Networking.FrameKind.Response, probe.Kind);
+        Assert.False(silo.Agent.IsFenced);
+    }
+
     [Fact]
     public async Task SiloThatLeaves_IsDeadAtOnce_AndNobodyVotes()
     {

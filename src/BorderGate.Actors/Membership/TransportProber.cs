@@ -42,6 +42,8 @@ internal sealed class TransportProber(SiloTransport transport) : ISiloProber
         {
             ProbeMethod => ValueTask.FromResult<Frame?>(Frame.ResponseTo(request, default)),
             ProbeThroughMethod when TryParse(request.Payload.Span, out var silo, out var timeout) => ProbeForAsync(request, prober, silo, timeout, cancellationToken),
+            ProbeThroughMethod => ValueTask.FromResult<Frame?>(Frame.ErrorTo(
+                request.CorrelationId, TransportErrorCode.HandlerFailed, "A probe-through request names a silo and a timeout: ip:port@generation/milliseconds (1-60000).")),
             _ => ValueTask.FromResult<Frame?>(Frame.ErrorTo(request.CorrelationId, TransportErrorCode.HandlerFailed, $"Unknown membership request '{request.Method}'.")),
         };
     }
