@@ -13,12 +13,13 @@ namespace BorderGate.Actors.Cluster.Tests;
 /// <summary>
 /// Three silo processes on loopback and real PostgreSQL, load through a cluster client, one silo SIGKILLed mid-load:
 /// every grain answers again within 5 s of the kill, no acknowledged write is lost, and no grain was ever active on two
-/// live silos at once (from the silos' activation logs).
+/// live silos at once (from the silos' activation logs); the reminders the killed silo fired tick again on a survivor.
 /// </summary>
 public sealed class MultiProcessFailoverTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private const string ClusterId = "multi-process";
     private const int Grains = 150;
+    private const int Alarms = 30;
     private readonly TempDirectory _logs = new("bordergate-activations-");
     private readonly List<SiloProcess> _silos = [];
     private PostgresTestDatabase _database = null!;
@@ -55,6 +56,12 @@ public sealed class MultiProcessFailoverTests(ITestOutputHelper output) : IAsync
             [typeof(VisitGrain).Assembly]);
         await Wait.WaitUntil(() => client.LiveSilos == 3, TimeSpan.FromSeconds(10), "the client sees three silos");
         var keys = Enumerable.Range(0, Grains).Select(i => $"cargo-{i:D3}").ToArray();
+        var alarms = Enumerable.Range(0, Alarms).Select(i => $"yard-{i:D2}").ToArray();
+        foreach (var alarm in alarms)
+        {
+            await client.GrainFactory.GetGrain<IAlarmGrain>(alarm).Arm(TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(500));
+        }
+
         var acknowledged = new int[Grains];
         var homes = new string[Grains];
         var answeredAfterKill = new long[Grains];
@@ -95,14 +102,26 @@ public sealed class MultiProcessFailoverTests(ITestOutputHelper output) : IAsync
         var killedUtc = DateTime.UtcNow;
 
         await Wait.WaitUntil(() => answeredAfterKill.All(a => a > 0), TimeSpan.FromSeconds(20), "every grain answered after the kill");
+
+        // The reminders the killed silo fired (its share of the ring of three) tick again, fired by a survivor.
+        var ring = new HashRing(_silos.Select(s => s.Name));
+        var victimAlarms = alarms.Where(a => ring.OwnerOf(new GrainId("alarm", a).GetUniformHashCode()) == victim.Name).ToList();
+        await Wait.WaitUntil(
+            () => TicksAfter(killedUtc.Ticks).Select(t => t.Key).Distinct().Count() == Alarms,
+            TimeSpan.FromSeconds(10),
+            "every alarm ticked on a survivor after the kill");
+        var alarmsBack = TimeSpan.FromTicks(alarms.Max(a => TicksAfter(killedUtc.Ticks).Where(t => t.Key == a).Min(t => t.At)) - killedUtc.Ticks);
         var failover = Stopwatch.GetElapsedTime(killedAt, answeredAfterKill.Max());
         await Task.Delay(500);
         await stop.CancelAsync();
         await Task.WhenAll(load);
         output.WriteLine($"{victimGrains} of {Grains} grains on the killed silo; every grain answered {failover.TotalSeconds:F2} s after the kill; {failures} calls failed meanwhile");
+        output.WriteLine($"{victimAlarms.Count} of {Alarms} reminders fired by the killed silo; every reminder ticked on a survivor {alarmsBack.TotalSeconds:F2} s after the kill");
 
         Assert.True(failover < TimeSpan.FromSeconds(5), $"every grain answered only {failover} after the kill");
         Assert.True(victimGrains > 0);
+        Assert.NotEmpty(victimAlarms);
+        Assert.True(alarmsBack < TimeSpan.FromSeconds(5), $"the reminders ticked again only {alarmsBack} after the kill");
 
         // No acknowledged write lost: each grain's count is at least the highest the client was told.
         for (var i = 0; i < Grains; i++)
@@ -135,7 +154,7 @@ public sealed class MultiProcessFailoverTests(ITestOutputHelper output) : IAsync
                 {
                     open[parts[2]] = at;
                 }
-                else if (open.Remove(parts[2], out var from))
+                else if (parts[1] == "deactivate" && open.Remove(parts[2], out var from))
                 {
                     Add(parts[2], silo.Name, from, at);
                 }
@@ -169,6 +188,29 @@ public sealed class MultiProcessFailoverTests(ITestOutputHelper output) : IAsync
 
             list.Add((silo, from, to));
         }
+    }
+
+    /// <summary>Reminder ticks the surviving silos logged after <paramref name="ticks"/> (UTC).</summary>
+    private IEnumerable<(string Key, long At)> TicksAfter(long ticks) =>
+        _silos.Where(s => !s.HasExited && File.Exists(s.LogPath))
+            .SelectMany(s => ReadLines(s.LogPath))
+            .Select(line => line.Split(' '))
+            .Where(parts => parts.Length == 4 && parts[1] == "tick")
+            .Select(parts => (Key: parts[2], At: long.Parse(parts[0], CultureInfo.InvariantCulture)))
+            .Where(t => t.At > ticks);
+
+    /// <summary>The lines of a log a silo process is still appending to.</summary>
+    private static List<string> ReadLines(string path)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        using var reader = new StreamReader(stream);
+        var lines = new List<string>();
+        while (reader.ReadLine() is { } line)
+        {
+            lines.Add(line);
+        }
+
+        return lines;
     }
 
     private static void InterlockedMax(ref int target, int value)

@@ -79,12 +79,22 @@ public sealed class ActivationLog(string? path = null)
 {
     private readonly ConcurrentDictionary<string, List<string>> _live = new();
     private readonly ConcurrentQueue<string> _violations = new();
+    private readonly ConcurrentQueue<(string Key, string Silo, DateTime At)> _ticks = new();
     private readonly Lock _fileLock = new();
     private int _activations;
 
     public int Activations => Volatile.Read(ref _activations);
 
     public IReadOnlyCollection<string> Violations => _violations;
+
+    /// <summary>Reminder ticks received: by which grain, on which silo, when (UTC).</summary>
+    public IReadOnlyCollection<(string Key, string Silo, DateTime At)> Ticks => _ticks;
+
+    public void Ticked(string key, string silo)
+    {
+        _ticks.Enqueue((key, silo, DateTime.UtcNow));
+        Append("tick", key, silo);
+    }
 
     public void Activated(string key, string silo)
     {

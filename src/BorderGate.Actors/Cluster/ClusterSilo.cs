@@ -74,6 +74,7 @@ internal sealed partial class ClusterSilo : IAsyncDisposable
     {
         Transport.Start();
         Name = Self.ToString();
+        _runtime.Reminders.TellOwner = (owner, grainId, token) => ReminderNotices.TellAsync(Transport, owner, grainId, _options.ResponseTimeout, token);
         _agent = new MembershipAgent(_options.Membership, _membership, _prober, Self, TimeProvider.System, _logger);
         _agent.ViewChanged += OnViewChanged;
         await _agent.JoinAsync(cancellationToken).ConfigureAwait(false);
@@ -119,6 +120,7 @@ internal sealed partial class ClusterSilo : IAsyncDisposable
     internal async Task CrashAsync()
     {
         _fenced = true;
+        await _runtime.Reminders.StopAsync().ConfigureAwait(false);
         await Transport.DisposeAsync().ConfigureAwait(false);
         if (_agent is not null)
         {
@@ -213,7 +215,7 @@ internal sealed partial class ClusterSilo : IAsyncDisposable
             return ValueTask.FromResult<Frame?>(Frame.ErrorTo(frame.CorrelationId, TransportErrorCode.ShuttingDown, $"Silo {Name} is fenced off its cluster."));
         }
 
-        return HandleGrainCallAsync(frame);
+        return ReminderNotices.Answer(frame, _runtime.Reminders, cancellationToken) ?? HandleGrainCallAsync(frame);
     }
 
     /// <summary>A call from another silo: run on the local activation, or sent back with where the grain lives.</summary>
@@ -260,9 +262,17 @@ internal sealed partial class ClusterSilo : IAsyncDisposable
         }
     }
 
-    /// <summary>Silos newly dead: forgotten as grains' homes, and their directory rows released (any silo may; it is idempotent).</summary>
+    /// <summary>
+    /// A new view: the reminders' ring rebuilt from the active silos (a dead silo's reminders taken by the survivors);
+    /// silos newly dead forgotten as grains' homes, and their directory rows released (any silo may; it is idempotent).
+    /// </summary>
     private void OnViewChanged(MembershipView view)
     {
+        if (!_fenced)
+        {
+            _runtime.Reminders.SetRing(new HashRing(view.Silos.Where(s => s.Status == SiloStatus.Active).Select(s => s.Silo)), Name);
+        }
+
         var dead = view.Silos.Where(s => s.Status == SiloStatus.Dead).Select(s => s.Silo).ToHashSet(StringComparer.Ordinal);
         _live = view.Silos.Where(s => s.Status != SiloStatus.Dead).Select(s => s.Silo).ToHashSet(StringComparer.Ordinal);
         _dead = dead;
@@ -310,6 +320,7 @@ internal sealed partial class ClusterSilo : IAsyncDisposable
     private void OnFenced(string reason)
     {
         _fenced = true;
+        _ = _runtime.Reminders.StopAsync();
         AbortActivations($"was fenced off its cluster ({reason})");
         _ = Transport.DisposeAsync().AsTask();
         _runtime.OnFenced(reason);

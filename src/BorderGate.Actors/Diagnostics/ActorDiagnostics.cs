@@ -24,6 +24,7 @@ public static class ActorDiagnostics
     public const string StorageWriteSizeInstrument = "bordergate.actors.storage.write.size";
     public const string StreamEventsInstrument = "bordergate.actors.stream.events";
     public const string RemindersFiredInstrument = "bordergate.actors.reminders.fired";
+    public const string RemindersScheduledInstrument = "bordergate.actors.reminders.scheduled";
     public const string TimerTicksInstrument = "bordergate.actors.timer.ticks";
     public const string TimerDurationInstrument = "bordergate.actors.timer.duration";
 

@@ -222,6 +222,9 @@ public sealed partial class ActorRuntime : IHostedService, IAsyncDisposable
             ActorDiagnostics.ActivationsInstrument, static () => s_live.Keys.Sum(r => r.Catalog.Count), "{activation}", "Live activations.");
         ActorDiagnostics.Meter.CreateObservableGauge(
             ActorDiagnostics.MailboxDepthInstrument, static () => s_live.Keys.Sum(r => r.Catalog.MailboxDepth()), "{message}", "Calls and continuations waiting in activation queues.");
+        ActorDiagnostics.Meter.CreateObservableUpDownCounter(
+            ActorDiagnostics.RemindersScheduledInstrument, static () => s_live.Keys.Sum(r => r.Reminders.LocalCount), "{reminder}",
+            "Reminders this silo fires (its share of the ring in a cluster).");
     }
 
     [LoggerMessage(1201, LogLevel.Information, "Grain runtime started with {GrainClassCount} grain classes")]

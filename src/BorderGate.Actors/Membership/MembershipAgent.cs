@@ -1,4 +1,5 @@
 using System.Net;
+using BorderGate.Actors.Cluster;
 using BorderGate.Actors.Diagnostics;
 using BorderGate.Actors.Networking;
 using Microsoft.Extensions.Logging;
@@ -244,7 +245,7 @@ internal sealed partial class MembershipAgent : IAsyncDisposable
     {
         var ring = view.Silos
             .Where(s => s.Status == SiloStatus.Active || s.Silo == Name)
-            .OrderBy(s => RingHash(s.Silo))
+            .OrderBy(s => HashRing.Point(s.Silo))
             .ThenBy(s => s.Silo, StringComparer.Ordinal)
             .ToList();
         var me = ring.FindIndex(s => s.Silo == Name);
@@ -392,8 +393,6 @@ internal sealed partial class MembershipAgent : IAsyncDisposable
 
     internal static SiloAddress? AddressOf(SiloEntry entry) =>
         IPEndPoint.TryParse(entry.Address, out var endpoint) ? new SiloAddress(endpoint, entry.Generation) : null;
-
-    private static uint RingHash(string name) => new GrainId("silo", name).GetUniformHashCode();
 
     [LoggerMessage(1501, LogLevel.Information, "Silo {Silo} joined the cluster")]
     private static partial void LogJoined(ILogger logger, string silo);

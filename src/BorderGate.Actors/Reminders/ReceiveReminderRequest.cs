@@ -8,6 +8,13 @@ internal readonly struct ReceiveReminderRequest(string reminderName, TickStatus 
     private static readonly GrainMethodInfo s_method = new(
         typeof(IRemindable), nameof(IRemindable.ReceiveReminder), "BorderGate.Actors.IRemindable.ReceiveReminder(System.String,BorderGate.Actors.TickStatus)");
 
+    /// <summary>The method as a silo takes it from another (a tick fired on one silo for a grain living on another).</summary>
+    public static GrainMethodEntry Entry { get; } = new(
+        s_method,
+        [typeof(string), typeof(TickStatus)],
+        typeof(VoidResult),
+        static (target, args) => GrainInvokeHelpers.Box(((RemindableReference)target).ReceiveReminder((string)args[0]!, (TickStatus)args[1]!)));
+
     public GrainMethodInfo Method => s_method;
 
     public ValueTask<VoidResult> Invoke(object grain) =>

@@ -1,3 +1,4 @@
+using BorderGate.Actors.Cluster;
 using BorderGate.Actors.Diagnostics;
 using BorderGate.Actors.Hosting;
 using BorderGate.Actors.Invocation;
@@ -6,9 +7,15 @@ using Microsoft.Extensions.Logging;
 namespace BorderGate.Actors.Reminders;
 
 /// <summary>
-/// Fires durable reminders. The table is the truth: at start and periodically the service reads the rows it
-/// owns (the whole ring on a single node) and keeps one local timer per reminder; a tick is a grain call
-/// to <see cref="IRemindable.ReceiveReminder"/>, which activates the grain if needed.
+/// Fires durable reminders. The table is the truth: at start, periodically and whenever the silo's share of the ring
+/// changes, the service reads the rows it owns and keeps one local timer per reminder; a tick is a grain call to
+/// <see cref="IRemindable.ReceiveReminder"/>, which activates the grain if needed (on any silo of a cluster).
+/// A single node owns the whole ring. In a cluster each silo owns the ranges of <see cref="HashRing"/> built from the
+/// active silos, by the grain's uniform hash: when a silo dies, the survivors take its ranges at the view that says so
+/// and fire its reminders from then on. A reminder registered on a silo that does not own it is written to the table and
+/// its owner told at once (<see cref="TellOwner"/>); were the owner not told, it reads the row at its next refresh.
+/// Around a change of membership two silos may briefly both fire a reminder, or neither: a tick may come twice or late,
+/// never a reminder lost.
 /// </summary>
 internal sealed partial class ReminderService
 {
@@ -16,14 +23,24 @@ internal sealed partial class ReminderService
     private readonly IReminderTable? _table;
     private readonly Dictionary<(GrainId GrainId, string Name), LocalReminder> _local = [];
     private readonly Lock _lock = new();
+    private readonly SemaphoreSlim _refreshGate = new(1, 1);
     private ITimer? _refreshTimer;
+    private bool _started;
     private bool _stopped;
+    private long _stamp;
+    private volatile Ownership _ownership = Ownership.Everything;
 
     public ReminderService(ActorRuntime runtime, IReminderTable? table)
     {
         _runtime = runtime;
         _table = table;
     }
+
+    /// <summary>Tells the silo that owns a grain's reminders that they changed in the table (set by the cluster).</summary>
+    public Func<string, GrainId, CancellationToken, Task>? TellOwner { get; set; }
+
+    /// <summary>The ranges of grain hashes whose reminders this silo fires.</summary>
+    public IReadOnlyList<RingRange> OwnedRanges => _ownership.Ranges;
 
     /// <summary>Reminders this silo has scheduled.</summary>
     public int LocalCount
@@ -45,6 +62,11 @@ internal sealed partial class ReminderService
         }
 
         await RefreshAsync(cancellationToken).ConfigureAwait(false);
+        lock (_lock)
+        {
+            _started = true;
+        }
+
         var interval = _runtime.Options.ReminderRefreshInterval;
         _refreshTimer = _runtime.TimeProvider.CreateTimer(static s => _ = ((ReminderService)s!).RefreshSafelyAsync(), this, interval, interval);
     }
@@ -87,7 +109,16 @@ internal sealed partial class ReminderService
         var table = RequireTable();
         var entry = new ReminderEntry(grainId, reminderName, _runtime.TimeProvider.GetUtcNow() + dueTime, period);
         var eTag = await table.UpsertRowAsync(entry, CancellationToken.None).ConfigureAwait(false);
-        Schedule(entry with { ETag = eTag });
+        if (Owns(grainId))
+        {
+            Schedule(entry with { ETag = eTag });
+        }
+        else
+        {
+            Cancel(grainId, reminderName);
+            await TellOwnerAsync(grainId).ConfigureAwait(false);
+        }
+
         return new GrainReminder(reminderName, period, eTag);
     }
 
@@ -108,6 +139,10 @@ internal sealed partial class ReminderService
         }
 
         Cancel(grainId, reminder.ReminderName);
+        if (!Owns(grainId))
+        {
+            await TellOwnerAsync(grainId).ConfigureAwait(false);
+        }
     }
 
     public async Task<IGrainReminder?> GetAsync(GrainId grainId, string reminderName)
@@ -122,18 +157,108 @@ internal sealed partial class ReminderService
         return [.. rows.Select(r => new GrainReminder(r.ReminderName, r.Period, r.ETag ?? string.Empty))];
     }
 
-    /// <summary>Reconciles local timers with the table: new rows scheduled, changed rows rescheduled, removed rows cancelled.</summary>
+    /// <summary>True when this silo fires the grain's reminders.</summary>
+    public bool Owns(GrainId grainId)
+    {
+        var hash = grainId.GetUniformHashCode();
+        foreach (var range in _ownership.Ranges)
+        {
+            if (range.Contains(hash))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>True when this silo has a timer for the reminder.</summary>
+    public bool IsScheduled(GrainId grainId, string reminderName)
+    {
+        lock (_lock)
+        {
+            return _local.ContainsKey((grainId, reminderName));
+        }
+    }
+
+    /// <summary>
+    /// The silo's share of the ring after a change of membership: its reminders re-read at once if the share changed (the
+    /// ranges of a dead silo taken, those of a new one given up). An empty share (not an active silo) fires nothing.
+    /// </summary>
+    public void SetRing(HashRing ring, string self)
+    {
+        var ranges = ring.RangesOf(self);
+        var previous = _ownership;
+        if (previous.Ranges.SequenceEqual(ranges))
+        {
+            _ownership = previous with { Ring = ring };
+            return;
+        }
+
+        _ownership = new Ownership(ranges, ring);
+        LogOwnershipChanged(_runtime.Logger, self, ranges.Count, ring.Silos.Count, ranges.Sum(r => r.Fraction));
+        bool started;
+        lock (_lock)
+        {
+            started = _started && !_stopped;
+        }
+
+        if (started)
+        {
+            _ = RefreshSafelyAsync();
+        }
+    }
+
+    /// <summary>Reconciles local timers with the table: new rows scheduled, changed rows rescheduled, removed rows and rows no longer owned cancelled.</summary>
     public async Task RefreshAsync(CancellationToken cancellationToken)
     {
-        var rows = await RequireTable().ReadRowsAsync(0, 0, cancellationToken).ConfigureAwait(false);
+        var table = RequireTable();
+        await _refreshGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var since = CurrentStamp();
+            var rows = new List<ReminderEntry>();
+            foreach (var range in _ownership.Ranges)
+            {
+                rows.AddRange(await table.ReadRowsAsync(range.BeginExclusive, range.EndInclusive, cancellationToken).ConfigureAwait(false));
+            }
+
+            Reconcile(rows, since, _ => true);
+        }
+        finally
+        {
+            _refreshGate.Release();
+        }
+    }
+
+    /// <summary>Another silo changed one of this grain's reminders in the table: its rows re-read, if this silo owns them.</summary>
+    public async Task RefreshGrainAsync(GrainId grainId, CancellationToken cancellationToken)
+    {
+        var since = CurrentStamp();
+        var rows = Owns(grainId) ? await RequireTable().ReadRowsAsync(grainId, cancellationToken).ConfigureAwait(false) : [];
+        Reconcile(rows, since, key => key == grainId);
+    }
+
+    /// <summary>
+    /// Schedules the rows not scheduled as they are, and cancels the timers of <paramref name="scope"/> that no row backs
+    /// or that this silo no longer owns — but not one scheduled after <paramref name="since"/> (registered while the rows
+    /// were read, it is newer than what was read).
+    /// </summary>
+    private void Reconcile(IReadOnlyList<ReminderEntry> rows, long since, Func<GrainId, bool> scope)
+    {
         var seen = new HashSet<(GrainId, string)>();
         foreach (var row in rows)
         {
+            if (!Owns(row.GrainId))
+            {
+                continue;
+            }
+
             seen.Add((row.GrainId, row.ReminderName));
             bool current;
             lock (_lock)
             {
-                current = _local.TryGetValue((row.GrainId, row.ReminderName), out var local) && local.Entry.ETag == row.ETag;
+                current = _local.TryGetValue((row.GrainId, row.ReminderName), out var local) && (local.Entry.ETag == row.ETag || local.Stamp > since);
             }
 
             if (!current)
@@ -142,15 +267,39 @@ internal sealed partial class ReminderService
             }
         }
 
-        List<(GrainId, string)> gone;
         lock (_lock)
         {
-            gone = [.. _local.Keys.Where(k => !seen.Contains(k))];
+            foreach (var (key, local) in _local.Where(p => scope(p.Key.GrainId) && !seen.Contains(p.Key) && (p.Value.Stamp <= since || !Owns(p.Key.GrainId))).ToList())
+            {
+                _local.Remove(key);
+                local.Timer.Dispose();
+            }
+        }
+    }
+
+    private long CurrentStamp()
+    {
+        lock (_lock)
+        {
+            return _stamp;
+        }
+    }
+
+    private async Task TellOwnerAsync(GrainId grainId)
+    {
+        if (TellOwner is not { } tell || _ownership.Ring?.OwnerOf(grainId.GetUniformHashCode()) is not { } owner)
+        {
+            return;
         }
 
-        foreach (var (grainId, name) in gone)
+        try
         {
-            Cancel(grainId, name);
+            await tell(owner, grainId, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception exception)
+        {
+            // The owner reads the row at its next refresh (or, dead, its successor at the view that says so).
+            LogTellOwnerFailed(_runtime.Logger, exception, grainId, owner);
         }
     }
 
@@ -184,7 +333,7 @@ internal sealed partial class ReminderService
                 previous.Timer.Dispose();
             }
 
-            var local = new LocalReminder(entry, this);
+            var local = new LocalReminder(entry, this) { Stamp = ++_stamp };
             _local[key] = local;
             local.Timer = _runtime.TimeProvider.CreateTimer(static s => ((LocalReminder)s!).Service.OnDue((LocalReminder)s), local, DueIn(entry), Timeout.InfiniteTimeSpan);
         }
@@ -254,6 +403,12 @@ internal sealed partial class ReminderService
     [LoggerMessage(1302, LogLevel.Warning, "Reading the reminder table failed; will retry")]
     private static partial void LogRefreshFailed(ILogger logger, Exception exception);
 
+    [LoggerMessage(1303, LogLevel.Information, "Silo {Silo} fires the reminders of {Ranges} ranges of the ring of {Silos} silos ({Share:P0} of it)")]
+    private static partial void LogOwnershipChanged(ILogger logger, string silo, int ranges, int silos, double share);
+
+    [LoggerMessage(1304, LogLevel.Warning, "Grain {GrainId}: silo {Owner}, which fires its reminders, could not be told they changed; it reads them at its next refresh")]
+    private static partial void LogTellOwnerFailed(ILogger logger, Exception exception, GrainId grainId, string owner);
+
     private sealed class LocalReminder(ReminderEntry entry, ReminderService service)
     {
         public ReminderEntry Entry { get; } = entry;
@@ -261,5 +416,14 @@ internal sealed partial class ReminderService
         public ReminderService Service { get; } = service;
 
         public ITimer Timer { get; set; } = null!;
+
+        /// <summary>When it was scheduled, in the service's order of schedules.</summary>
+        public long Stamp { get; init; }
+    }
+
+    /// <summary>What of the ring this silo owns, and the ring (to find the owner of what it does not).</summary>
+    private sealed record Ownership(IReadOnlyList<RingRange> Ranges, HashRing? Ring)
+    {
+        public static Ownership Everything { get; } = new([RingRange.Whole], null);
     }
 }

@@ -1,6 +1,7 @@
 using System.Collections.Frozen;
 using System.Reflection;
 using BorderGate.Actors.Invocation;
+using BorderGate.Actors.Reminders;
 
 namespace BorderGate.Actors.Runtime;
 
@@ -18,6 +19,10 @@ internal sealed class GrainTypeRegistry
     public GrainTypeRegistry(IEnumerable<Assembly> assemblies)
     {
         var manifest = new GrainManifest();
+
+        // IRemindable lives in the abstractions, which have no generated code: its reference and its one method by hand.
+        manifest.AddInterface(typeof(IRemindable), static (invoker, grainId) => new RemindableReference(invoker, grainId));
+        manifest.AddMethod(ReceiveReminderRequest.Entry);
         foreach (var assembly in assemblies.Distinct())
         {
             foreach (var attribute in assembly.GetCustomAttributes<GrainManifestProviderAttribute>())

@@ -1,0 +1,130 @@
+using BorderGate.ClusterTestHost;
+using BorderGate.TestSupport;
+using Xunit.Abstractions;
+
+namespace BorderGate.Actors.Cluster.Tests;
+
+/// <summary>
+/// Reminders in a cluster of three silos on real PostgreSQL: each fired by exactly one silo (its owner on the ring), ticks
+/// delivered to grains living on other silos, and a killed silo's reminders taken and fired by the survivors.
+/// </summary>
+public sealed class ClusterReminderTests(ITestOutputHelper output) : IAsyncLifetime
+{
+    private readonly ActivationLog _log = new();
+    private readonly List<ClusterTestSilo> _silos = [];
+    private PostgresTestDatabase _database = null!;
+
+    public async Task InitializeAsync()
+    {
+        _database = await PostgresTestDatabase.CreateAsync("cluster_reminders");
+        for (var i = 0; i < 3; i++)
+        {
+            _silos.Add(await ClusterTestSilo.StartAsync(_database.ConnectionString, _log));
+        }
+
+        await Wait.WaitUntil(
+            () => _silos.All(s => s.Runtime.Cluster!.Agent.ActiveSilos().Count == 3 && s.Runtime.Reminders.OwnedRanges.Sum(r => r.Fraction) < 0.99),
+            TimeSpan.FromSeconds(10),
+            "three silos see three and share the ring");
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var silo in _silos)
+        {
+            await silo.DisposeAsync();
+        }
+
+        await _database.DisposeAsync();
+    }
+
+    /// <summary>Armed from any silo, a reminder is scheduled by its owner on the ring, and by no other, before Arm returns.</summary>
+    [Fact]
+    public async Task Reminder_RegisteredOnAnySilo_IsScheduledByItsOwnerOnly()
+    {
+        var keys = Enumerable.Range(0, 60).Select(i => $"lane-{i}").ToList();
+        for (var i = 0; i < keys.Count; i++)
+        {
+            await _silos[i % 3].Grains.GetGrain<IAlarmGrain>(keys[i]).Arm(TimeSpan.FromHours(1), TimeSpan.FromHours(1));
+        }
+
+        foreach (var key in keys)
+        {
+            var id = new GrainId("alarm", key);
+            var firing = _silos.Where(s => s.Runtime.Reminders.IsScheduled(id, AlarmGrain.ReminderName)).ToList();
+            Assert.Single(firing);
+            Assert.True(firing[0].Runtime.Reminders.Owns(id));
+        }
+
+        var counts = _silos.Select(s => s.Runtime.Reminders.LocalCount).ToList();
+        output.WriteLine($"reminders per silo: {string.Join(", ", counts)}");
+        Assert.All(counts, c => Assert.True(c > 0, "every silo fires a share"));
+
+        // Disarmed from a silo that neither hosts nor fires it: no silo keeps it.
+        var victim = new GrainId("alarm", keys[0]);
+        var other = _silos.First(s => !s.Runtime.Reminders.IsScheduled(victim, AlarmGrain.ReminderName));
+        await other.Grains.GetGrain<IAlarmGrain>(keys[0]).Disarm();
+        Assert.All(_silos, s => Assert.False(s.Runtime.Reminders.IsScheduled(victim, AlarmGrain.ReminderName)));
+    }
+
+    /// <summary>
+    /// A silo killed: the reminders it fired are taken by the survivors at the view that declares it dead, and tick again
+    /// (on grains re-activated on the survivors, and on grains living on another silo than their reminder's owner).
+    /// </summary>
+    [Fact]
+    public async Task KilledSilo_ItsRemindersFireOnTheSurvivors()
+    {
+        var keys = Enumerable.Range(0, 30).Select(i => $"crane-{i}").ToList();
+        for (var i = 0; i < keys.Count; i++)
+        {
+            await _silos[i % 3].Grains.GetGrain<IAlarmGrain>(keys[i]).Arm(TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(500));
+        }
+
+        await Wait.WaitUntil(() => keys.All(k => _log.Ticks.Any(t => t.Key == k)), TimeSpan.FromSeconds(10), "every alarm ticked");
+        var owned = keys.Where(k => _silos[0].Runtime.Reminders.IsScheduled(new GrainId("alarm", k), AlarmGrain.ReminderName)).ToList();
+        Assert.NotEmpty(owned);
+
+        // Ticks cross silos: some grain ticked where its reminder is not fired from.
+        Assert.Contains(_log.Ticks, t => !_silos.Single(s => s.Name == t.Silo).Runtime.Reminders.IsScheduled(new GrainId("alarm", t.Key), AlarmGrain.ReminderName));
+
+        var killedAt = DateTime.UtcNow;
+        await _silos[0].CrashAsync(_log);
+        var survivors = _silos.Skip(1).ToList();
+
+        await Wait.WaitUntil(
+            () => keys.All(k => _log.Ticks.Any(t => t.Key == k && t.At > killedAt && t.Silo != _silos[0].Name)),
+            TimeSpan.FromSeconds(10),
+            "every alarm ticked on a survivor after the kill");
+        var lastFirstTick = keys.Max(k => _log.Ticks.Where(t => t.Key == k && t.At > killedAt).Min(t => t.At));
+        output.WriteLine($"{owned.Count} of {keys.Count} reminders fired by the killed silo; every alarm ticked again {(lastFirstTick - killedAt).TotalSeconds:F2} s after the kill");
+
+        foreach (var key in keys)
+        {
+            var id = new GrainId("alarm", key);
+            Assert.Single(survivors, s => s.Runtime.Reminders.IsScheduled(id, AlarmGrain.ReminderName));
+        }
+
+        Assert.Equal(0, _silos[0].Runtime.Reminders.LocalCount);
+        Assert.True(lastFirstTick - killedAt < TimeSpan.FromSeconds(5), $"the killed silo's reminders ticked again only {lastFirstTick - killedAt} after the kill");
+    }
+
+    /// <summary>A reminder notice the silo cannot read is refused saying why; the silo fires and serves on.</summary>
+    [Theory]
+    [InlineData("changed", "no-slash", "names its grain as type/key")]
+    [InlineData("changed", "", "names its grain as type/key")]
+    [InlineData("forget-everything", "alarm/lane-1", "Unknown reminder request 'forget-everything'")]
+    public async Task UnreadableReminderNotice_IsRefusedClearly(string method, string key, string expected)
+    {
+        await using var stranger = new Networking.SiloTransport(
+            new Networking.SiloTransportOptions { ClusterId = ClusterTestSilo.ClusterId, ListenEndpoint = new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0) },
+            handler: null);
+        stranger.Start();
+
+        var answer = await stranger.SendRequestAsync(_silos[0].Runtime.Cluster!.Self, Networking.Frame.Request(ReminderNotices.TargetType, key, method, default));
+
+        Assert.Equal(Networking.FrameKind.Error, answer.Kind);
+        Assert.Contains(expected, answer.ErrorMessage, StringComparison.Ordinal);
+        await _silos[1].Grains.GetGrain<IAlarmGrain>("lane-1").Arm(TimeSpan.FromHours(1), TimeSpan.FromHours(1));
+        Assert.Single(_silos, s => s.Runtime.Reminders.IsScheduled(new GrainId("alarm", "lane-1"), AlarmGrain.ReminderName));
+    }
+}
