@@ -26,7 +26,7 @@ internal sealed class ClusterTestSilo : IAsyncDisposable
 
     public string Name => Runtime.Cluster!.Name;
 
-    public static async Task<ClusterTestSilo> StartAsync(string connectionString, ActivationLog log)
+    public static async Task<ClusterTestSilo> StartAsync(string connectionString, ActivationLog log, Action<ClusterOptions>? configure = null)
     {
         var services = new ServiceCollection()
             .AddSingleton(log)
@@ -38,6 +38,8 @@ internal sealed class ClusterTestSilo : IAsyncDisposable
                     o.ClusterId = ClusterId;
                     o.SiloEndpoint = new IPEndPoint(IPAddress.Loopback, 0);
                     o.Generation = MembershipSilo.NextGeneration();
+                    o.StreamCatchUpInterval = TimeSpan.FromSeconds(1);
+                    configure?.Invoke(o);
                 }))
             .BuildServiceProvider();
         var runtime = services.GetRequiredService<ActorRuntime>();

@@ -30,6 +30,12 @@ public sealed class ClusterOptions
     /// </summary>
     public TimeSpan RerouteWait { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// How often a silo checks each stream its subscriptions follow against the event log, to deliver events whose news
+    /// never came (their publisher died first); also done whenever a silo dies.
+    /// </summary>
+    public TimeSpan StreamCatchUpInterval { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Probe, vote and lease timings (its ClusterId is this one's).</summary>
     public MembershipOptions Membership { get; set; } = new();
 
@@ -60,6 +66,11 @@ public sealed class ClusterOptions
         if (RerouteWait <= TimeSpan.Zero)
         {
             throw new ArgumentOutOfRangeException(nameof(RerouteWait), RerouteWait, "Cluster:RerouteWait must be positive.");
+        }
+
+        if (StreamCatchUpInterval <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(StreamCatchUpInterval), StreamCatchUpInterval, "Cluster:StreamCatchUpInterval must be positive.");
         }
 
         ArgumentNullException.ThrowIfNull(Membership, "Cluster:Membership");

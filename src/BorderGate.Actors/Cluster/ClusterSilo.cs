@@ -28,6 +28,7 @@ internal sealed partial class ClusterSilo : IAsyncDisposable
     private readonly RemoteCaller _caller;
     private volatile IReadOnlySet<string> _dead = new HashSet<string>(StringComparer.Ordinal);
     private volatile IReadOnlySet<string> _live = new HashSet<string>(StringComparer.Ordinal);
+    private volatile IReadOnlyList<SiloAddress> _peers = [];
     private volatile bool _fenced;
 
     public ClusterSilo(ActorRuntime runtime, ClusterOptions options, IMembershipTable membership, IGrainDirectoryTable directory, ILogger logger)
@@ -52,7 +53,11 @@ internal sealed partial class ClusterSilo : IAsyncDisposable
             TimeProvider.System);
         _prober = new TransportProber(Transport);
         _caller = new RemoteCaller(Transport, Codec, options.ResponseTimeout);
+        Streams = new StreamForwarder(runtime, Transport, () => _peers, logger);
     }
+
+    /// <summary>Streams across silos: news of events appended here sent to the others, theirs handed to subscriptions here.</summary>
+    public StreamForwarder Streams { get; }
 
     public SiloTransport Transport { get; }
 
@@ -79,6 +84,7 @@ internal sealed partial class ClusterSilo : IAsyncDisposable
         _agent.ViewChanged += OnViewChanged;
         await _agent.JoinAsync(cancellationToken).ConfigureAwait(false);
         OnViewChanged(_agent.View!);
+        Streams.Start(_options.StreamCatchUpInterval);
         _ = _agent.Fenced.ContinueWith(t => OnFenced(t.Result), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         LogStarted(_logger, Name, _options.ClusterId);
     }
@@ -86,6 +92,7 @@ internal sealed partial class ClusterSilo : IAsyncDisposable
     /// <summary>Leaves in order (after the runtime deactivated its grains): marked dead, its directory rows released, the port closed.</summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        Streams.Dispose();
         if (_agent is { IsFenced: false } agent)
         {
             try
@@ -105,6 +112,7 @@ internal sealed partial class ClusterSilo : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        Streams.Dispose();
         if (_agent is not null)
         {
             await _agent.DisposeAsync().ConfigureAwait(false);
@@ -215,7 +223,7 @@ internal sealed partial class ClusterSilo : IAsyncDisposable
             return ValueTask.FromResult<Frame?>(Frame.ErrorTo(frame.CorrelationId, TransportErrorCode.ShuttingDown, $"Silo {Name} is fenced off its cluster."));
         }
 
-        return ReminderNotices.Answer(frame, _runtime.Reminders, cancellationToken) ?? HandleGrainCallAsync(frame);
+        return ReminderNotices.Answer(frame, _runtime.Reminders, cancellationToken) ?? Streams.Receive(frame) ?? HandleGrainCallAsync(frame);
     }
 
     /// <summary>A call from another silo: run on the local activation, or sent back with where the grain lives.</summary>
@@ -275,7 +283,15 @@ internal sealed partial class ClusterSilo : IAsyncDisposable
 
         var dead = view.Silos.Where(s => s.Status == SiloStatus.Dead).Select(s => s.Silo).ToHashSet(StringComparer.Ordinal);
         _live = view.Silos.Where(s => s.Status != SiloStatus.Dead).Select(s => s.Silo).ToHashSet(StringComparer.Ordinal);
+        _peers = [.. view.Silos.Where(s => s.Status != SiloStatus.Dead && s.Silo != Name).Select(MembershipAgent.AddressOf).OfType<SiloAddress>()];
+        var newlyDead = dead.Except(_dead).Any();
         _dead = dead;
+        if (newlyDead)
+        {
+            // Events their publisher appended but had not told of before it died: read from the log now.
+            Streams.CatchUpSoon();
+        }
+
         foreach (var entry in view.Silos.Where(s => s.Status == SiloStatus.Dead && s.Silo != Name))
         {
             lock (_released)

@@ -23,6 +23,8 @@ public static class ActorDiagnostics
     public const string StorageDurationInstrument = "bordergate.actors.storage.duration";
     public const string StorageWriteSizeInstrument = "bordergate.actors.storage.write.size";
     public const string StreamEventsInstrument = "bordergate.actors.stream.events";
+    public const string StreamEventsForwardedInstrument = "bordergate.actors.stream.events.forwarded";
+    public const string StreamNewsRejectedInstrument = "bordergate.actors.stream.news.rejected";
     public const string RemindersFiredInstrument = "bordergate.actors.reminders.fired";
     public const string RemindersScheduledInstrument = "bordergate.actors.reminders.scheduled";
     public const string TimerTicksInstrument = "bordergate.actors.timer.ticks";
@@ -58,6 +60,10 @@ public static class ActorDiagnostics
         StorageWriteSizeInstrument, "By", "Size of each grain state written, by state name (large states cost serialization and storage on every write).",
         advice: new InstrumentAdvice<long> { HistogramBucketBoundaries = [256, 1024, 4096, 16384, 65536, 262144, 1048576] });
     internal static readonly Counter<long> StreamEvents = Meter.CreateCounter<long>(StreamEventsInstrument, "{event}", "Stream events published.");
+    internal static readonly Counter<long> StreamEventsForwarded = Meter.CreateCounter<long>(
+        StreamEventsForwardedInstrument, "{notice}", "News of stream events sent to other silos (one per event and peer).");
+    internal static readonly Counter<long> StreamNewsRejected = Meter.CreateCounter<long>(
+        StreamNewsRejectedInstrument, "{notice}", "Stream news from other silos that could not be read.");
     internal static readonly Counter<long> RemindersFired = Meter.CreateCounter<long>(RemindersFiredInstrument, "{tick}", "Reminder ticks delivered.");
     internal static readonly Counter<long> TimerTicks = Meter.CreateCounter<long>(TimerTicksInstrument, "{tick}", "Grain timer ticks run, by grain type (a runaway timer shows here).");
     internal static readonly Histogram<double> TimerDuration = Meter.CreateHistogram<double>(

@@ -175,6 +175,9 @@ public sealed partial class ActorRuntime : IHostedService, IAsyncDisposable
         Services.GetService<IHostApplicationLifetime>()?.StopApplication();
     }
 
+    /// <summary>The stream providers used so far on this silo.</summary>
+    internal IEnumerable<IStreamProvider> StreamProviders => _streamProviders.Values;
+
     /// <summary>The stream provider registered under <paramref name="name"/>.</summary>
     public IStreamProvider GetStreamProvider(string name) =>
         _streamProviders.GetOrAdd(name, static (n, runtime) =>

@@ -20,5 +20,11 @@ internal sealed class EventLogStreamProvider : IStreamProvider
     public string Name { get; }
 
     public IAsyncStream<T> GetStream<T>(StreamId streamId) =>
-        new AsyncStream<T>(_hubs.GetOrAdd(streamId, static (id, self) => new StreamHub(id, self._eventLog, self._runtime), this));
+        new AsyncStream<T>(_hubs.GetOrAdd(streamId, static (id, self) => new StreamHub(self.Name, id, self._eventLog, self._runtime), this));
+
+    /// <summary>The stream's hub on this silo, if anything here published to or subscribed to it.</summary>
+    public StreamHub? FindHub(StreamId streamId) => _hubs.GetValueOrDefault(streamId);
+
+    /// <summary>The hubs that have subscriptions on this silo.</summary>
+    public IEnumerable<StreamHub> SubscribedHubs => _hubs.Values.Where(h => h.HasSubscribers);
 }

@@ -75,6 +75,12 @@ internal sealed partial class StreamSubscription<T> : StreamSubscriptionHandle, 
                     continue;
                 }
 
+                if (hubEvent.CatchUpOnly)
+                {
+                    await CatchUpAsync(hubEvent.Sequence, cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+
                 if (hubEvent.Sequence > _lastDelivered + 1)
                 {
                     await CatchUpAsync(hubEvent.Sequence - 1, cancellationToken).ConfigureAwait(false);
