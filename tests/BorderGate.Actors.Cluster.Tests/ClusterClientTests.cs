@@ -19,9 +19,11 @@ public sealed class ClusterClientTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _database = await PostgresTestDatabase.CreateAsync("cluster_client");
+        // Silos 0 and 1 serve clients on a client port of their own, silo 2 on its silo port.
         for (var i = 0; i < 3; i++)
         {
-            _silos.Add(await ClusterTestSilo.StartAsync(_database.ConnectionString, _log));
+            _silos.Add(await ClusterTestSilo.StartAsync(
+                _database.ConnectionString, _log, i < 2 ? o => o.ClientEndpoint = new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0) : null));
         }
 
         _clientServices = new ServiceCollection().AddPostgresActorProviders(o => o.ConnectionString = ClusterTestSilo.WithPool(_database.ConnectionString)).BuildServiceProvider();
@@ -59,6 +61,50 @@ public sealed class ClusterClientTests : IAsyncLifetime
         Assert.Equal(first.Select(a => a.Silo), second.Select(a => a.Silo));
         Assert.All(second, a => Assert.Equal(2, a.Visits));
         Assert.Equal(keys.Count, _log.Activations);
+    }
+
+    /// <summary>The client calls each silo on the client port its membership row names, or on its silo port when it has none.</summary>
+    [Fact]
+    public async Task Client_CallsOnTheSilosClientPorts()
+    {
+        var view = await _clientServices.GetRequiredService<IMembershipTable>().ReadAllAsync(ClusterTestSilo.ClusterId, CancellationToken.None);
+        var keys = Enumerable.Range(0, 90).Select(i => $"driver-{i}").ToList();
+
+        var answers = await Task.WhenAll(keys.Select(k => _client.GrainFactory.GetGrain<IVisitGrain>(k).Visit("client")));
+
+        Assert.Equal(3, answers.Select(a => a.Silo).Distinct().Count());
+        for (var i = 0; i < 2; i++)
+        {
+            var clientPort = _silos[i].Runtime.Cluster!.ClientTransport!;
+            Assert.Equal(clientPort.LocalAddress.Endpoint.ToString(), view.Silos.Single(s => s.Silo == _silos[i].Name).ClientAddress);
+            Assert.Equal(1, clientPort.InboundConnectionCount);
+        }
+
+        Assert.Null(_silos[2].Runtime.Cluster!.ClientTransport);
+        Assert.Null(view.Silos.Single(s => s.Silo == _silos[2].Name).ClientAddress);
+    }
+
+    /// <summary>The client port serves grain calls only: the silos' own requests (probes, reminder notices, stream news) are refused there.</summary>
+    [Theory]
+    [InlineData("$membership", "", "probe")]
+    [InlineData("$reminders", "alarm/lane-1", "changed")]
+    [InlineData("$streams", "Default", "event")]
+    public async Task ClientPort_RefusesTheSilosOwnRequests_AndServesGrainCalls(string type, string key, string method)
+    {
+        await using var stranger = new Networking.SiloTransport(
+            new Networking.SiloTransportOptions { ClusterId = ClusterTestSilo.ClusterId, ListenEndpoint = new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0) },
+            handler: null);
+        stranger.Start();
+        var clientPort = _silos[0].Runtime.Cluster!.ClientTransport!.LocalAddress;
+
+        var refused = await stranger.SendRequestAsync(clientPort, Networking.Frame.Request(type, key, method, default));
+        var served = await stranger.SendRequestAsync(
+            clientPort,
+            Networking.Frame.Request("visit", "kiosk", "BorderGate.ClusterTestHost.IVisitGrain.Visit(System.String)", System.Text.Encoding.UTF8.GetBytes("[\"kiosk\"]")));
+
+        Assert.Equal(Networking.FrameKind.Error, refused.Kind);
+        Assert.Contains("served on the silo port only", refused.ErrorMessage, StringComparison.Ordinal);
+        Assert.Equal(Networking.FrameKind.Response, served.Kind);
     }
 
     [Fact]

@@ -43,8 +43,12 @@ internal static class ClusterQuickBenchmark
                 foreach (var r in rates.Split(',').Select(double.Parse))
                 {
                     var pause = GC.GetTotalPauseDuration();
+                    var allocated = GC.GetTotalAllocatedBytes();
+                    var collections = GC.CollectionCount(0);
                     var l = await LoadLoops.OpenLoopAsync(Call, r, TimeSpan.FromSeconds(3));
-                    output.WriteLine($"# rate {r}: p50 {LoadLoops.Percentile(l, 0.5):F0} p99 {LoadLoops.Percentile(l, 0.99):F0} max {l[^1]:F0} µs, gc pause {(GC.GetTotalPauseDuration() - pause).TotalMilliseconds:F0} ms");
+                    output.WriteLine(
+                        $"# rate {r}: p50 {LoadLoops.Percentile(l, 0.5):F0} p99 {LoadLoops.Percentile(l, 0.99):F0} max {l[^1]:F0} µs, gc pause {(GC.GetTotalPauseDuration() - pause).TotalMilliseconds:F0} ms " +
+                        $"in {GC.CollectionCount(0) - collections} collections, {(GC.GetTotalAllocatedBytes() - allocated) / l.Length} bytes allocated per call");
                 }
             }
 

@@ -13,6 +13,8 @@ public sealed class ClusterHostTests
     [Theory]
     [InlineData("Sqlite", "SiloPort", "11111", "needs BorderGate:Storage = Postgres")]
     [InlineData("Postgres", "SiloPort", "70000", "BorderGate:Cluster:SiloPort 70000 is not a port")]
+    [InlineData("Postgres", "ClientPort", "70000", "BorderGate:Cluster:ClientPort 70000 is not a port")]
+    [InlineData("Postgres", "ClientPort", "11111", "must be different ports")]
     [InlineData("Postgres", "ListenAddress", "silo-one", "BorderGate:Cluster:ListenAddress 'silo-one' is not an IP address")]
     [InlineData("Postgres", "ListenAddress", "0.0.0.0", "set BorderGate:Cluster:AdvertisedHost")]
     [InlineData("Postgres", "LeaseDuration", "00:00:01.5", "BorderGate:Cluster:LeaseDuration must be at least twice LeaseRenewal")]
@@ -62,6 +64,7 @@ public sealed class ClusterHostTests
         ["BorderGate:Cluster:Enabled"] = "true",
         ["BorderGate:Cluster:ClusterId"] = "silo-host-tests",
         ["BorderGate:Cluster:SiloPort"] = siloPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["BorderGate:Cluster:ClientPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
     };
 
     private static int FreePort()

@@ -106,7 +106,9 @@ public sealed partial class DeployFilesTests
             Assert.Matches($@"(?m)^EXPOSE {port["containerPort"]}\s*$", dockerfile);
         }
 
-        Assert.Equal(environment["BorderGate__Cluster__SiloPort"]["value"].ToString(), ((YamlSequenceNode)container["ports"]).Children.Cast<YamlMappingNode>().Single(p => p["name"].ToString() == "silo")["containerPort"].ToString());
+        var ports = ((YamlSequenceNode)container["ports"]).Children.Cast<YamlMappingNode>().ToList();
+        Assert.Equal(environment["BorderGate__Cluster__SiloPort"]["value"].ToString(), ports.Single(p => p["name"].ToString() == "silo")["containerPort"].ToString());
+        Assert.Equal(environment["BorderGate__Cluster__ClientPort"]["value"].ToString(), ports.Single(p => p["name"].ToString() == "client")["containerPort"].ToString());
     }
 
     private static bool IsSetting(Type options, string[] path)
@@ -124,6 +126,7 @@ public sealed partial class DeployFilesTests
         Assert.Matches($@"(?m)^EXPOSE {listens.Groups[1].Value}\s*$", dockerfile);
         Assert.All(s_silos, silo => Assert.Equal([listens.Groups[1].Value], ContainerPorts(silo)));
         Assert.All(s_silos, silo => Assert.Matches($@"(?m)^EXPOSE {Environment(silo)["BorderGate__Cluster__SiloPort"]}\s*$", dockerfile));
+        Assert.All(s_silos, silo => Assert.Matches($@"(?m)^EXPOSE {Environment(silo)["BorderGate__Cluster__ClientPort"]}\s*$", dockerfile));
     }
 
     [Fact]

@@ -26,6 +26,7 @@ public sealed record SuspectVote(string Voter, DateTimeOffset At);
 /// <param name="Generation">The incarnation: a silo restarted on the same address has a larger one.</param>
 /// <param name="IAmAliveAt">The silo's lease, renewed on the database's clock.</param>
 /// <param name="ETag">The row's version, for conditional updates.</param>
+/// <param name="ClientAddress">Where cluster clients call it (host:port of its client listener); null: on its silo port.</param>
 public sealed record SiloEntry(
     string Address,
     long Generation,
@@ -34,7 +35,8 @@ public sealed record SiloEntry(
     DateTimeOffset StartedAt,
     DateTimeOffset IAmAliveAt,
     IReadOnlyList<SuspectVote> Suspicions,
-    string ETag)
+    string ETag,
+    string? ClientAddress = null)
 {
     /// <summary><c>host:port@generation</c>, the name of the incarnation in votes, logs and errors.</summary>
     public string Silo => $"{Address}@{Generation.ToString(System.Globalization.CultureInfo.InvariantCulture)}";

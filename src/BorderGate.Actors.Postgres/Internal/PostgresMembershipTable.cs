@@ -17,7 +17,8 @@ internal sealed class PostgresMembershipTable : IMembershipTable
     // One statement: the version, the clock and the rows as of one snapshot.
     private const string ReadAllSql =
         """
-        SELECT v.version, now(), s.address, s.generation, s.status, s.host_name, s.started_at, s.i_am_alive_at, s.suspicions::text, s.etag
+        SELECT v.version, now(), s.address, s.generation, s.status, s.host_name, s.started_at, s.i_am_alive_at, s.suspicions::text, s.etag,
+               s.client_address
         FROM membership_version v LEFT JOIN membership_silos s ON s.cluster_id = v.cluster_id
         WHERE v.cluster_id = $1
         ORDER BY s.address COLLATE "C", s.generation;
@@ -28,8 +29,8 @@ internal sealed class PostgresMembershipTable : IMembershipTable
 
     private const string InsertSql =
         """
-        INSERT INTO membership_silos (cluster_id, address, generation, status, host_name, started_at, i_am_alive_at, suspicions, etag)
-        VALUES ($1, $2, $3, $4, $5, now(), now(), $6::jsonb, $7)
+        INSERT INTO membership_silos (cluster_id, address, generation, status, host_name, started_at, i_am_alive_at, suspicions, etag, client_address)
+        VALUES ($1, $2, $3, $4, $5, now(), now(), $6::jsonb, $7, $8)
         ON CONFLICT (cluster_id, address, generation) DO NOTHING;
         """;
 
@@ -82,7 +83,8 @@ internal sealed class PostgresMembershipTable : IMembershipTable
                     reader.GetFieldValue<DateTimeOffset>(6),
                     reader.GetFieldValue<DateTimeOffset>(7),
                     JsonSerializer.Deserialize<SuspectVote[]>(reader.GetString(8), s_json) ?? [],
-                    reader.GetString(9)));
+                    reader.GetString(9),
+                    reader.IsDBNull(10) ? null : reader.GetString(10)));
             }
 
             return new MembershipView(version, readAt, silos);
@@ -103,6 +105,7 @@ internal sealed class PostgresMembershipTable : IMembershipTable
             insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = entry.HostName });
             insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = JsonSerializer.Serialize(entry.Suspicions, s_json) });
             insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = ETags.New() });
+            insert.Parameters.Add(new NpgsqlParameter { Value = (object?)entry.ClientAddress ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
             return insert;
         }, cancellationToken));
     }

@@ -153,6 +153,20 @@ public sealed partial class ClusterClient : IAsyncDisposable
         }
     }
 
+    /// <summary>The silo's client port, if it has one (from its membership row); null: call on its silo port.</summary>
+    private SiloAddress? ClientPortOf(GrainLocation location)
+    {
+        foreach (var silo in _view.Silos)
+        {
+            if (silo.Address == location.Address && silo.Generation == location.Generation)
+            {
+                return silo.ClientAddress is { } client && IPEndPoint.TryParse(client, out var endpoint) ? new SiloAddress(endpoint, silo.Generation) : null;
+            }
+        }
+
+        return null;
+    }
+
     private bool IsLive(string silo) => _view.Silos.Any(s => s.Silo == silo && s.Status == SiloStatus.Active);
 
     /// <summary>Where to send a call: the grain's known home if live, else the directory's, else a live silo by the grain's hash.</summary>
@@ -189,7 +203,7 @@ public sealed partial class ClusterClient : IAsyncDisposable
             var target = await RouteAsync(grainId).ConfigureAwait(false);
             try
             {
-                var result = await _caller.InvokeAsync<TRequest, TResult>(target, request).ConfigureAwait(false);
+                var result = await _caller.InvokeAsync<TRequest, TResult>(target, request, ClientPortOf(target)).ConfigureAwait(false);
                 _locations[grainId] = target;
                 return result;
             }

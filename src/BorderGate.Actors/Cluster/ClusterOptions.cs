@@ -18,6 +18,15 @@ public sealed class ClusterOptions
     /// <summary>The address other silos reach this one at, when it differs from <see cref="SiloEndpoint"/> (listening on any address).</summary>
     public IPEndPoint? AdvertisedEndpoint { get; set; }
 
+    /// <summary>
+    /// Where the silo listens for cluster clients (load generator, tools, device gateways), apart from the silo port so that
+    /// the silo port can be closed to all but the silos; it serves grain calls only. Null: clients call on the silo port.
+    /// </summary>
+    public IPEndPoint? ClientEndpoint { get; set; }
+
+    /// <summary>The address clients reach the client port at, when it differs from <see cref="ClientEndpoint"/>.</summary>
+    public IPEndPoint? AdvertisedClientEndpoint { get; set; }
+
     /// <summary>This incarnation; 0 takes the start time in milliseconds (a restart is then always later).</summary>
     public long Generation { get; set; }
 
@@ -51,6 +60,22 @@ public sealed class ClusterOptions
         if (AdvertisedEndpoint is { Port: 0 })
         {
             throw new ArgumentOutOfRangeException(nameof(AdvertisedEndpoint), AdvertisedEndpoint, "Cluster:AdvertisedEndpoint must name a port.");
+        }
+
+        if (AdvertisedClientEndpoint is not null && ClientEndpoint is null)
+        {
+            throw new ArgumentException("Cluster:AdvertisedClientEndpoint is set but Cluster:ClientEndpoint is not.", nameof(AdvertisedClientEndpoint));
+        }
+
+        if (AdvertisedClientEndpoint is { Port: 0 })
+        {
+            throw new ArgumentOutOfRangeException(nameof(AdvertisedClientEndpoint), AdvertisedClientEndpoint, "Cluster:AdvertisedClientEndpoint must name a port.");
+        }
+
+        if (ClientEndpoint is { Port: > 0 } client && client.Port == SiloEndpoint.Port
+            && (client.Address.Equals(SiloEndpoint.Address) || client.Address.Equals(IPAddress.Any) || SiloEndpoint.Address.Equals(IPAddress.Any)))
+        {
+            throw new ArgumentException($"Cluster:ClientEndpoint {client} and Cluster:SiloEndpoint {SiloEndpoint} must be different ports.", nameof(ClientEndpoint));
         }
 
         if (Generation < 0)

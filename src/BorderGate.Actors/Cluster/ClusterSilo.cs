@@ -61,6 +61,9 @@ internal sealed partial class ClusterSilo : IAsyncDisposable
 
     public SiloTransport Transport { get; }
 
+    /// <summary>The client port's listener (grain calls of cluster clients only); null when clients call on the silo port.</summary>
+    public SiloTransport? ClientTransport { get; private set; }
+
     public RemoteCallCodec Codec { get; }
 
     public ClusterOptions Options => _options;
@@ -79,8 +82,28 @@ internal sealed partial class ClusterSilo : IAsyncDisposable
     {
         Transport.Start();
         Name = Self.ToString();
+        if (_options.ClientEndpoint is { } clientEndpoint)
+        {
+            // The same incarnation on both ports: clients address the generation they read in the membership table.
+            ClientTransport = new SiloTransport(
+                new SiloTransportOptions
+                {
+                    ClusterId = _options.ClusterId,
+                    ListenEndpoint = clientEndpoint,
+                    AdvertisedEndpoint = _options.AdvertisedClientEndpoint,
+                    Generation = Self.Generation,
+                    DefaultRequestTimeout = _options.ResponseTimeout,
+                },
+                HandleClientAsync,
+                TimeProvider.System);
+            ClientTransport.Start();
+        }
+
         _runtime.Reminders.TellOwner = (owner, grainId, token) => ReminderNotices.TellAsync(Transport, owner, grainId, _options.ResponseTimeout, token);
-        _agent = new MembershipAgent(_options.Membership, _membership, _prober, Self, TimeProvider.System, _logger);
+        _agent = new MembershipAgent(_options.Membership, _membership, _prober, Self, TimeProvider.System, _logger)
+        {
+            ClientAddress = ClientTransport?.LocalAddress.Endpoint.ToString(),
+        };
         _agent.ViewChanged += OnViewChanged;
         await _agent.JoinAsync(cancellationToken).ConfigureAwait(false);
         OnViewChanged(_agent.View!);
@@ -107,7 +130,7 @@ internal sealed partial class ClusterSilo : IAsyncDisposable
             }
         }
 
-        await Transport.DisposeAsync().ConfigureAwait(false);
+        await DisposeTransportsAsync().ConfigureAwait(false);
     }
 
     public async ValueTask DisposeAsync()
@@ -116,6 +139,16 @@ internal sealed partial class ClusterSilo : IAsyncDisposable
         if (_agent is not null)
         {
             await _agent.DisposeAsync().ConfigureAwait(false);
+        }
+
+        await DisposeTransportsAsync().ConfigureAwait(false);
+    }
+
+    private async Task DisposeTransportsAsync()
+    {
+        if (ClientTransport is not null)
+        {
+            await ClientTransport.DisposeAsync().ConfigureAwait(false);
         }
 
         await Transport.DisposeAsync().ConfigureAwait(false);
@@ -129,7 +162,7 @@ internal sealed partial class ClusterSilo : IAsyncDisposable
     {
         _fenced = true;
         await _runtime.Reminders.StopAsync().ConfigureAwait(false);
-        await Transport.DisposeAsync().ConfigureAwait(false);
+        await DisposeTransportsAsync().ConfigureAwait(false);
         if (_agent is not null)
         {
             await _agent.DisposeAsync().ConfigureAwait(false);
@@ -224,6 +257,27 @@ internal sealed partial class ClusterSilo : IAsyncDisposable
         }
 
         return ReminderNotices.Answer(frame, _runtime.Reminders, cancellationToken) ?? Streams.Receive(frame) ?? HandleGrainCallAsync(frame);
+    }
+
+    /// <summary>
+    /// A frame on the client port: a grain call, served as one from a silo; the silos' own requests (membership, reminder
+    /// notices, stream news) are refused there, so that a client cannot vote, probe or publish as a silo.
+    /// </summary>
+    private ValueTask<Frame?> HandleClientAsync(Frame frame, CancellationToken cancellationToken)
+    {
+        if (frame.TargetType is TransportProber.TargetType or ReminderNotices.TargetType or StreamForwarder.TargetType)
+        {
+            LogSiloRequestOnClientPort(_logger, frame.TargetType, frame.Sender?.ToString());
+            return ValueTask.FromResult<Frame?>(
+                Frame.ErrorTo(frame.CorrelationId, TransportErrorCode.HandlerFailed, $"'{frame.TargetType}' requests are served on the silo port only, not the client port."));
+        }
+
+        if (_fenced)
+        {
+            return ValueTask.FromResult<Frame?>(Frame.ErrorTo(frame.CorrelationId, TransportErrorCode.ShuttingDown, $"Silo {Name} is fenced off its cluster."));
+        }
+
+        return HandleGrainCallAsync(frame);
     }
 
     /// <summary>A call from another silo: run on the local activation, or sent back with where the grain lives.</summary>
@@ -338,7 +392,7 @@ internal sealed partial class ClusterSilo : IAsyncDisposable
         _fenced = true;
         _ = _runtime.Reminders.StopAsync();
         AbortActivations($"was fenced off its cluster ({reason})");
-        _ = Transport.DisposeAsync().AsTask();
+        _ = DisposeTransportsAsync();
         _runtime.OnFenced(reason);
     }
 
@@ -351,6 +405,9 @@ internal sealed partial class ClusterSilo : IAsyncDisposable
             activation.Abort(failure);
         }
     }
+
+    [LoggerMessage(1607, LogLevel.Warning, "A '{TargetType}' request came on the client port from {Sender}: refused (silo port only)")]
+    private static partial void LogSiloRequestOnClientPort(ILogger logger, string? targetType, string? sender);
 
     [LoggerMessage(1601, LogLevel.Information, "Silo {Silo} serves in cluster {ClusterId}")]
     private static partial void LogStarted(ILogger logger, string silo, string clusterId);

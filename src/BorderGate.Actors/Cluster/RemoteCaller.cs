@@ -16,14 +16,15 @@ internal sealed class RemoteCaller(SiloTransport transport, RemoteCallCodec code
     /// The call's answer; throws what the remote grain threw (re-created), <see cref="GrainMovedException"/> when the silo
     /// says the grain is elsewhere, <see cref="SiloUnavailableException"/> when the silo cannot be reached.
     /// </summary>
-    public async ValueTask<TResult> InvokeAsync<TRequest, TResult>(GrainLocation owner, TRequest request)
+    /// <param name="via">Where to send it when not the owner's silo port (a client calling on the silo's client port).</param>
+    public async ValueTask<TResult> InvokeAsync<TRequest, TResult>(GrainLocation owner, TRequest request, SiloAddress? via = null)
         where TRequest : struct, IGrainRequest<TResult>
     {
         var method = codec.Method(request.Method.Signature);
         var payload = codec.EncodeArguments(method, request.GetArguments());
         var timeout = request.Method.ResponseTimeout ?? defaultTimeout;
         var frame = Frame.Request(owner.GrainId.Type, owner.GrainId.Key, request.Method.Signature, payload, (DateTimeOffset.UtcNow + timeout).UtcTicks);
-        var silo = new SiloAddress(IPEndPoint.Parse(owner.Address), owner.Generation);
+        var silo = via ?? new SiloAddress(IPEndPoint.Parse(owner.Address), owner.Generation);
         var answer = await transport.SendRequestAsync(silo, frame).ConfigureAwait(false);
         return answer switch
         {

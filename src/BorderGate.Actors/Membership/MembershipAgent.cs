@@ -53,6 +53,9 @@ internal sealed partial class MembershipAgent : IAsyncDisposable
 
     public SiloAddress Self { get; }
 
+    /// <summary>Where cluster clients call this silo (host:port), written in its row at join; null: on its silo port.</summary>
+    public string? ClientAddress { get; init; }
+
     /// <summary><c>host:port@generation</c>: this incarnation in the table.</summary>
     public string Name { get; }
 
@@ -93,7 +96,7 @@ internal sealed partial class MembershipAgent : IAsyncDisposable
                 throw new InvalidOperationException($"Silo {Name}: the membership table holds this address with this generation or a later one; a restart needs a larger generation.");
             }
 
-            var entry = new SiloEntry(address, Self.Generation, SiloStatus.Active, Dns.GetHostName(), view.ReadAt, view.ReadAt, [], string.Empty);
+            var entry = new SiloEntry(address, Self.Generation, SiloStatus.Active, Dns.GetHostName(), view.ReadAt, view.ReadAt, [], string.Empty, ClientAddress);
             if (await _table.TryInsertAsync(_options.ClusterId, entry, view.Version, cancellationToken).ConfigureAwait(false))
             {
                 ExtendLease(started);

@@ -52,11 +52,19 @@ internal static class ClusterSetup
             throw Invalid($"BorderGate:Cluster:SiloPort {settings.SiloPort} is not a port (1-65535).");
         }
 
+        if (settings.ClientPort is < 0 or > 65535)
+        {
+            throw Invalid($"BorderGate:Cluster:ClientPort {settings.ClientPort} is not a port (1-65535, or 0 for none).");
+        }
+
+        var advertised = Advertised(settings, listen);
         var options = new ClusterOptions
         {
             ClusterId = settings.ClusterId,
             SiloEndpoint = new IPEndPoint(listen, settings.SiloPort),
-            AdvertisedEndpoint = Advertised(settings, listen),
+            AdvertisedEndpoint = advertised is null ? null : new IPEndPoint(advertised, settings.SiloPort),
+            ClientEndpoint = settings.ClientPort == 0 ? null : new IPEndPoint(listen, settings.ClientPort),
+            AdvertisedClientEndpoint = advertised is null || settings.ClientPort == 0 ? null : new IPEndPoint(advertised, settings.ClientPort),
             RerouteWait = settings.RerouteWait,
             Membership = new MembershipOptions
             {
@@ -81,8 +89,8 @@ internal static class ClusterSetup
         return options;
     }
 
-    /// <summary>Where the others reach this silo: the advertised host resolved now, or the listen address if it is not a wildcard.</summary>
-    private static IPEndPoint? Advertised(ClusterSettings settings, IPAddress listen)
+    /// <summary>The address the others reach this silo at: the advertised host resolved now; null: the listen address, if it is not a wildcard.</summary>
+    private static IPAddress? Advertised(ClusterSettings settings, IPAddress listen)
     {
         if (string.IsNullOrWhiteSpace(settings.AdvertisedHost))
         {
@@ -93,14 +101,14 @@ internal static class ClusterSetup
 
         if (IPAddress.TryParse(settings.AdvertisedHost, out var address))
         {
-            return new IPEndPoint(address, settings.SiloPort);
+            return address;
         }
 
         try
         {
             var resolved = Dns.GetHostAddresses(settings.AdvertisedHost).FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork)
                 ?? throw Invalid($"BorderGate:Cluster:AdvertisedHost '{settings.AdvertisedHost}' has no IPv4 address.");
-            return new IPEndPoint(resolved, settings.SiloPort);
+            return resolved;
         }
         catch (SocketException exception)
         {

@@ -41,8 +41,14 @@ internal sealed class ClusterSettings
     /// <summary>The address the silo port listens on (<c>0.0.0.0</c> in a container).</summary>
     public string ListenAddress { get; set; } = "127.0.0.1";
 
-    /// <summary>The silo-to-silo port (grain calls between silos, probes, cluster clients).</summary>
+    /// <summary>The silo-to-silo port (grain calls between silos, probes, reminder notices, stream news).</summary>
     public int SiloPort { get; set; } = 11111;
+
+    /// <summary>
+    /// The client port: grain calls of cluster clients (load generator, tools, device gateways) only, so that the silo port
+    /// can be closed to all but the silos. 0: clients call on the silo port.
+    /// </summary>
+    public int ClientPort { get; set; } = 30000;
 
     /// <summary>The host name or IP the other silos reach this one at, if not the listen address (a container's service name).</summary>
     public string? AdvertisedHost { get; set; }
