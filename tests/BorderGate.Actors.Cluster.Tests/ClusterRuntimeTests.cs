@@ -78,6 +78,21 @@ public sealed class ClusterRuntimeTests(ITestOutputHelper output) : IAsyncLifeti
         Assert.True(answers[0].Select(a => a.Silo).Distinct().Count() >= 2);
     }
 
+    /// <summary>Outgoing call filters run once, on the caller's silo, for a call that goes to another silo (not again where it lands).</summary>
+    [Fact]
+    public async Task OutgoingFilters_RunOnTheCallersSilo_ForRemoteCalls()
+    {
+        await _silos[1].Grains.GetGrain<IVisitGrain>("filtered").Visit("b");
+        _silos.ForEach(s => s.Outgoing.Seen.Clear());
+
+        var answer = await _silos[0].Grains.GetGrain<IVisitGrain>("filtered").Visit("a");
+
+        Assert.Equal(_silos[1].Name, answer.Silo);
+        Assert.Equal(["visit/filtered Visit"], _silos[0].Outgoing.Seen);
+        Assert.Empty(_silos[1].Outgoing.Seen);
+        Assert.Empty(_silos[2].Outgoing.Seen);
+    }
+
     [Fact]
     public async Task RemoteFailure_ReachesTheCaller_AsItsOwnExceptionType()
     {

@@ -28,8 +28,10 @@ internal sealed class ClusterTestSilo : IAsyncDisposable
 
     public static async Task<ClusterTestSilo> StartAsync(string connectionString, ActivationLog log, Action<ClusterOptions>? configure = null)
     {
+        var outgoing = new OutgoingCalls();
         var services = new ServiceCollection()
             .AddSingleton(log)
+            .AddSingleton<IOutgoingGrainCallFilter>(outgoing)
             .AddPostgresActorProviders(o => o.ConnectionString = WithPool(connectionString))
             .AddActorRuntime(b => b
                 .AddGrainAssembly(typeof(VisitGrain).Assembly)
@@ -44,8 +46,11 @@ internal sealed class ClusterTestSilo : IAsyncDisposable
             .BuildServiceProvider();
         var runtime = services.GetRequiredService<ActorRuntime>();
         await runtime.StartAsync(CancellationToken.None);
-        return new ClusterTestSilo(services, runtime);
+        return new ClusterTestSilo(services, runtime) { Outgoing = outgoing };
     }
+
+    /// <summary>The calls this silo's outgoing filter saw: "grain method".</summary>
+    public OutgoingCalls Outgoing { get; private init; } = null!;
 
     /// <summary>
     /// The connection string with a pool small enough that several silos and a client stay under the test server's
@@ -79,5 +84,17 @@ internal sealed class ClusterTestSilo : IAsyncDisposable
         {
             await _services.DisposeAsync();
         }
+    }
+}
+
+/// <summary>An outgoing call filter that notes every call it sees.</summary>
+internal sealed class OutgoingCalls : IOutgoingGrainCallFilter
+{
+    public System.Collections.Concurrent.ConcurrentQueue<string> Seen { get; } = new();
+
+    public Task Invoke(IOutgoingGrainCallContext context)
+    {
+        Seen.Enqueue($"{context.TargetId} {context.Method.MethodName}");
+        return context.Invoke();
     }
 }

@@ -61,6 +61,16 @@ public sealed class HashRingProperties
         Assert.True(RingRange.Whole.Contains(0) && RingRange.Whole.Contains(uint.MaxValue));
     }
 
+    /// <summary>Keys that differ only in their last characters (crane-1, crane-2 …) spread over the whole ring.</summary>
+    [Fact]
+    public void SequentialKeys_SpreadOverTheWholeRing()
+    {
+        var hashes = Enumerable.Range(0, 30).Select(i => new GrainId("alarm", $"crane-{i}").GetUniformHashCode()).ToList();
+
+        // Each eighth of the ring holds some of 30 such keys (a clustered hash leaves most eighths empty).
+        Assert.True(hashes.Select(h => h >> 29).Distinct().Count() >= 6, string.Join(", ", hashes.Select(h => h >> 29)));
+    }
+
     /// <summary>Three silos on loopback, as a test cluster names them: each fires a fair share of the reminders.</summary>
     [Fact]
     public void ThreeSilos_ShareTheRingFairly()

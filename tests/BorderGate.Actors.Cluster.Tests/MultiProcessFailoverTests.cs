@@ -19,7 +19,7 @@ public sealed class MultiProcessFailoverTests(ITestOutputHelper output) : IAsync
 {
     private const string ClusterId = "multi-process";
     private const int Grains = 150;
-    private const int Alarms = 30;
+    private const int Alarms = 60;
     private readonly TempDirectory _logs = new("bordergate-activations-");
     private readonly List<SiloProcess> _silos = [];
     private PostgresTestDatabase _database = null!;

@@ -45,8 +45,10 @@ public readonly struct GrainId : IEquatable<GrainId>
     }
 
     /// <summary>
-    /// A hash that is the same in every process and on every machine (FNV-1a over the UTF-8 of
-    /// <c>type/key</c>), used to partition reminders and placement over silos.
+    /// A hash that is the same in every process and on every machine (FNV-1a over the UTF-8 of <c>type/key</c>, then
+    /// MurmurHash3's finalizer), used to partition reminders and placement over silos. The finalizer matters: FNV-1a alone
+    /// puts keys that differ in their last characters (<c>crane-1</c>, <c>crane-2</c>) close together on the ring, so that a
+    /// silo owning a third of it could own none of them.
     /// </summary>
     public uint GetUniformHashCode()
     {
@@ -55,7 +57,13 @@ public readonly struct GrainId : IEquatable<GrainId>
         var hash = offset;
         hash = Mix(hash, Type);
         hash = (hash ^ '/') * prime;
-        return Mix(hash, Key);
+        hash = Mix(hash, Key);
+        hash ^= hash >> 16;
+        hash *= 0x85EBCA6B;
+        hash ^= hash >> 13;
+        hash *= 0xC2B2AE35;
+        hash ^= hash >> 16;
+        return hash;
 
         static uint Mix(uint h, string s)
         {

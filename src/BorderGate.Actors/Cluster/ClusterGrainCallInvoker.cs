@@ -1,3 +1,4 @@
+using BorderGate.Actors.Filters;
 using BorderGate.Actors.Hosting;
 using BorderGate.Actors.Invocation;
 using BorderGate.Actors.Runtime;
@@ -10,7 +11,7 @@ namespace BorderGate.Actors.Cluster;
 /// elsewhere follows it; a call to a silo that cannot be reached waits for that silo to be declared dead and then goes to
 /// the grain's new activation, up to <see cref="ClusterOptions.RerouteWait"/>.
 /// </summary>
-internal sealed class ClusterGrainCallInvoker(ActorRuntime runtime, LocalGrainCallInvoker local, ClusterSilo cluster) : IGrainCallInvoker
+internal sealed class ClusterGrainCallInvoker(ActorRuntime runtime, LocalGrainCallInvoker local, ClusterSilo cluster) : IGrainCallInvoker, IDirectGrainCallInvoker
 {
     /// <summary>Follows of a moving grain before a call gives up (a grain that moves this often is being passed around).</summary>
     private const int MaxMoves = 8;
@@ -18,11 +19,18 @@ internal sealed class ClusterGrainCallInvoker(ActorRuntime runtime, LocalGrainCa
     public IGrainFactory GrainFactory => runtime.GrainFactory;
 
     public ValueTask<TResult> InvokeAsync<TRequest, TResult>(GrainReference target, TRequest request)
+        where TRequest : struct, IGrainRequest<TResult> =>
+        runtime.OutgoingFilters.Length != 0
+            ? OutgoingCallContext<TRequest, TResult>.InvokeAsync(runtime.OutgoingFilters, this, target, request)
+            : InvokeDirect<TRequest, TResult>(target, request);
+
+    /// <summary>The call past the outgoing filters: to the local activation, or routed to the grain's silo.</summary>
+    public ValueTask<TResult> InvokeDirect<TRequest, TResult>(GrainReference target, in TRequest request)
         where TRequest : struct, IGrainRequest<TResult>
     {
         if ((target.RuntimeTarget is ActivationData { IsInvalid: false } || runtime.Catalog.TryGet(target.GrainId, out _)) && !cluster.IsFenced)
         {
-            var call = local.InvokeAsync<TRequest, TResult>(target, request);
+            var call = local.InvokeDirect<TRequest, TResult>(target, request);
             return call.IsCompletedSuccessfully ? call : AwaitLocalAsync<TRequest, TResult>(call, target, request);
         }
 
@@ -69,7 +77,7 @@ internal sealed class ClusterGrainCallInvoker(ActorRuntime runtime, LocalGrainCa
             {
                 try
                 {
-                    return await local.InvokeAsync<TRequest, TResult>(target, request).ConfigureAwait(false);
+                    return await local.InvokeDirect<TRequest, TResult>(target, request).ConfigureAwait(false);
                 }
                 catch (GrainMovedException moved) when (moves++ < MaxMoves)
                 {

@@ -26,6 +26,9 @@ internal sealed partial class ClusterSilo : IAsyncDisposable
     private MembershipAgent? _agent;
     private readonly TransportProber _prober;
     private readonly RemoteCaller _caller;
+
+    // Calls from other silos: their outgoing filters ran on the caller's silo, not again here.
+    private readonly LocalGrainCallInvoker _inbound;
     private volatile IReadOnlySet<string> _dead = new HashSet<string>(StringComparer.Ordinal);
     private volatile IReadOnlySet<string> _live = new HashSet<string>(StringComparer.Ordinal);
     private volatile IReadOnlyList<SiloAddress> _peers = [];
@@ -53,6 +56,7 @@ internal sealed partial class ClusterSilo : IAsyncDisposable
             TimeProvider.System);
         _prober = new TransportProber(Transport);
         _caller = new RemoteCaller(Transport, Codec, options.ResponseTimeout);
+        _inbound = new LocalGrainCallInvoker(runtime, applyOutgoingFilters: false);
         Streams = new StreamForwarder(runtime, Transport, () => _peers, logger);
     }
 
@@ -310,7 +314,7 @@ internal sealed partial class ClusterSilo : IAsyncDisposable
 
         try
         {
-            var reference = _runtime.Registry.GetProxyFactory(method.Method.InterfaceType)(_runtime.LocalInvoker, grainId);
+            var reference = _runtime.Registry.GetProxyFactory(method.Method.InterfaceType)(_inbound, grainId);
             var result = await method.Invoke(reference, arguments).ConfigureAwait(false);
             return Frame.ResponseTo(frame, Codec.EncodeResult(method, result));
         }

@@ -30,20 +30,8 @@ internal sealed class HashRing
     /// <summary>The silos on the ring, in ordinal order.</summary>
     public IReadOnlyList<string> Silos { get; }
 
-    /// <summary>
-    /// Where a name stands on a ring: the grains' uniform hash (FNV-1a) of the name, through a finalizer that spreads
-    /// names differing in one character (<c>silo#1</c>, <c>silo#2</c>) over the whole ring.
-    /// </summary>
-    public static uint Point(string name)
-    {
-        var h = new GrainId("silo", name).GetUniformHashCode();
-        h ^= h >> 16;
-        h *= 0x85EBCA6B;
-        h ^= h >> 13;
-        h *= 0xC2B2AE35;
-        h ^= h >> 16;
-        return h;
-    }
+    /// <summary>Where a name stands on a ring: the grains' uniform hash of it, so that silos and grains share one ring.</summary>
+    public static uint Point(string name) => new GrainId("silo", name).GetUniformHashCode();
 
     /// <summary>The silo that owns <paramref name="hash"/>; null on an empty ring.</summary>
     public string? OwnerOf(uint hash)

@@ -3,18 +3,21 @@ using BorderGate.Actors.Runtime;
 
 namespace BorderGate.Actors.Filters;
 
-/// <summary>Runs a call through the outgoing filters and then delivers it. Only used when filters are registered.</summary>
+/// <summary>
+/// Runs a call through the outgoing filters and then delivers it (to a local activation, or, in a cluster, wherever the
+/// grain lives — the filters run once, on the caller's silo). Only used when filters are registered.
+/// </summary>
 internal sealed class OutgoingCallContext<TRequest, TResult> : IOutgoingGrainCallContext
     where TRequest : struct, IGrainRequest<TResult>
 {
     private readonly IOutgoingGrainCallFilter[] _filters;
-    private readonly LocalGrainCallInvoker _invoker;
+    private readonly IDirectGrainCallInvoker _invoker;
     private readonly GrainReference _target;
     private readonly TRequest _request;
     private int _next;
     private object?[]? _arguments;
 
-    private OutgoingCallContext(IOutgoingGrainCallFilter[] filters, LocalGrainCallInvoker invoker, GrainReference target, TRequest request, GrainId? sourceId)
+    private OutgoingCallContext(IOutgoingGrainCallFilter[] filters, IDirectGrainCallInvoker invoker, GrainReference target, TRequest request, GrainId? sourceId)
     {
         _filters = filters;
         _invoker = invoker;
@@ -33,10 +36,10 @@ internal sealed class OutgoingCallContext<TRequest, TResult> : IOutgoingGrainCal
 
     public object? Result { get; set; }
 
-    public static async ValueTask<TResult> InvokeAsync(LocalGrainCallInvoker invoker, GrainReference target, TRequest request)
+    public static async ValueTask<TResult> InvokeAsync(IOutgoingGrainCallFilter[] filters, IDirectGrainCallInvoker invoker, GrainReference target, TRequest request)
     {
         var source = TurnContext.Current?.Activation.GrainId;
-        var context = new OutgoingCallContext<TRequest, TResult>(invoker.OutgoingFilters, invoker, target, request, source);
+        var context = new OutgoingCallContext<TRequest, TResult>(filters, invoker, target, request, source);
         await context.Invoke();
         return context.Result is TResult result ? result : default!;
     }
@@ -51,4 +54,11 @@ internal sealed class OutgoingCallContext<TRequest, TResult> : IOutgoingGrainCal
 
         Result = await _invoker.InvokeDirect<TRequest, TResult>(_target, _request);
     }
+}
+
+/// <summary>Delivers a call past the outgoing filters (what the last filter calls).</summary>
+internal interface IDirectGrainCallInvoker
+{
+    ValueTask<TResult> InvokeDirect<TRequest, TResult>(GrainReference target, in TRequest request)
+        where TRequest : struct, IGrainRequest<TResult>;
 }

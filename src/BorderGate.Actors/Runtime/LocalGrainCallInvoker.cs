@@ -1,31 +1,31 @@
-using BorderGate.Actors.Invocation;
+using BorderGate.Actors.Filters;
 using BorderGate.Actors.Hosting;
+using BorderGate.Actors.Invocation;
 
 namespace BorderGate.Actors.Runtime;
 
-/// <summary>Delivers calls from grain references to activations on this silo.</summary>
-internal sealed partial class LocalGrainCallInvoker : IGrainCallInvoker
+/// <summary>
+/// Delivers calls from grain references to activations on this silo, through the outgoing filters — or without them, for
+/// calls that came from another silo (they ran there, on the caller's side).
+/// </summary>
+internal sealed partial class LocalGrainCallInvoker(ActorRuntime runtime, bool applyOutgoingFilters = true) : IGrainCallInvoker, IDirectGrainCallInvoker
 {
-    private readonly ActorRuntime _runtime;
-
-    public LocalGrainCallInvoker(ActorRuntime runtime) => _runtime = runtime;
+    private readonly ActorRuntime _runtime = runtime;
 
     public IGrainFactory GrainFactory => _runtime.GrainFactory;
-
-    internal IOutgoingGrainCallFilter[] OutgoingFilters => _runtime.OutgoingFilters;
 
     public ValueTask<TResult> InvokeAsync<TRequest, TResult>(GrainReference target, TRequest request)
         where TRequest : struct, IGrainRequest<TResult>
     {
-        if (_runtime.OutgoingFilters.Length != 0)
+        if (applyOutgoingFilters && _runtime.OutgoingFilters.Length != 0)
         {
-            return BorderGate.Actors.Filters.OutgoingCallContext<TRequest, TResult>.InvokeAsync(this, target, request);
+            return BorderGate.Actors.Filters.OutgoingCallContext<TRequest, TResult>.InvokeAsync(_runtime.OutgoingFilters, this, target, request);
         }
 
         return InvokeDirect<TRequest, TResult>(target, request);
     }
 
-    internal ValueTask<TResult> InvokeDirect<TRequest, TResult>(GrainReference target, in TRequest request)
+    public ValueTask<TResult> InvokeDirect<TRequest, TResult>(GrainReference target, in TRequest request)
         where TRequest : struct, IGrainRequest<TResult>
     {
         var activation = target.RuntimeTarget as ActivationData;
