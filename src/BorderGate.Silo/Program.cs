@@ -2,10 +2,12 @@ using BorderGate.Actors.Hosting;
 using BorderGate.Actors.Storage;
 using System.Text.Json.Serialization;
 using BorderGate.Contracts.Crossing;
+using BorderGate.Contracts.Live;
 using BorderGate.Devices.Endpoint;
 using BorderGate.Grains.Gate;
 using BorderGate.Silo.Api;
 using BorderGate.Silo.Hosting;
+using BorderGate.Silo.Live;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
@@ -19,6 +21,8 @@ builder.Services.AddActorRuntime(runtime => runtime
     .AddGrainAssembly(typeof(GateGrain).Assembly)
     .UseSiloCluster(siloOptions));
 builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+builder.Services.AddSignalR().AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+builder.Services.AddSingleton<LiveFollowers>();
 
 var app = builder.Build();
 
@@ -44,6 +48,7 @@ api.MapTrucksApi();
 api.MapCrossingApi();
 api.MapFeedApi();
 api.MapRouteApi();
+app.MapHub<CrossingHub>(CrossingHubRoutes.Path);
 app.MapGet("/", (ActorRuntime runtime, SiloStatus status) => TypedResults.Content(UpPage.Render(runtime, status), "text/html; charset=utf-8"));
 await app.RunAsync();
 

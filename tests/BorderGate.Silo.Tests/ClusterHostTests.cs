@@ -57,6 +57,32 @@ public sealed class ClusterHostTests
         Assert.Equal(1, await DirectoryRowsAsync(database.ConnectionString, "truck", "29C77701"));
     }
 
+    /// <summary>
+    /// The control room's hub on one silo host follows the crossing as grains on the other change it: a trip declared
+    /// through the first (its truck lives there, placed on its caller's silo) reaches a hub client of the second within
+    /// seconds (the feed's news crosses silos; the stream tests show it does without the log's periodic catch-up).
+    /// </summary>
+    [Fact]
+    public async Task HubOnOneSiloHost_SeesTheChangesOfGrainsOnTheOther()
+    {
+        await using var database = await PostgresTestDatabase.CreateAsync("silo_cluster_hub");
+        await using var first = new KestrelSilo(ClusterSettings(database.ConnectionString, FreePort()));
+        await using var second = new KestrelSilo(ClusterSettings(database.ConnectionString, FreePort()));
+        await Wait.WaitUntil(async () => await ActiveSilosAsync(database.ConnectionString) == 2, TimeSpan.FromSeconds(10), "two silos active");
+        await using var hub = await HubTestClient.ConnectAsync(new Uri(second.BaseAddress, BorderGate.Contracts.Live.CrossingHubRoutes.Path));
+        await hub.InvokeAsync(BorderGate.Contracts.Live.CrossingHubRoutes.Follow, [null]);
+        Assert.Equal("Snapshot", (await hub.NextAsync(TimeSpan.FromSeconds(15))).Target);
+
+        var declared = await first.Http.PostAsJsonAsync("/api/trips", TestDeclarations.Declaration("29C-888.02"));
+        Assert.Equal(HttpStatusCode.Created, declared.StatusCode);
+        var change = await hub.NextAsync(TimeSpan.FromSeconds(4));
+
+        Assert.Equal("Changed", change.Target);
+        Assert.Equal("29C88802", change.Arguments[0].GetProperty("event").GetProperty("plate").GetString());
+        Assert.Equal("booked", change.Arguments[0].GetProperty("event").GetProperty("event").GetString());
+        Assert.Equal(1, await DirectoryRowsAsync(database.ConnectionString, "truck", "29C88802"));
+    }
+
     private static Dictionary<string, string?> ClusterSettings(string connectionString, int siloPort) => new()
     {
         ["BorderGate:Storage"] = "Postgres",

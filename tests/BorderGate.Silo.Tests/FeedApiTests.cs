@@ -12,40 +12,21 @@ namespace BorderGate.Silo.Tests;
 /// <summary>The crossing feed (server-sent events) on the real host over a real socket: live, resumed, refused.</summary>
 public sealed class FeedApiTests : IAsyncLifetime
 {
-    private readonly TempDirectory _data = new();
-    private SiloFactory _silo = null!;
+    private KestrelSilo _silo = null!;
     private HttpClient _http = null!;
     private Uri _base = null!;
 
     public Task InitializeAsync()
     {
-        _silo = new SiloFactory(new Dictionary<string, string?> { ["BorderGate:DataDirectory"] = _data.Path });
-        _silo.UseKestrel(0);
-        _silo.StartServer();
-        _base = new Uri(_silo.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
-        _http = new HttpClient { BaseAddress = _base, Timeout = TimeSpan.FromSeconds(30) };
+        _silo = new KestrelSilo();
+        _base = _silo.BaseAddress;
+        _http = _silo.Http;
         return Task.CompletedTask;
     }
 
-    public async Task DisposeAsync()
-    {
-        _http.Dispose();
-        await _silo.DisposeAsync();
-        _data.Dispose();
-    }
+    public async Task DisposeAsync() => await _silo.DisposeAsync();
 
-    private async Task DeclareAndArriveAsync(string plate)
-    {
-        var created = await _http.PostAsJsonAsync("/api/trips", TestDeclarations.Declaration(plate));
-        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
-        (await _http.PostAsJsonAsync("/api/crossing/arrivals", new { plate })).EnsureSuccessStatusCode();
-
-        // The lane calls the truck a moment after the gate gave it the truck: its three steps are on the feed before the next.
-        await Wait.WaitUntil(
-            async () => (await _http.GetFromJsonAsync<System.Text.Json.JsonElement>($"/api/trucks/{plate}/status")).GetProperty("status").GetString() == "Called",
-            TimeSpan.FromSeconds(10),
-            $"truck {plate} called");
-    }
+    private Task DeclareAndArriveAsync(string plate) => _silo.DeclareAndArriveAsync(plate);
 
     private static async Task<List<FeedItem>> TakeAsync(IAsyncEnumerable<FeedItem> feed, int count)
     {

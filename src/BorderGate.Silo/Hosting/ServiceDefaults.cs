@@ -46,7 +46,7 @@ internal static class ServiceDefaults
             .AddSource(ActorDiagnostics.ActivitySourceName, BorderGate.Grains.Diagnostics.ActivitySourceName, "Microsoft.AspNetCore");
         var metrics = Sdk.CreateMeterProviderBuilder()
             .SetResourceBuilder(resource)
-            .AddMeter(ActorDiagnostics.MeterName, BorderGate.Grains.Diagnostics.MeterName, BorderGate.Devices.Endpoint.DeviceEndpointMetrics.MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "System.Runtime");
+            .AddMeter(ActorDiagnostics.MeterName, BorderGate.Grains.Diagnostics.MeterName, BorderGate.Devices.Endpoint.DeviceEndpointMetrics.MeterName, BorderGate.Silo.Live.LiveFollowers.MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "Microsoft.AspNetCore.Http.Connections", "System.Runtime");
         if (exportOtlp)
         {
             tracing.AddOtlpExporter();

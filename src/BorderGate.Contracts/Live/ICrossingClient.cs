@@ -1,0 +1,33 @@
+using BorderGate.Contracts.Crossing;
+
+namespace BorderGate.Contracts.Live;
+
+/// <summary>
+/// What the crossing hub (<see cref="CrossingHubRoutes.Path"/>) sends a control-room client. After the client calls
+/// <c>Follow(null)</c> it receives one <see cref="Snapshot"/> of the crossing, then every <see cref="Changed"/> after the
+/// snapshot's sequence, in order, one at a time. A client that lost its connection calls <c>Follow(lastSequence)</c> on its
+/// new one and receives exactly the changes it missed, then the live ones: no snapshot, no gap, no duplicate.
+/// A change may already show in the snapshot that precedes it (the snapshot is read while the crossing moves on); every
+/// change says where things now are, so applying it again changes nothing.
+/// </summary>
+public interface ICrossingClient
+{
+    Task Snapshot(CrossingSnapshot snapshot);
+
+    Task Changed(CrossingChange change);
+}
+
+/// <summary>The crossing at the moment a client began to follow it: the changes that follow are those after <see cref="Sequence"/>.</summary>
+public sealed record CrossingSnapshot(string CrossingId, long Sequence, DateTimeOffset At, GateView Gate, YardView Yard);
+
+/// <summary>One change of the crossing's feed, with its sequence (the feed's order).</summary>
+public sealed record CrossingChange(long Sequence, CrossingEvent Event);
+
+/// <summary>Where the crossing hub is served, and what it is asked.</summary>
+public static class CrossingHubRoutes
+{
+    public const string Path = "/hubs/crossing";
+
+    /// <summary>The hub method a client calls to follow the crossing: <c>Follow(long? after)</c>, answering the sequence it follows from.</summary>
+    public const string Follow = "Follow";
+}

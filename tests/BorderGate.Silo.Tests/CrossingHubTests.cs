@@ -1,0 +1,123 @@
+using System.Text.Json;
+using BorderGate.Contracts.Live;
+using BorderGate.TestSupport;
+
+namespace BorderGate.Silo.Tests;
+
+/// <summary>
+/// The control room's SignalR hub on the real host over a real WebSocket (the JSON hub protocol): a snapshot, then the
+/// changes in order; a reconnect resumes after the last sequence seen; bad follows refused with a clear error.
+/// </summary>
+public sealed class CrossingHubTests : IAsyncLifetime
+{
+    private static readonly TimeSpan s_wait = TimeSpan.FromSeconds(15);
+    private KestrelSilo _silo = null!;
+
+    public Task InitializeAsync()
+    {
+        _silo = new KestrelSilo();
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync() => await _silo.DisposeAsync();
+
+    private Task<HubTestClient> ConnectAsync() => HubTestClient.ConnectAsync(new Uri(_silo.BaseAddress, CrossingHubRoutes.Path));
+
+    [Fact]
+    public async Task Follow_SendsASnapshot_ThenEveryChangeInOrder()
+    {
+        await _silo.DeclareAndArriveAsync("29C10001");
+        await using var hub = await ConnectAsync();
+
+        var from = (await hub.InvokeAsync(CrossingHubRoutes.Follow, [null])).GetInt64();
+        var snapshot = await hub.NextAsync(s_wait);
+        await _silo.DeclareAndArriveAsync("29C10002");
+        var changes = new List<JsonElement>();
+        for (var i = 0; i < 3; i++)
+        {
+            var change = await hub.NextAsync(s_wait);
+            Assert.Equal(nameof(ICrossingClient.Changed), change.Target);
+            changes.Add(change.Arguments[0]);
+        }
+
+        Assert.Equal(3, from);
+        Assert.Equal(nameof(ICrossingClient.Snapshot), snapshot.Target);
+        var body = snapshot.Arguments[0];
+        Assert.Equal(3, body.GetProperty("sequence").GetInt64());
+        Assert.Equal("huu-nghi", body.GetProperty("crossingId").GetString());
+        Assert.Contains(body.GetProperty("gate").GetProperty("lanes").EnumerateArray(), l => l.GetProperty("plate").GetString() == "29C10001");
+        Assert.True(body.GetProperty("yard").GetProperty("capacity").GetInt32() > 0);
+        Assert.Equal([4L, 5, 6], changes.Select(c => c.GetProperty("sequence").GetInt64()));
+        Assert.Equal(["booked", "arrived", "called"], changes.Select(c => c.GetProperty("event").GetProperty("event").GetString()));
+        Assert.All(changes, c => Assert.Equal("truck", c.GetProperty("event").GetProperty("type").GetString()));
+        Assert.All(changes, c => Assert.Equal("29C10002", c.GetProperty("event").GetProperty("plate").GetString()));
+        Assert.Equal("Called", changes[2].GetProperty("event").GetProperty("status").GetString());
+    }
+
+    /// <summary>A client whose connection dropped follows from the last sequence it saw on a new one: exactly what it missed, then live.</summary>
+    [Fact]
+    public async Task Reconnect_ResumesAfterTheLastSequence_WithoutGapOrDuplicate_AndWithoutASnapshot()
+    {
+        long last;
+        var first = await ConnectAsync();
+        await first.InvokeAsync(CrossingHubRoutes.Follow, [null]);
+        Assert.Equal(nameof(ICrossingClient.Snapshot), (await first.NextAsync(s_wait)).Target);
+        await _silo.DeclareAndArriveAsync("29C20001");
+        for (var i = 0; i < 2; i++)
+        {
+            await first.NextAsync(s_wait);
+        }
+
+        last = 2;
+        first.Abort();
+        await first.DisposeAsync();
+
+        // Missed while away: the third step of the first truck and all of the second's.
+        await _silo.DeclareAndArriveAsync("29C20002");
+        await using var second = await ConnectAsync();
+        var from = (await second.InvokeAsync(CrossingHubRoutes.Follow, [last])).GetInt64();
+        var resumed = new List<long>();
+        for (var i = 0; i < 4; i++)
+        {
+            var message = await second.NextAsync(s_wait);
+            Assert.Equal(nameof(ICrossingClient.Changed), message.Target);
+            resumed.Add(message.Arguments[0].GetProperty("sequence").GetInt64());
+        }
+
+        await _silo.DeclareAndArriveAsync("29C20003");
+        for (var i = 0; i < 3; i++)
+        {
+            resumed.Add((await second.NextAsync(s_wait)).Arguments[0].GetProperty("sequence").GetInt64());
+        }
+
+        Assert.Equal(2, from);
+        Assert.Equal([3L, 4, 5, 6, 7, 8, 9], resumed);
+        Assert.False(second.TryNext(out _));
+    }
+
+    [Theory]
+    [InlineData(-1L, "after is a feed sequence number, 0 or more")]
+    [InlineData(1000L, "has no change 1000 yet (its last is 0)")]
+    public async Task BadFollow_IsRefusedClearly_AndTheConnectionServesOn(long after, string expected)
+    {
+        await using var hub = await ConnectAsync();
+
+        var error = await Assert.ThrowsAsync<HubCallException>(() => hub.InvokeAsync(CrossingHubRoutes.Follow, [after]));
+        var from = (await hub.InvokeAsync(CrossingHubRoutes.Follow, [null])).GetInt64();
+
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+        Assert.Equal(0, from);
+        Assert.Equal(nameof(ICrossingClient.Snapshot), (await hub.NextAsync(s_wait)).Target);
+    }
+
+    [Fact]
+    public async Task UnknownHubMethod_IsRefusedClearly()
+    {
+        await using var hub = await ConnectAsync();
+
+        var error = await Assert.ThrowsAsync<HubCallException>(() => hub.InvokeAsync("DropAllTables", []));
+
+        Assert.Contains("DropAllTables", error.Message, StringComparison.Ordinal);
+        Assert.Equal(0, (await hub.InvokeAsync(CrossingHubRoutes.Follow, [0L])).GetInt64());
+    }
+}
