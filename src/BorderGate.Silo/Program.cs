@@ -40,6 +40,8 @@ if (args.Contains("migrate", StringComparer.Ordinal))
 
 app.Lifetime.ApplicationStarted.Register(() =>
     app.Services.GetRequiredService<SiloStatus>().MarkStarted(app.Services.GetRequiredService<TimeProvider>()));
+app.UseDefaultFiles();
+app.UseStaticFiles();
 app.MapDefaultEndpoints();
 app.MapDeviceEndpoint();
 var api = app.MapGroup("/api");

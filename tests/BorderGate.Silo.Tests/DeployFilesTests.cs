@@ -129,6 +129,20 @@ public sealed partial class DeployFilesTests
         Assert.All(s_silos, silo => Assert.Matches($@"(?m)^EXPOSE {Environment(silo)["BorderGate__Cluster__ClientPort"]}\s*$", dockerfile));
     }
 
+    /// <summary>The image builds the web pages from the committed lock file, where Vite writes them, and the silo's publish takes them as they are.</summary>
+    [Fact]
+    public void Image_BuildsTheWebPages_FromTheLockFile_IntoWhatTheSiloServes()
+    {
+        var dockerfile = File.ReadAllText(Path.Combine(s_root, "deploy", "Dockerfile"));
+        var viteConfig = File.ReadAllText(Path.Combine(s_root, "web", "vite.config.ts"));
+        Assert.True(File.Exists(Path.Combine(s_root, "web", "package-lock.json")), "web/package-lock.json is committed");
+        Assert.Matches(@"(?m)^COPY web/package\.json web/package-lock\.json \./\s*$", dockerfile);
+        Assert.Matches(@"(?m)^RUN npm ci\b", dockerfile);
+        Assert.Contains("\"../src/BorderGate.Silo/wwwroot\"", viteConfig, StringComparison.Ordinal);
+        Assert.Matches(@"(?m)^COPY --from=web /src/src/BorderGate\.Silo/wwwroot/ src/BorderGate\.Silo/wwwroot/\s*$", dockerfile);
+        Assert.Contains("-p:SkipWebBuild=true", dockerfile, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void FilesTheComposeNames_Exist()
     {

@@ -3,7 +3,7 @@ using BorderGate.Actors.Hosting;
 
 namespace BorderGate.Silo.Hosting;
 
-/// <summary>The page a browser sees at the silo's root until the control room exists: it says the node is up.</summary>
+/// <summary>The page a browser sees at the silo's root: it says the node is up, and leads to the control room.</summary>
 internal static class UpPage
 {
     public static string Render(ActorRuntime runtime, SiloStatus status) => $$"""
@@ -14,6 +14,7 @@ internal static class UpPage
         <body>
         <h1>BorderGate silo is up</h1>
         <p id="status">{{WebUtility.HtmlEncode(SiloStatus.Describe(runtime, status))}}</p>
+        <p><a href="/control-room/">Control room (live map)</a></p>
         <p>Health: <a href="/health"><code>/health</code></a> · liveness: <a href="/alive"><code>/alive</code></a></p>
         </body>
         </html>

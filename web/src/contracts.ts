@@ -1,0 +1,59 @@
+// The shapes the silo sends (BorderGate.Contracts), as JSON: camelCase, enums as strings.
+
+export interface Position { x: number; y: number }
+
+export interface SiteLayout {
+  crossingId: string;
+  name: string;
+  entrance: { position: Position; waitingAreaCapacity: number };
+  lanes: { id: string; kind: string; direction: string; position: Position }[];
+  inspectionBays: { id: string; position: Position }[];
+  yardBlocks: { id: string; rows: number; bays: number; position: Position }[];
+}
+
+export type TruckStatus = "None" | "Booked" | "Waiting" | "Called" | "InLane" | "Inspection" | "Transfer" | "Completed" | "Held" | "NoShow";
+
+export interface LaneView { laneId: string; mode: string; step: string; plate: string | null; reason: string | null; since: string }
+
+export interface GateKpis {
+  trucksByStatus: Partial<Record<TruckStatus, number>>;
+  completedLastHour: number;
+  averageWait: string;
+  p95Wait: string;
+  averageTurn: string;
+  p95Turn: string;
+  yardOccupied: number;
+  yardReserved: number;
+  yardCapacity: number;
+}
+
+export interface GateView {
+  crossingId: string;
+  queueLength: number;
+  lanes: LaneView[];
+  inspectionBays: { bayId: string; plate: string | null }[];
+  held: { plate: string; reason: string }[];
+  kpis: GateKpis;
+}
+
+export interface YardView { capacity: number; occupied: number; reserved: number }
+
+export interface CrossingSnapshot { crossingId: string; sequence: number; at: string; gate: GateView; yard: YardView }
+
+export interface TruckMoved {
+  type: "truck";
+  at: string;
+  plate: string;
+  tripId: string;
+  event: string;
+  status: TruckStatus;
+  detail: string | null;
+  laneId: string | null;
+  bayId: string | null;
+}
+
+export interface ContainerCrossed { type: "container-crossed"; at: string; vehicleId: string; containerNumber: string }
+
+export type CrossingEvent = TruckMoved | ContainerCrossed;
+
+export interface CrossingChange { sequence: number; event: CrossingEvent }

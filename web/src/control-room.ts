@@ -1,0 +1,134 @@
+import { HttpTransportType, HubConnectionBuilder, HubConnectionState, LogLevel } from "@microsoft/signalr";
+import type { CrossingChange, CrossingSnapshot, GateKpis, SiteLayout } from "./contracts";
+import { CrossingState } from "./crossing-state";
+import { SiteMap } from "./site-map";
+
+const state = new CrossingState();
+const connectionLabel = document.getElementById("connection")!;
+const sequenceLabel = document.getElementById("sequence")!;
+const changesList = document.getElementById("changes")!;
+const kpiPanel = document.getElementById("kpis")!;
+
+function setConnection(status: "connecting" | "live" | "reconnecting" | "offline"): void {
+  connectionLabel.dataset.state = status;
+  connectionLabel.textContent = status;
+}
+
+function duration(value: string | undefined): string {
+  // TimeSpan as .NET writes it: [d.]hh:mm:ss[.fffffff]
+  const match = value?.match(/^(?:(\d+)\.)?(\d+):(\d+):(\d+)/);
+  if (!match) {
+    return "–";
+  }
+  const minutes = Number(match[1] ?? 0) * 1440 + Number(match[2]) * 60 + Number(match[3]);
+  return `${minutes} min`;
+}
+
+function renderKpis(kpis: GateKpis | null): void {
+  if (!kpis) {
+    return;
+  }
+  const rows: [string, string][] = [
+    ["Completed, last hour", String(kpis.completedLastHour)],
+    ["Waiting", String(kpis.trucksByStatus.Waiting ?? 0)],
+    ["In lanes", String((kpis.trucksByStatus.Called ?? 0) + (kpis.trucksByStatus.InLane ?? 0))],
+    ["Inspection", String(kpis.trucksByStatus.Inspection ?? 0)],
+    ["Held", String(kpis.trucksByStatus.Held ?? 0)],
+    ["Wait, average / p95", `${duration(kpis.averageWait)} / ${duration(kpis.p95Wait)}`],
+    ["Turn, average / p95", `${duration(kpis.averageTurn)} / ${duration(kpis.p95Turn)}`],
+    ["Yard", `${kpis.yardOccupied} + ${kpis.yardReserved} reserved of ${kpis.yardCapacity}`],
+  ];
+  kpiPanel.replaceChildren(
+    ...rows.map(([name, value]) => {
+      const row = document.createElement("div");
+      row.className = "kpi";
+      const label = document.createElement("span");
+      label.textContent = name;
+      const figure = document.createElement("strong");
+      figure.textContent = value;
+      row.append(label, figure);
+      return row;
+    }),
+  );
+}
+
+function renderChanges(): void {
+  changesList.replaceChildren(
+    ...state.recent.map((change) => {
+      const item = document.createElement("li");
+      item.dataset.sequence = String(change.sequence);
+      const event = change.event;
+      item.textContent =
+        event.type === "truck"
+          ? `#${change.sequence} ${event.plate} ${event.event}${event.laneId ? ` → ${event.laneId}` : ""}`
+          : `#${change.sequence} container ${event.containerNumber} handed over by ${event.vehicleId}`;
+      return item;
+    }),
+  );
+}
+
+async function main(): Promise<void> {
+  const layout = (await (await fetch("/api/crossing/layout")).json()) as SiteLayout;
+  document.getElementById("crossing-name")!.textContent = layout.name;
+  document.title = `${layout.name} — control room`;
+  const map = new SiteMap(document.getElementById("map") as unknown as SVGSVGElement, layout);
+
+  // Changes are applied and drawn in the frame after they arrive: many changes a frame cost one redraw.
+  let drawPending = false;
+  const draw = (): void => {
+    if (drawPending) {
+      return;
+    }
+    drawPending = true;
+    requestAnimationFrame(() => {
+      drawPending = false;
+      map.render(state);
+      renderChanges();
+      sequenceLabel.textContent = `#${state.sequence}`;
+    });
+  };
+
+  const hub = new HubConnectionBuilder()
+    .withUrl("/hubs/crossing", { transport: HttpTransportType.WebSockets, skipNegotiation: true })
+    .withAutomaticReconnect({ nextRetryDelayInMilliseconds: (retry) => Math.min(10_000, 500 * 2 ** retry.previousRetryCount) })
+    .configureLogging(LogLevel.Warning)
+    .build();
+  hub.on("Snapshot", (snapshot: CrossingSnapshot) => {
+    state.applySnapshot(snapshot);
+    renderKpis(state.kpis);
+    draw();
+  });
+  hub.on("Changed", (change: CrossingChange) => {
+    if (state.apply(change)) {
+      draw();
+    }
+  });
+  hub.onreconnecting(() => setConnection("reconnecting"));
+  hub.onreconnected(async () => {
+    // Resume after the last change applied: exactly what was missed, no snapshot.
+    await hub.invoke("Follow", state.sequence);
+    setConnection("live");
+  });
+  hub.onclose(() => setConnection("offline"));
+
+  await hub.start();
+  await hub.invoke("Follow", null);
+  setConnection("live");
+
+  // The figures are the gate's own (averages and percentiles it keeps), read every few seconds.
+  setInterval(async () => {
+    if (hub.state !== HubConnectionState.Connected) {
+      return;
+    }
+    const response = await fetch("/api/crossing/kpis");
+    if (response.ok) {
+      state.kpis = (await response.json()) as GateKpis;
+      renderKpis(state.kpis);
+    }
+  }, 5_000);
+}
+
+main().catch((error: unknown) => {
+  setConnection("offline");
+  console.error("control room failed to start", error);
+});

@@ -1,0 +1,96 @@
+import type { CrossingChange, CrossingSnapshot, GateKpis, TruckMoved, YardView } from "./contracts";
+
+export interface LaneState { plate: string | null; mode: string; step: string }
+
+/** How many of the latest changes the control room lists. */
+export const RecentChanges = 20;
+
+/**
+ * The crossing as the control room knows it: a snapshot, then each change applied in sequence. A change at or below the
+ * last applied sequence is ignored (a duplicate), so that applying the feed is idempotent.
+ */
+export class CrossingState {
+  sequence = 0;
+  crossingId = "";
+  queueLength = 0;
+  readonly lanes = new Map<string, LaneState>();
+  readonly bays = new Map<string, string | null>();
+  kpis: GateKpis | null = null;
+  yard: YardView | null = null;
+  readonly recent: CrossingChange[] = [];
+
+  applySnapshot(snapshot: CrossingSnapshot): void {
+    this.sequence = snapshot.sequence;
+    this.crossingId = snapshot.crossingId;
+    this.queueLength = snapshot.gate.queueLength;
+    this.lanes.clear();
+    for (const lane of snapshot.gate.lanes) {
+      this.lanes.set(lane.laneId, { plate: lane.plate, mode: lane.mode, step: lane.step });
+    }
+    this.bays.clear();
+    for (const bay of snapshot.gate.inspectionBays) {
+      this.bays.set(bay.bayId, bay.plate);
+    }
+    this.kpis = snapshot.gate.kpis;
+    this.yard = snapshot.yard;
+    this.recent.length = 0;
+  }
+
+  /** Applies a change; false when it was already applied (its sequence is not after the last one). */
+  apply(change: CrossingChange): boolean {
+    if (change.sequence <= this.sequence) {
+      return false;
+    }
+    this.sequence = change.sequence;
+    if (change.event.type === "truck") {
+      this.applyTruck(change.event);
+    }
+    this.recent.unshift(change);
+    this.recent.length = Math.min(this.recent.length, RecentChanges);
+    return true;
+  }
+
+  private applyTruck(moved: TruckMoved): void {
+    switch (moved.status) {
+      case "Waiting":
+        if (moved.event === "arrived") {
+          this.queueLength += 1;
+        }
+        this.leaveLanesAndBays(moved.plate);
+        break;
+      case "Called":
+      case "InLane":
+        if (moved.event === "called") {
+          this.queueLength = Math.max(0, this.queueLength - 1);
+        }
+        this.leaveLanesAndBays(moved.plate);
+        if (moved.laneId) {
+          const lane = this.lanes.get(moved.laneId) ?? { plate: null, mode: "Open", step: "Idle" };
+          this.lanes.set(moved.laneId, { ...lane, plate: moved.plate, step: moved.status === "Called" ? "AwaitingTruck" : lane.step });
+        }
+        break;
+      case "Inspection":
+        this.leaveLanesAndBays(moved.plate);
+        if (moved.bayId) {
+          this.bays.set(moved.bayId, moved.plate);
+        }
+        break;
+      default:
+        this.leaveLanesAndBays(moved.plate);
+        break;
+    }
+  }
+
+  private leaveLanesAndBays(plate: string): void {
+    for (const [id, lane] of this.lanes) {
+      if (lane.plate === plate) {
+        this.lanes.set(id, { ...lane, plate: null, step: "Idle" });
+      }
+    }
+    for (const [id, held] of this.bays) {
+      if (held === plate) {
+        this.bays.set(id, null);
+      }
+    }
+  }
+}

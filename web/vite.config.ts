@@ -1,0 +1,16 @@
+import { defineConfig } from "vite";
+import { resolve } from "node:path";
+
+// The pages are served by the silo from its wwwroot (the control room at /control-room/): nothing is fetched from the
+// internet at run time (the SignalR client is bundled). Built by `npm run build`, which the silo's build runs.
+export default defineConfig({
+  base: "/",
+  build: {
+    outDir: resolve(import.meta.dirname, "../src/BorderGate.Silo/wwwroot"),
+    emptyOutDir: true,
+    target: "es2022",
+    rollupOptions: {
+      input: { "control-room": resolve(import.meta.dirname, "control-room/index.html") },
+    },
+  },
+});
