@@ -1,7 +1,7 @@
 import { defineConfig } from "vite";
 import { resolve } from "node:path";
 
-// The pages are served by the silo from its wwwroot (the control room at /control-room/): nothing is fetched from the
+// The pages are served by the silo from its wwwroot (the control room at /control-room/, the drivers' page at /driver/): nothing is fetched from the
 // internet at run time (the SignalR client is bundled). Built by `npm run build`, which the silo's build runs.
 export default defineConfig({
   base: "/",
@@ -10,7 +10,10 @@ export default defineConfig({
     emptyOutDir: true,
     target: "es2022",
     rollupOptions: {
-      input: { "control-room": resolve(import.meta.dirname, "control-room/index.html") },
+      input: {
+        "control-room": resolve(import.meta.dirname, "control-room/index.html"),
+        driver: resolve(import.meta.dirname, "driver/index.html"),
+      },
     },
   },
 });

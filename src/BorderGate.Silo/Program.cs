@@ -23,6 +23,9 @@ builder.Services.AddActorRuntime(runtime => runtime
 builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
 builder.Services.AddSignalR().AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()));
 builder.Services.AddSingleton<LiveFollowers>();
+builder.Services.AddSingleton<DriverFollowers>();
+builder.Services.AddSingleton<DriverStatuses>();
+builder.Services.AddOpenApi();
 
 var app = builder.Build();
 
@@ -50,7 +53,10 @@ api.MapTrucksApi();
 api.MapCrossingApi();
 api.MapFeedApi();
 api.MapRouteApi();
+api.MapDriverApi();
 app.MapHub<CrossingHub>(CrossingHubRoutes.Path);
+app.MapHub<DriverHub>(DriverHubRoutes.Path);
+app.MapOpenApi();
 app.MapGet("/", (ActorRuntime runtime, SiloStatus status) => TypedResults.Content(UpPage.Render(runtime, status), "text/html; charset=utf-8"));
 await app.RunAsync();
 

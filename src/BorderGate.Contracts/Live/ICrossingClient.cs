@@ -31,3 +31,21 @@ public static class CrossingHubRoutes
     /// <summary>The hub method a client calls to follow the crossing: <c>Follow(long? after)</c>, answering the sequence it follows from.</summary>
     public const string Follow = "Follow";
 }
+
+/// <summary>
+/// What the drivers' hub (<see cref="DriverHubRoutes.Path"/>) sends a driver's phone after <c>FollowTruck(plate,
+/// declaration)</c>: the truck's status each time it changes (its own steps, and its place in the queue as others move).
+/// </summary>
+public interface IDriverClient
+{
+    Task Status(DriverStatus status);
+}
+
+/// <summary>Where the drivers' hub is served, and what it is asked.</summary>
+public static class DriverHubRoutes
+{
+    public const string Path = "/hubs/driver";
+
+    /// <summary>The hub method a driver's phone calls: <c>FollowTruck(string plate, string declaration)</c>, answering the status now.</summary>
+    public const string FollowTruck = "FollowTruck";
+}
