@@ -14,6 +14,14 @@ export default defineConfig({
         "control-room": resolve(import.meta.dirname, "control-room/index.html"),
         driver: resolve(import.meta.dirname, "driver/index.html"),
       },
+      // Stable names: the silo's build lists wwwroot's files before it builds them (static web assets), so a name that
+      // changed with every build would be missing from that list. The silo serves them with ETags, so a browser still
+      // revalidates.
+      output: {
+        entryFileNames: "assets/[name].js",
+        chunkFileNames: "assets/[name].js",
+        assetFileNames: "assets/[name][extname]",
+      },
     },
   },
 });

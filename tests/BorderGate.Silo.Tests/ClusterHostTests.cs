@@ -69,6 +69,9 @@ public sealed class ClusterHostTests
         await using var first = new KestrelSilo(ClusterSettings(database.ConnectionString, FreePort()));
         await using var second = new KestrelSilo(ClusterSettings(database.ConnectionString, FreePort()));
         await Wait.WaitUntil(async () => await ActiveSilosAsync(database.ConnectionString) == 2, TimeSpan.FromSeconds(10), "two silos active");
+
+        // The first silo tells only the silos it has read in the membership table of an event: it must know the second.
+        await Wait.WaitUntil(async () => (await first.Http.GetStringAsync(new Uri("/", UriKind.Relative))).Contains("cluster-silos=2", StringComparison.Ordinal), TimeSpan.FromSeconds(10), "the first silo sees the second");
         await using var hub = await HubTestClient.ConnectAsync(new Uri(second.BaseAddress, BorderGate.Contracts.Live.CrossingHubRoutes.Path));
         await hub.InvokeAsync(BorderGate.Contracts.Live.CrossingHubRoutes.Follow, [null]);
         Assert.Equal("Snapshot", (await hub.NextAsync(TimeSpan.FromSeconds(15))).Target);

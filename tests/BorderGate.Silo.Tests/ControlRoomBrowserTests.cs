@@ -68,4 +68,25 @@ public sealed class ControlRoomBrowserTests(ITestOutputHelper output) : IAsyncLi
         await Assertions.Expect(page.Locator($"#map .lane[data-lane='{lane}']")).ToHaveAttributeAsync("data-plate", "29C70002");
         await Assertions.Expect(page.Locator("#sequence")).ToHaveTextAsync("#3");
     }
+
+    /// <summary>An operator closes a lane on the map: the map shows it closed, and the next truck is called to another lane.</summary>
+    [Fact]
+    public async Task OperatorClosesALaneOnTheMap_AndDispatchStopsUsingIt()
+    {
+        var page = await OpenMapAsync();
+
+        await page.ClickAsync("#map .lane[data-lane='lane-1']");
+        await page.FillAsync("#lane-reason", "camera cleaning");
+        await page.ClickAsync("#close-lane");
+        await Assertions.Expect(page.Locator("#map .lane[data-lane='lane-1']")).ToHaveAttributeAsync("data-mode", "Closed");
+        await Assertions.Expect(page.Locator("#lane-state")).ToContainTextAsync("Closed — camera cleaning (control room)");
+        await _silo.DeclareAndArriveAsync("29C70003");
+        var lane = (await _silo.Http.GetFromJsonAsync<System.Text.Json.JsonElement>("/api/trucks/29C70003/status")).GetProperty("laneId").GetString();
+
+        Assert.NotEqual("lane-1", lane);
+        await Assertions.Expect(page.Locator($"#map .lane[data-lane='{lane}']")).ToHaveAttributeAsync("data-plate", "29C70003");
+        await Assertions.Expect(page.Locator("#map .lane[data-lane='lane-1']")).ToHaveAttributeAsync("data-plate", "");
+        await page.ClickAsync("#open-lane");
+        await Assertions.Expect(page.Locator("#map .lane[data-lane='lane-1']")).ToHaveAttributeAsync("data-mode", "Open");
+    }
 }

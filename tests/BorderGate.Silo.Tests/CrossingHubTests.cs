@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Text.Json;
 using BorderGate.Contracts.Live;
 using BorderGate.TestSupport;
@@ -108,6 +109,45 @@ public sealed class CrossingHubTests : IAsyncLifetime
         Assert.Contains(expected, error.Message, StringComparison.Ordinal);
         Assert.Equal(0, from);
         Assert.Equal(nameof(ICrossingClient.Snapshot), (await hub.NextAsync(s_wait)).Target);
+    }
+
+    /// <summary>An operator closes a lane on the hub: the change comes back on the feed, and dispatch sends the next truck elsewhere.</summary>
+    [Fact]
+    public async Task CloseLane_ComesBackAsAChange_AndDispatchStopsUsingTheLane()
+    {
+        await using var hub = await ConnectAsync();
+        await hub.InvokeAsync(CrossingHubRoutes.Follow, [null]);
+        Assert.Equal(nameof(ICrossingClient.Snapshot), (await hub.NextAsync(s_wait)).Target);
+
+        await hub.InvokeAsync("CloseLane", ["lane-1", "weighbridge calibration"]);
+        var closed = (await hub.NextAsync(s_wait)).Arguments[0].GetProperty("event");
+        await _silo.DeclareAndArriveAsync("29C50001");
+        var lane = (await _silo.Http.GetFromJsonAsync<JsonElement>("/api/trucks/29C50001/status")).GetProperty("laneId").GetString();
+        await hub.InvokeAsync("OpenLane", ["lane-1"]);
+        var events = new List<JsonElement>();
+        while (events.Count == 0 || events[^1].GetProperty("type").GetString() != "lane")
+        {
+            events.Add((await hub.NextAsync(s_wait)).Arguments[0].GetProperty("event"));
+        }
+
+        Assert.Equal("lane", closed.GetProperty("type").GetString());
+        Assert.Equal("lane-1", closed.GetProperty("laneId").GetString());
+        Assert.Equal("Closed", closed.GetProperty("mode").GetString());
+        Assert.Equal("weighbridge calibration (control room)", closed.GetProperty("reason").GetString());
+        Assert.NotEqual("lane-1", lane);
+        Assert.Equal("Open", events[^1].GetProperty("mode").GetString());
+    }
+
+    [Theory]
+    [InlineData("CloseLane", "lane-99", "has no lane 'lane-99'")]
+    [InlineData("OpenLane", "lane-0", "has no lane 'lane-0'")]
+    public async Task OperatorAction_OnAnUnknownLane_IsRefusedClearly(string method, string lane, string expected)
+    {
+        await using var hub = await ConnectAsync();
+
+        var error = await Assert.ThrowsAsync<HubCallException>(() => hub.InvokeAsync(method, method == "CloseLane" ? [lane, null] : [lane]));
+
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

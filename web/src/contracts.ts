@@ -54,6 +54,8 @@ export interface TruckMoved {
 
 export interface ContainerCrossed { type: "container-crossed"; at: string; vehicleId: string; containerNumber: string }
 
-export type CrossingEvent = TruckMoved | ContainerCrossed;
+export interface LaneModeChanged { type: "lane"; at: string; laneId: string; mode: "Open" | "Closed" | "Faulted"; reason: string | null }
+
+export type CrossingEvent = TruckMoved | ContainerCrossed | LaneModeChanged;
 
 export interface CrossingChange { sequence: number; event: CrossingEvent }

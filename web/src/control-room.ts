@@ -61,7 +61,9 @@ function renderChanges(): void {
       item.textContent =
         event.type === "truck"
           ? `#${change.sequence} ${event.plate} ${event.event}${event.laneId ? ` → ${event.laneId}` : ""}`
-          : `#${change.sequence} container ${event.containerNumber} handed over by ${event.vehicleId}`;
+          : event.type === "lane"
+            ? `#${change.sequence} ${event.laneId} ${event.mode.toLowerCase()}${event.reason ? `: ${event.reason}` : ""}`
+            : `#${change.sequence} container ${event.containerNumber} handed over by ${event.vehicleId}`;
       return item;
     }),
   );
@@ -73,6 +75,27 @@ async function main(): Promise<void> {
   document.title = `${layout.name} — control room`;
   const map = new SiteMap(document.getElementById("map") as unknown as SVGSVGElement, layout);
 
+  // The lane the operator clicked, with what can be done to it.
+  let selected: string | null = null;
+  const laneActions = document.getElementById("lane-actions")!;
+  const laneError = document.getElementById("lane-error")!;
+  const showLane = (): void => {
+    laneActions.hidden = selected === null;
+    map.select(selected);
+    if (selected) {
+      const lane = state.lanes.get(selected);
+      document.getElementById("lane-title")!.textContent = selected;
+      const laneState = document.getElementById("lane-state")!;
+      laneState.dataset.mode = lane?.mode ?? "Open";
+      laneState.textContent = `${lane?.mode ?? "Open"}${lane?.reason ? ` — ${lane.reason}` : ""}${lane?.plate ? ` · ${lane.plate}` : ""}`;
+    }
+  };
+  map.onLaneClicked((laneId) => {
+    selected = laneId;
+    laneError.textContent = "";
+    showLane();
+  });
+
   // Changes are applied and drawn in the frame after they arrive: many changes a frame cost one redraw.
   let drawPending = false;
   const draw = (): void => {
@@ -83,6 +106,7 @@ async function main(): Promise<void> {
     requestAnimationFrame(() => {
       drawPending = false;
       map.render(state);
+      showLane();
       renderChanges();
       sequenceLabel.textContent = `#${state.sequence}`;
     });
@@ -111,6 +135,26 @@ async function main(): Promise<void> {
   });
   hub.onclose(() => setConnection("offline"));
 
+  // Operator actions: what they change comes back on the feed like any other change.
+  const act = async (method: string, ...args: unknown[]): Promise<void> => {
+    laneError.textContent = "";
+    try {
+      await hub.invoke(method, ...args);
+    } catch (error) {
+      laneError.textContent = error instanceof Error ? error.message.replace(/^.*HubException: /, "") : String(error);
+    }
+  };
+  document.getElementById("close-lane")!.addEventListener("click", () => {
+    const reason = (document.getElementById("lane-reason") as HTMLInputElement).value;
+    if (selected) {
+      void act("CloseLane", selected, reason || null);
+    }
+  });
+  document.getElementById("open-lane")!.addEventListener("click", () => {
+    if (selected) {
+      void act("OpenLane", selected);
+    }
+  });
   await hub.start();
   await hub.invoke("Follow", null);
   setConnection("live");
@@ -122,8 +166,9 @@ async function main(): Promise<void> {
     }
     const response = await fetch("/api/crossing/kpis");
     if (response.ok) {
-      state.kpis = (await response.json()) as GateKpis;
+      state.applyKpis((await response.json()) as GateKpis);
       renderKpis(state.kpis);
+      draw();
     }
   }, 5_000);
 }

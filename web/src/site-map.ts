@@ -60,6 +60,19 @@ export class SiteMap {
     }
   }
 
+  /** Calls `select` with a lane's id when the operator clicks its box. */
+  onLaneClicked(select: (laneId: string) => void): void {
+    for (const [laneId, box] of this.laneBoxes) {
+      box.addEventListener("click", () => select(laneId));
+    }
+  }
+
+  select(laneId: string | null): void {
+    for (const [id, box] of this.laneBoxes) {
+      box.classList.toggle("selected", id === laneId);
+    }
+  }
+
   render(state: CrossingState): void {
     this.queueText.textContent = `${state.queueLength} waiting`;
     for (const [laneId, lane] of state.lanes) {

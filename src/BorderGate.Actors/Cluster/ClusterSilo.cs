@@ -81,6 +81,9 @@ internal sealed partial class ClusterSilo : IAsyncDisposable
 
     public bool IsFenced => _fenced;
 
+    /// <summary>The active silos as this one last read them; none before it joined or once it is fenced.</summary>
+    public IReadOnlyList<SiloAddress> ActiveSilos() => _agent is { } agent && !_fenced ? agent.ActiveSilos() : [];
+
     /// <summary>Starts the silo port and joins the cluster.</summary>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -111,7 +114,7 @@ internal sealed partial class ClusterSilo : IAsyncDisposable
         _agent.ViewChanged += OnViewChanged;
         await _agent.JoinAsync(cancellationToken).ConfigureAwait(false);
         OnViewChanged(_agent.View!);
-        Streams.Start(_options.StreamCatchUpInterval);
+        Streams.Start(_options.StreamCatchUpInterval, _options.Membership.TableRefresh * 2);
         _ = _agent.Fenced.ContinueWith(t => OnFenced(t.Result), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         LogStarted(_logger, Name, _options.ClusterId);
     }

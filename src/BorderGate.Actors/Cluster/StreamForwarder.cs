@@ -38,8 +38,13 @@ internal sealed partial class StreamForwarder : IDisposable
         _logger = logger;
     }
 
-    public void Start(TimeSpan catchUpInterval) =>
-        _catchUpTimer = _transport.TimeProvider.CreateTimer(static s => ((StreamForwarder)s!).CatchUpSoon(), this, catchUpInterval, catchUpInterval);
+    /// <summary>
+    /// Starts the periodic catch-up. The first comes early, after <paramref name="joinWindow"/>: until every other silo has
+    /// read this one in the membership table, their news does not come here, and a subscription made in that window
+    /// would otherwise wait a whole interval for what it missed.
+    /// </summary>
+    public void Start(TimeSpan catchUpInterval, TimeSpan joinWindow) =>
+        _catchUpTimer = _transport.TimeProvider.CreateTimer(static s => ((StreamForwarder)s!).CatchUpSoon(), this, joinWindow < catchUpInterval ? joinWindow : catchUpInterval, catchUpInterval);
 
     /// <summary>Tells every other live silo of an event appended here (fire and forget: a lost notice is read from the log).</summary>
     public void Forward(StreamHub hub, string eventType, HubEvent appended)

@@ -98,6 +98,9 @@ public sealed partial class ActorRuntime : IHostedService, IAsyncDisposable
     /// <summary>Set when the silo was fenced off its cluster: it serves nothing more, and the host is asked to stop.</summary>
     public string? FencedReason { get; private set; }
 
+    /// <summary>The active silos of this silo's cluster as it last read them (this one included); empty on a single node.</summary>
+    public IReadOnlyList<string> ClusterSilos => Cluster is { } cluster ? [.. cluster.ActiveSilos().Select(s => s.ToString())] : [];
+
     internal GrainFactory References { get; }
 
     internal ReminderService Reminders { get; }

@@ -14,6 +14,7 @@ namespace BorderGate.Contracts.Crossing;
 [JsonPolymorphic(TypeDiscriminatorPropertyName = "type")]
 [JsonDerivedType(typeof(TruckMoved), TruckMoved.TypeName)]
 [JsonDerivedType(typeof(ContainerCrossed), ContainerCrossed.TypeName)]
+[JsonDerivedType(typeof(LaneModeChanged), LaneModeChanged.TypeName)]
 public abstract record CrossingEvent(string CrossingId, DateTimeOffset At)
 {
     /// <summary>The stream provider feeds are published on: the runtime's default one, over its durable event log.</summary>
@@ -50,4 +51,13 @@ public sealed record TruckMoved(
     CustomsChannel? Channel) : CrossingEvent(CrossingId, At)
 {
     public const string TypeName = "truck";
+}
+
+/// <summary>
+/// A lane was opened or closed by an operator, or left dispatch because a device faulted (or came back when it recovered):
+/// <see cref="Mode"/> is where it now is, <see cref="Reason"/> why (stored by the gate before it is published).
+/// </summary>
+public sealed record LaneModeChanged(string CrossingId, DateTimeOffset At, string LaneId, LaneMode Mode, string? Reason) : CrossingEvent(CrossingId, At)
+{
+    public const string TypeName = "lane";
 }

@@ -318,6 +318,7 @@ public sealed partial class GateGrain(
     public async Task LaneHealthChanged(string laneId, bool healthy, string? reason)
     {
         var slot = LaneSlotOf(laneId);
+        var before = (slot.Mode, slot.Reason);
         var now = TimeProvider.GetUtcNow();
         if (!healthy && slot.Mode != LaneMode.Faulted)
         {
@@ -335,12 +336,14 @@ public sealed partial class GateGrain(
         }
 
         await state.WriteStateAsync();
+        await PublishLaneModeAsync(laneId, slot, before);
         await DispatchAsync();
     }
 
     public async Task OpenLane(string laneId, string by)
     {
         var slot = LaneSlotOf(laneId);
+        var before = (slot.Mode, slot.Reason);
         slot.ClosedByOperator = false;
         if (slot.Mode == LaneMode.Closed)
         {
@@ -350,6 +353,7 @@ public sealed partial class GateGrain(
         }
 
         await state.WriteStateAsync();
+        await PublishLaneModeAsync(laneId, slot, before);
         await Lane(laneId).SetMode(slot.Mode, $"opened by {by}");
         await DispatchAsync();
     }
@@ -357,6 +361,7 @@ public sealed partial class GateGrain(
     public async Task CloseLane(string laneId, string by, string reason)
     {
         var slot = LaneSlotOf(laneId);
+        var before = (slot.Mode, slot.Reason);
         slot.ClosedByOperator = true;
         if (slot.Mode == LaneMode.Open)
         {
@@ -366,9 +371,21 @@ public sealed partial class GateGrain(
 
         slot.Reason = $"{reason} ({by})";
         await state.WriteStateAsync();
+        await PublishLaneModeAsync(laneId, slot, before);
 
         // A truck already in the lane finishes its checks; the lane only takes no new one.
         await Lane(laneId).SetMode(LaneMode.Closed, slot.Reason);
+    }
+
+    /// <summary>The lane's mode on the crossing's feed when it (or why) changed; stored already, so a feed outage loses nothing the gate knows.</summary>
+    private async Task PublishLaneModeAsync(string laneId, LaneSlot slot, (LaneMode Mode, string? Reason) before)
+    {
+        if (before != (slot.Mode, slot.Reason))
+        {
+            await CrossingFeed.TryPublishAsync(
+                GetStreamProvider(CrossingEvent.StreamProvider),
+                new LaneModeChanged(GrainKey, TimeProvider.GetUtcNow(), laneId, slot.Mode, slot.Reason));
+        }
     }
 
     public async Task HoldTruck(string plate, string by, string reason)

@@ -16,5 +16,6 @@ internal sealed class SiloStatus
     public void MarkStarted(TimeProvider timeProvider) => StartedAt = timeProvider.GetUtcNow();
 
     public static string Describe(ActorRuntime runtime, SiloStatus status) =>
-        $"storage={status.StorageKind} activations={runtime.ActivationCount} started={status.StartedAt:O}";
+        $"storage={status.StorageKind} activations={runtime.ActivationCount} started={status.StartedAt:O}"
+        + (runtime.ClusterSilos is { Count: > 0 } silos ? $" cluster-silos={silos.Count}" : string.Empty);
 }

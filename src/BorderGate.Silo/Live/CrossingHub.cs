@@ -1,4 +1,8 @@
+using BorderGate.Actors;
+using BorderGate.Contracts.Crossing;
 using BorderGate.Contracts.Live;
+using BorderGate.Contracts.Site;
+using BorderGate.Silo.Api;
 using Microsoft.AspNetCore.SignalR;
 
 namespace BorderGate.Silo.Live;
@@ -8,9 +12,10 @@ namespace BorderGate.Silo.Live;
 /// <see cref="Follow"/> and receives a snapshot, then every change in order (<see cref="ICrossingClient"/>); after a
 /// reconnect it follows from the last sequence it saw. Each connection follows the crossing's durable feed on its own
 /// subscription (<see cref="LiveFollowers"/>), so that a slow client slows only itself, and — the feed being a stream of
-/// the grain runtime — a client on one silo sees the changes of grains on every silo of a cluster.
+/// the grain runtime — a client on one silo sees the changes of grains on every silo of a cluster. Operators act through
+/// it too (open and close lanes, hold and release trucks, dispatch); what they do comes back as changes like any other.
 /// </summary>
-internal sealed class CrossingHub(LiveFollowers followers) : Hub<ICrossingClient>
+internal sealed class CrossingHub(LiveFollowers followers, IGrainFactory grains, SiteLayout site) : Hub<ICrossingClient>
 {
     /// <summary>
     /// Follows the crossing: with <paramref name="after"/> null, a snapshot and then the changes after it; with a sequence,
@@ -18,9 +23,46 @@ internal sealed class CrossingHub(LiveFollowers followers) : Hub<ICrossingClient
     /// </summary>
     public Task<long> Follow(long? after) => followers.FollowAsync(Context.ConnectionId, after, Context.ConnectionAborted);
 
+    /// <summary>Opens a lane to dispatch again.</summary>
+    public Task OpenLane(string laneId) => Gate(KnownLane(laneId)).OpenLane(laneId, Operator);
+
+    /// <summary>Closes a lane to new trucks (the one in it finishes its checks).</summary>
+    public Task CloseLane(string laneId, string? reason) =>
+        Gate(KnownLane(laneId)).CloseLane(laneId, Operator, string.IsNullOrWhiteSpace(reason) ? "closed by operator" : reason.Trim());
+
+    /// <summary>Holds a truck (taken out of the queue, or stopped where it is) with a reason its driver sees.</summary>
+    public Task HoldTruck(string plate, string? reason) =>
+        Refused(() => Gate().HoldTruck(TrucksApi.Normalize(plate), Operator, string.IsNullOrWhiteSpace(reason) ? "held by operator" : reason.Trim()));
+
+    /// <summary>Releases a held truck back to the queue.</summary>
+    public Task ReleaseTruck(string plate) => Refused(() => Gate().ReleaseTruck(TrucksApi.Normalize(plate), Operator));
+
+    /// <summary>Runs dispatch now (the gate also does on every change).</summary>
+    public Task Dispatch() => Gate().Dispatch();
+
     public override async Task OnDisconnectedAsync(Exception? exception)
     {
         await followers.StopAsync(Context.ConnectionId).ConfigureAwait(false);
         await base.OnDisconnectedAsync(exception).ConfigureAwait(false);
+    }
+
+    /// <summary>Who acts: the signed-in operator, once the control room signs in; until then the control room itself.</summary>
+    private string Operator => Context.User?.Identity?.Name is { Length: > 0 } name ? name : "control room";
+
+    private IGateGrain Gate(string? _ = null) => grains.GetGrain<IGateGrain>(site.CrossingId);
+
+    private string KnownLane(string laneId) =>
+        site.Lanes.Any(l => l.Id == laneId) ? laneId : throw new HubException($"Crossing {site.CrossingId} has no lane '{laneId}'.");
+
+    private static async Task Refused(Func<Task> action)
+    {
+        try
+        {
+            await action().ConfigureAwait(false);
+        }
+        catch (InvalidTripTransitionException conflict)
+        {
+            throw new HubException(conflict.Message);
+        }
     }
 }
