@@ -20,11 +20,8 @@ public sealed class ClusterClientTests : IAsyncLifetime
     {
         _database = await PostgresTestDatabase.CreateAsync("cluster_client");
         // Silos 0 and 1 serve clients on a client port of their own, silo 2 on its silo port.
-        for (var i = 0; i < 3; i++)
-        {
-            _silos.Add(await ClusterTestSilo.StartAsync(
-                _database.ConnectionString, _log, i < 2 ? o => o.ClientEndpoint = new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0) : null));
-        }
+        _silos.AddRange(await ClusterTestSilo.StartThreeAsync(
+            _database.ConnectionString, _log, i => i < 2 ? o => o.ClientEndpoint = new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0) : null));
 
         _clientServices = new ServiceCollection().AddPostgresActorProviders(o => o.ConnectionString = ClusterTestSilo.WithPool(_database.ConnectionString)).BuildServiceProvider();
         _client = await ConnectAsync();
@@ -91,10 +88,7 @@ public sealed class ClusterClientTests : IAsyncLifetime
     [InlineData("$streams", "Default", "event")]
     public async Task ClientPort_RefusesTheSilosOwnRequests_AndServesGrainCalls(string type, string key, string method)
     {
-        await using var stranger = new Networking.SiloTransport(
-            new Networking.SiloTransportOptions { ClusterId = ClusterTestSilo.ClusterId, ListenEndpoint = new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0) },
-            handler: null);
-        stranger.Start();
+        await using var stranger = ClusterTestSilo.Stranger();
         var clientPort = _silos[0].Runtime.Cluster!.ClientTransport!.LocalAddress;
 
         var refused = await stranger.SendRequestAsync(clientPort, Networking.Frame.Request(type, key, method, default));

@@ -17,15 +17,11 @@ public sealed class ClusterReminderTests(ITestOutputHelper output) : IAsyncLifet
     public async Task InitializeAsync()
     {
         _database = await PostgresTestDatabase.CreateAsync("cluster_reminders");
-        for (var i = 0; i < 3; i++)
-        {
-            _silos.Add(await ClusterTestSilo.StartAsync(_database.ConnectionString, _log));
-        }
-
+        _silos.AddRange(await ClusterTestSilo.StartThreeAsync(_database.ConnectionString, _log));
         await Wait.WaitUntil(
-            () => _silos.All(s => s.Runtime.Cluster!.Agent.ActiveSilos().Count == 3 && s.Runtime.Reminders.OwnedRanges.Sum(r => r.Fraction) < 0.99),
+            () => _silos.All(s => s.Runtime.Reminders.OwnedRanges.Sum(r => r.Fraction) < 0.99),
             TimeSpan.FromSeconds(10),
-            "three silos see three and share the ring");
+            "the three share the ring");
     }
 
     public async Task DisposeAsync()
@@ -117,10 +113,7 @@ public sealed class ClusterReminderTests(ITestOutputHelper output) : IAsyncLifet
     [InlineData("forget-everything", "alarm/lane-1", "Unknown reminder request 'forget-everything'")]
     public async Task UnreadableReminderNotice_IsRefusedClearly(string method, string key, string expected)
     {
-        await using var stranger = new Networking.SiloTransport(
-            new Networking.SiloTransportOptions { ClusterId = ClusterTestSilo.ClusterId, ListenEndpoint = new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0) },
-            handler: null);
-        stranger.Start();
+        await using var stranger = ClusterTestSilo.Stranger();
 
         var answer = await stranger.SendRequestAsync(_silos[0].Runtime.Cluster!.Self, Networking.Frame.Request(ReminderNotices.TargetType, key, method, default));
 

@@ -15,12 +15,7 @@ public sealed class ClusterRuntimeTests(ITestOutputHelper output) : IAsyncLifeti
     public async Task InitializeAsync()
     {
         _database = await PostgresTestDatabase.CreateAsync("cluster");
-        for (var i = 0; i < 3; i++)
-        {
-            _silos.Add(await ClusterTestSilo.StartAsync(_database.ConnectionString, _log));
-        }
-
-        await Wait.WaitUntil(() => _silos.All(s => s.Runtime.Cluster!.Agent.ActiveSilos().Count == 3), TimeSpan.FromSeconds(10), "three silos see three");
+        _silos.AddRange(await ClusterTestSilo.StartThreeAsync(_database.ConnectionString, _log));
     }
 
     public async Task DisposeAsync()
@@ -129,10 +124,7 @@ public sealed class ClusterRuntimeTests(ITestOutputHelper output) : IAsyncLifeti
     [InlineData("", "", "BorderGate.ClusterTestHost.IVisitGrain.Visit(System.String)", "[\"a\"]", "must name its grain's type and key")]
     public async Task UnreadableCallOnTheSiloPort_IsRefusedClearly_AndTheSiloServesOn(string type, string key, string method, string payload, string expected)
     {
-        await using var stranger = new Networking.SiloTransport(
-            new Networking.SiloTransportOptions { ClusterId = ClusterTestSilo.ClusterId, ListenEndpoint = new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0) },
-            handler: null);
-        stranger.Start();
+        await using var stranger = ClusterTestSilo.Stranger();
 
         var answer = await stranger.SendRequestAsync(_silos[0].Runtime.Cluster!.Self, Networking.Frame.Request(type, key, method, System.Text.Encoding.UTF8.GetBytes(payload)));
 

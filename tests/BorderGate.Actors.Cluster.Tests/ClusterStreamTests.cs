@@ -22,12 +22,8 @@ public sealed class ClusterStreamTests : IAsyncLifetime
     {
         _database = await PostgresTestDatabase.CreateAsync("cluster_streams");
         // Silo 0 checks the log only hourly: what its subscribers get in a test came as news from the other silos.
-        for (var i = 0; i < 3; i++)
-        {
-            _silos.Add(await ClusterTestSilo.StartAsync(_database.ConnectionString, _log, i == 0 ? o => o.StreamCatchUpInterval = TimeSpan.FromHours(1) : null));
-        }
-
-        await Wait.WaitUntil(() => _silos.All(s => s.Runtime.Cluster!.Agent.ActiveSilos().Count == 3), TimeSpan.FromSeconds(10), "three silos see three");
+        _silos.AddRange(await ClusterTestSilo.StartThreeAsync(
+            _database.ConnectionString, _log, i => i == 0 ? o => o.StreamCatchUpInterval = TimeSpan.FromHours(1) : null));
     }
 
     public async Task DisposeAsync()
@@ -142,10 +138,7 @@ public sealed class ClusterStreamTests : IAsyncLifetime
             received.Enqueue(e.Sequence);
             return Task.CompletedTask;
         });
-        await using var stranger = new Networking.SiloTransport(
-            new Networking.SiloTransportOptions { ClusterId = ClusterTestSilo.ClusterId, ListenEndpoint = new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0) },
-            handler: null);
-        stranger.Start();
+        await using var stranger = ClusterTestSilo.Stranger();
 
         await stranger.SendOneWayAsync(_silos[0].Runtime.Cluster!.Self, Networking.Frame.Request(StreamForwarder.TargetType, StreamProviderNames.Default, method, payload));
         await stranger.SendOneWayAsync(_silos[0].Runtime.Cluster!.Self, Networking.Frame.Request(StreamForwarder.TargetType, "no-such-provider", "event", Encoding.UTF8.GetBytes("x")));

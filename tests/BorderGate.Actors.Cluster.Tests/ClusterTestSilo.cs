@@ -2,6 +2,7 @@ using System.Net;
 using BorderGate.Actors.Hosting;
 using BorderGate.Actors.Postgres;
 using BorderGate.ClusterTestHost;
+using BorderGate.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace BorderGate.Actors.Cluster.Tests;
@@ -51,6 +52,32 @@ internal sealed class ClusterTestSilo : IAsyncDisposable
 
     /// <summary>The calls this silo's outgoing filter saw: "grain method".</summary>
     public OutgoingCalls Outgoing { get; private init; } = null!;
+
+    /// <summary>
+    /// Three silos of one cluster (the silo-index'th configured by <paramref name="configure"/>), started one after the
+    /// other and waited for until each sees all three.
+    /// </summary>
+    public static async Task<List<ClusterTestSilo>> StartThreeAsync(string connectionString, ActivationLog log, Func<int, Action<ClusterOptions>?>? configure = null)
+    {
+        var silos = new List<ClusterTestSilo>();
+        for (var i = 0; i < 3; i++)
+        {
+            silos.Add(await StartAsync(connectionString, log, configure?.Invoke(i)));
+        }
+
+        await Wait.WaitUntil(() => silos.All(s => s.Runtime.Cluster!.Agent.ActiveSilos().Count == 3), TimeSpan.FromSeconds(10), "three silos see three");
+        return silos;
+    }
+
+    /// <summary>A transport of this cluster that is no silo of it: it says what a test wants on a silo's port.</summary>
+    public static Networking.SiloTransport Stranger()
+    {
+        var stranger = new Networking.SiloTransport(
+            new Networking.SiloTransportOptions { ClusterId = ClusterId, ListenEndpoint = new IPEndPoint(IPAddress.Loopback, 0) },
+            handler: null);
+        stranger.Start();
+        return stranger;
+    }
 
     /// <summary>
     /// The connection string with a pool small enough that several silos and a client stay under the test server's

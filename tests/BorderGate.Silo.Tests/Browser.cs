@@ -52,3 +52,23 @@ internal sealed class Browser : IAsyncDisposable
         _playwright.Dispose();
     }
 }
+
+/// <summary>A browser test's parts: the real host on Kestrel and Chromium, started before each test and stopped after it.</summary>
+public abstract class BrowserTest : IAsyncLifetime
+{
+    internal KestrelSilo Silo { get; private set; } = null!;
+
+    internal Browser Browser { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        Silo = new KestrelSilo();
+        Browser = await Browser.LaunchAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Browser.DisposeAsync();
+        await Silo.DisposeAsync();
+    }
+}

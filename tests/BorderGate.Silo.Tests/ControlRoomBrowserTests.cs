@@ -6,29 +6,14 @@ using Xunit.Abstractions;
 namespace BorderGate.Silo.Tests;
 
 /// <summary>The control room's live map in real headless Chromium against the real host: drawn from the layout, live from the hub.</summary>
-public sealed class ControlRoomBrowserTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class ControlRoomBrowserTests(ITestOutputHelper output) : BrowserTest
 {
-    private KestrelSilo _silo = null!;
-    private Browser _browser = null!;
-
-    public async Task InitializeAsync()
-    {
-        _silo = new KestrelSilo();
-        _browser = await Browser.LaunchAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _browser.DisposeAsync();
-        await _silo.DisposeAsync();
-    }
-
     private async Task<IPage> OpenMapAsync()
     {
-        var page = await _browser.Chromium.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 800 } });
+        var page = await Browser.Chromium.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 800 } });
         var failed = new List<string>();
         page.RequestFailed += (_, request) => failed.Add(request.Url);
-        await page.GotoAsync(new Uri(_silo.BaseAddress, "/control-room/").ToString());
+        await page.GotoAsync(new Uri(Silo.BaseAddress, "/control-room/").ToString());
         await page.WaitForSelectorAsync("#connection[data-state='live']", new PageWaitForSelectorOptions { Timeout = 15_000 });
 
         // Everything the page needs came from the silo: nothing from the internet.
@@ -44,9 +29,9 @@ public sealed class ControlRoomBrowserTests(ITestOutputHelper output) : IAsyncLi
         Assert.Equal(2, await page.Locator("#map .bay").CountAsync());
         await Assertions.Expect(page.Locator("#crossing-name")).ToHaveTextAsync("Huu Nghi - Youyiguan smart cargo road (6 lanes)");
 
-        await _silo.DeclareAndArriveAsync("29C70001");
+        await Silo.DeclareAndArriveAsync("29C70001");
         var called = Stopwatch.StartNew();
-        var status = await _silo.Http.GetFromJsonAsync<System.Text.Json.JsonElement>("/api/trucks/29C70001/status");
+        var status = await Silo.Http.GetFromJsonAsync<System.Text.Json.JsonElement>("/api/trucks/29C70001/status");
         var lane = status.GetProperty("laneId").GetString();
         await page.WaitForSelectorAsync($"#map .lane[data-lane='{lane}'][data-plate='29C70001']", new PageWaitForSelectorOptions { Timeout = 1_000 });
         output.WriteLine($"lane {lane} showed 29C70001 {called.ElapsedMilliseconds} ms after the API answered 'called'");
@@ -60,8 +45,8 @@ public sealed class ControlRoomBrowserTests(ITestOutputHelper output) : IAsyncLi
     [Fact]
     public async Task Map_StartsFromTheSnapshot_WhenTrucksAreAlreadyInLanes()
     {
-        await _silo.DeclareAndArriveAsync("29C70002");
-        var lane = (await _silo.Http.GetFromJsonAsync<System.Text.Json.JsonElement>("/api/trucks/29C70002/status")).GetProperty("laneId").GetString();
+        await Silo.DeclareAndArriveAsync("29C70002");
+        var lane = (await Silo.Http.GetFromJsonAsync<System.Text.Json.JsonElement>("/api/trucks/29C70002/status")).GetProperty("laneId").GetString();
 
         var page = await OpenMapAsync();
 
@@ -80,8 +65,8 @@ public sealed class ControlRoomBrowserTests(ITestOutputHelper output) : IAsyncLi
         await page.ClickAsync("#close-lane");
         await Assertions.Expect(page.Locator("#map .lane[data-lane='lane-1']")).ToHaveAttributeAsync("data-mode", "Closed");
         await Assertions.Expect(page.Locator("#lane-state")).ToContainTextAsync("Closed — camera cleaning (control room)");
-        await _silo.DeclareAndArriveAsync("29C70003");
-        var lane = (await _silo.Http.GetFromJsonAsync<System.Text.Json.JsonElement>("/api/trucks/29C70003/status")).GetProperty("laneId").GetString();
+        await Silo.DeclareAndArriveAsync("29C70003");
+        var lane = (await Silo.Http.GetFromJsonAsync<System.Text.Json.JsonElement>("/api/trucks/29C70003/status")).GetProperty("laneId").GetString();
 
         Assert.NotEqual("lane-1", lane);
         await Assertions.Expect(page.Locator($"#map .lane[data-lane='{lane}']")).ToHaveAttributeAsync("data-plate", "29C70003");

@@ -5,27 +5,12 @@ using Microsoft.Playwright;
 namespace BorderGate.Silo.Tests;
 
 /// <summary>The drivers' page on a phone-sized Chromium: in Vietnamese, Chinese and English, live as the truck is called.</summary>
-public sealed class DriverPageBrowserTests : IAsyncLifetime
+public sealed class DriverPageBrowserTests : BrowserTest
 {
-    private KestrelSilo _silo = null!;
-    private Browser _browser = null!;
-
-    public async Task InitializeAsync()
-    {
-        _silo = new KestrelSilo();
-        _browser = await Browser.LaunchAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _browser.DisposeAsync();
-        await _silo.DisposeAsync();
-    }
-
     private async Task<IPage> OpenAsync(string query)
     {
-        var page = await _browser.Chromium.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 390, Height = 844 }, IsMobile = true });
-        await page.GotoAsync(new Uri(_silo.BaseAddress, "/driver/" + query).ToString());
+        var page = await Browser.Chromium.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 390, Height = 844 }, IsMobile = true });
+        await page.GotoAsync(new Uri(Silo.BaseAddress, "/driver/" + query).ToString());
         return page;
     }
 
@@ -36,7 +21,7 @@ public sealed class DriverPageBrowserTests : IAsyncLifetime
     public async Task DriverPage_InEachLanguage_ShowsTheTruckLive(string language, string title, string booked, string goToLane, string called)
     {
         var plate = language switch { "vi" => "29C40001", "zh" => "29C40002", _ => "29C40003" };
-        Assert.Equal(HttpStatusCode.Created, (await _silo.Http.PostAsJsonAsync("/api/trips", TestDeclarations.Declaration(plate))).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await Silo.Http.PostAsJsonAsync("/api/trips", TestDeclarations.Declaration(plate))).StatusCode);
 
         var page = await OpenAsync($"?lang={language}");
         await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync(title);
@@ -50,7 +35,7 @@ public sealed class DriverPageBrowserTests : IAsyncLifetime
         await Assertions.Expect(page.Locator("#connection")).ToHaveAttributeAsync("data-state", "live");
 
         // The truck arrives; every lane is free, so it is called at once: the page follows without a reload.
-        await _silo.Http.PostAsJsonAsync("/api/crossing/arrivals", new { plate });
+        await Silo.Http.PostAsJsonAsync("/api/crossing/arrivals", new { plate });
         await Assertions.Expect(page.Locator("#status")).ToHaveAttributeAsync("data-status", "Called", new LocatorAssertionsToHaveAttributeOptions { Timeout = 10_000 });
         await Assertions.Expect(page.Locator("#status")).ToHaveTextAsync(called);
         await Assertions.Expect(page.Locator("#next-step")).ToContainTextAsync(goToLane);
@@ -60,7 +45,7 @@ public sealed class DriverPageBrowserTests : IAsyncLifetime
     [Fact]
     public async Task DriverPage_WithAWrongDeclarationNumber_SaysSoInTheChosenLanguage()
     {
-        Assert.Equal(HttpStatusCode.Created, (await _silo.Http.PostAsJsonAsync("/api/trips", TestDeclarations.Declaration("29C40009"))).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await Silo.Http.PostAsJsonAsync("/api/trips", TestDeclarations.Declaration("29C40009"))).StatusCode);
         var page = await OpenAsync("?lang=en&plate=29C40009&declaration=305000000000");
 
         await Assertions.Expect(page.Locator("#error")).ToContainTextAsync("No trip matches this plate and declaration number");

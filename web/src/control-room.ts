@@ -1,7 +1,9 @@
-import { HttpTransportType, HubConnectionBuilder, HubConnectionState, LogLevel } from "@microsoft/signalr";
+import { HubConnectionState } from "@microsoft/signalr";
 import type { CrossingChange, CrossingSnapshot, GateKpis, SiteLayout } from "./contracts";
 import { CrossingState } from "./crossing-state";
+import { hubConnection } from "./hub";
 import { SiteMap } from "./site-map";
+import { timeSpanMinutes } from "./time-span";
 
 const state = new CrossingState();
 const connectionLabel = document.getElementById("connection")!;
@@ -15,13 +17,8 @@ function setConnection(status: "connecting" | "live" | "reconnecting" | "offline
 }
 
 function duration(value: string | undefined): string {
-  // TimeSpan as .NET writes it: [d.]hh:mm:ss[.fffffff]
-  const match = value?.match(/^(?:(\d+)\.)?(\d+):(\d+):(\d+)/);
-  if (!match) {
-    return "–";
-  }
-  const minutes = Number(match[1] ?? 0) * 1440 + Number(match[2]) * 60 + Number(match[3]);
-  return `${minutes} min`;
+  const minutes = timeSpanMinutes(value);
+  return minutes === null ? "–" : `${minutes} min`;
 }
 
 function renderKpis(kpis: GateKpis | null): void {
@@ -112,11 +109,7 @@ async function main(): Promise<void> {
     });
   };
 
-  const hub = new HubConnectionBuilder()
-    .withUrl("/hubs/crossing", { transport: HttpTransportType.WebSockets, skipNegotiation: true })
-    .withAutomaticReconnect({ nextRetryDelayInMilliseconds: (retry) => Math.min(10_000, 500 * 2 ** retry.previousRetryCount) })
-    .configureLogging(LogLevel.Warning)
-    .build();
+  const hub = hubConnection("/hubs/crossing");
   hub.on("Snapshot", (snapshot: CrossingSnapshot) => {
     state.applySnapshot(snapshot);
     renderKpis(state.kpis);

@@ -1,6 +1,7 @@
-import { HttpTransportType, HubConnectionBuilder, LogLevel } from "@microsoft/signalr";
 import type { TruckStatus } from "./contracts";
+import { hubConnection } from "./hub";
 import { fill, languages, pickLanguage, texts, type Language } from "./i18n";
+import { timeSpanMinutes } from "./time-span";
 
 interface DriverStatus {
   plate: string;
@@ -24,12 +25,8 @@ let timeZone = "Asia/Ho_Chi_Minh";
 const byId = (id: string): HTMLElement => document.getElementById(id)!;
 
 function minutes(timeSpan: string | null): string {
-  const match = timeSpan?.match(/^(?:(\d+)\.)?(\d+):(\d+):(\d+)/);
-  if (!match) {
-    return "–";
-  }
-  const total = Number(match[1] ?? 0) * 1440 + Number(match[2]) * 60 + Number(match[3]) + (Number(match[4]) > 0 ? 1 : 0);
-  return fill(texts[language].minutes, { n: String(total) });
+  const total = timeSpanMinutes(timeSpan);
+  return total === null ? "–" : fill(texts[language].minutes, { n: String(total) });
 }
 
 function clock(at: string | undefined): string {
@@ -77,11 +74,7 @@ function showError(message: string | null): void {
 }
 
 async function follow(plate: string, declaration: string): Promise<void> {
-  const hub = new HubConnectionBuilder()
-    .withUrl("/hubs/driver", { transport: HttpTransportType.WebSockets, skipNegotiation: true })
-    .withAutomaticReconnect({ nextRetryDelayInMilliseconds: (retry) => Math.min(10_000, 500 * 2 ** retry.previousRetryCount) })
-    .configureLogging(LogLevel.Warning)
-    .build();
+  const hub = hubConnection("/hubs/driver");
   hub.on("Status", (status: DriverStatus) => {
     current = status;
     render();
