@@ -1,5 +1,3 @@
-extern alias silo;
-
 using System.Diagnostics.Metrics;
 using System.Globalization;
 using BorderGate.Actors.Diagnostics;
@@ -9,12 +7,7 @@ using BorderGate.Simulation.Plan;
 using BorderGate.Simulation.Play;
 using BorderGate.Simulation.Time;
 using BorderGate.TestSupport;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
-using SiloApp = silo::Program;
 
 namespace BorderGate.Benchmarks;
 
@@ -31,8 +24,6 @@ namespace BorderGate.Benchmarks;
 /// </summary>
 internal static class CrossingQuickBenchmark
 {
-    private const string Secret = "benchmark-secret";
-
     public static async Task RunAsync(TextWriter output, string[] args)
     {
         var speedUp = Arg(args, "--speedup", 6000);
@@ -188,7 +179,7 @@ internal static class CrossingQuickBenchmark
         await using var simulation = new CrossingSimulation(http, layout, clock, new SimulationOptions
         {
             SiloUrl = baseUrl,
-            KeyFor = id => DevelopmentDeviceKeys.Derive(Secret, id),
+            KeyFor = id => DevelopmentDeviceKeys.Derive(BenchSilo.DeviceSecret, id),
             PollInterval = TimeSpan.FromMilliseconds(pollMs),
             SettleTimeout = settle,
             MaxConcurrentRequests = 16,
@@ -276,42 +267,5 @@ internal static class CrossingQuickBenchmark
     {
         var index = Array.IndexOf(args, name);
         return index >= 0 && index + 1 < args.Length ? double.Parse(args[index + 1], CultureInfo.InvariantCulture) : fallback;
-    }
-
-    private sealed class BenchSilo : WebApplicationFactory<SiloApp>
-    {
-        private readonly Dictionary<string, string?> _settings;
-
-        public BenchSilo(string dataDirectory, double speedUp, DateTimeOffset siteStart)
-        {
-            _settings = new Dictionary<string, string?>
-            {
-                ["BorderGate:DataDirectory"] = dataDirectory,
-                [DevelopmentDeviceKeys.SharedSecretKey] = Secret,
-                ["BorderGate:Simulation:SpeedUp"] = speedUp.ToString(CultureInfo.InvariantCulture),
-                ["BorderGate:Simulation:Start"] = siteStart.ToString("O"),
-                ["Logging:LogLevel:Default"] = Environment.GetEnvironmentVariable("BORDERGATE_BENCH_LOG") ?? "Error",
-            };
-            _settings["BorderGate:Site"] = Environment.GetEnvironmentVariable("BORDERGATE_BENCH_SITE") is { Length: > 0 } site ? site : SiteLayouts.HuuNghi2030File;
-
-            UseKestrel(0);
-
-            // The benchmark is no test project, so no content-root manifest is generated for the silo.
-            Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_BORDERGATE_SILO", AppContext.BaseDirectory);
-        }
-
-        public Uri Start()
-        {
-            StartServer();
-            return new Uri(Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
-        }
-
-        protected override void ConfigureWebHost(IWebHostBuilder builder)
-        {
-            foreach (var (key, value) in _settings)
-            {
-                builder.UseSetting(key, value);
-            }
-        }
     }
 }

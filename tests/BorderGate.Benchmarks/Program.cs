@@ -16,6 +16,9 @@ switch (args.FirstOrDefault())
     case "crossing":
         await CrossingQuickBenchmark.RunAsync(Console.Out, args[1..]);
         break;
+    case "live":
+        await LiveQuickBenchmark.RunAsync(Console.Out, args[1..]);
+        break;
     default:
         BenchmarkSwitcher.FromAssembly(typeof(RuntimeQuickBenchmark).Assembly).Run(args);
         break;

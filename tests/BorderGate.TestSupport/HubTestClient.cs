@@ -28,6 +28,9 @@ public sealed class HubTestClient : IAsyncDisposable
     {
     }
 
+    /// <summary>True while the WebSocket is open.</summary>
+    public bool IsOpen => _socket.State == WebSocketState.Open;
+
     /// <summary>Why the server closed the connection, if it did (a "close" message's error).</summary>
     public string? CloseError { get; private set; }
 

@@ -6,6 +6,12 @@ import { SiteMap } from "./site-map";
 import { timeSpanMinutes } from "./time-span";
 
 const state = new CrossingState();
+
+// `?measure`: each change's sequence and the moment (epoch ms) its frame was drawn, for the live benchmark to read.
+const measuring = new URLSearchParams(location.search).has("measure");
+const drawnAt: [number, number][] = [];
+const waitingToDraw: number[] = [];
+(window as unknown as { bordergateDrawn: [number, number][] }).bordergateDrawn = drawnAt;
 const connectionLabel = document.getElementById("connection")!;
 const sequenceLabel = document.getElementById("sequence")!;
 const changesList = document.getElementById("changes")!;
@@ -106,6 +112,12 @@ async function main(): Promise<void> {
       showLane();
       renderChanges();
       sequenceLabel.textContent = `#${state.sequence}`;
+      if (measuring) {
+        const now = Date.now();
+        for (const sequence of waitingToDraw.splice(0)) {
+          drawnAt.push([sequence, now]);
+        }
+      }
     });
   };
 
@@ -117,6 +129,9 @@ async function main(): Promise<void> {
   });
   hub.on("Changed", (change: CrossingChange) => {
     if (state.apply(change)) {
+      if (measuring) {
+        waitingToDraw.push(change.sequence);
+      }
       draw();
     }
   });

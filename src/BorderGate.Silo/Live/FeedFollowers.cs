@@ -8,10 +8,12 @@ namespace BorderGate.Silo.Live;
 /// <summary>
 /// Hub connections that follow the crossing's durable feed, each on a subscription of its own: the subscription hands the
 /// feed's events to a bounded queue, and one loop per connection runs its <see cref="FollowPlan"/> — what to send first,
-/// what to send for each event, what to send at a steady tick — awaiting each send. So a connection gets its messages in order,
+/// then what to send for each event — awaiting each send. So a connection gets its messages in order,
 /// and a slow one fills its own queue and slows only its own subscription, never the publishers or the other clients.
+/// For the control room: a few operators, each at a sequence of its own. (Drivers' phones, thousands, each caring for
+/// one truck, share one subscription instead: <see cref="DriverFollowers"/>.)
 /// </summary>
-internal sealed partial class FeedFollowers(IStreamProvider streams, string crossingId, TimeProvider time, ILogger logger) : IAsyncDisposable
+internal sealed partial class FeedFollowers(IStreamProvider streams, string crossingId, ILogger logger) : IAsyncDisposable
 {
     /// <summary>Events waiting for a connection before its subscription waits for it.</summary>
     private const int Buffered = 1024;
@@ -75,39 +77,9 @@ internal sealed partial class FeedFollowers(IStreamProvider streams, string cros
                 await first(stopping).ConfigureAwait(false);
             }
 
-            var reader = follower.Queue.Reader;
-            var ready = reader.WaitToReadAsync(stopping).AsTask();
-            var nextTick = plan.Tick is { } period ? time.GetUtcNow() + period : DateTimeOffset.MaxValue;
-            while (true)
+            await foreach (var next in follower.Queue.Reader.ReadAllAsync(stopping).ConfigureAwait(false))
             {
-                if (plan.Tick is { } tick && plan.OnTick is { } onTick)
-                {
-                    var untilTick = nextTick - time.GetUtcNow();
-                    if (!ready.IsCompleted && untilTick > TimeSpan.Zero)
-                    {
-                        await Task.WhenAny(ready, Task.Delay(untilTick, time, stopping)).ConfigureAwait(false);
-                        stopping.ThrowIfCancellationRequested();
-                    }
-
-                    if (time.GetUtcNow() >= nextTick)
-                    {
-                        await onTick(stopping).ConfigureAwait(false);
-                        nextTick = time.GetUtcNow() + tick;
-                        continue;
-                    }
-                }
-
-                if (!await ready.ConfigureAwait(false))
-                {
-                    return;
-                }
-
-                while (reader.TryRead(out var next))
-                {
-                    await plan.OnEvent(next, stopping).ConfigureAwait(false);
-                }
-
-                ready = reader.WaitToReadAsync(stopping).AsTask();
+                await plan.OnEvent(next, stopping).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
@@ -137,9 +109,5 @@ internal sealed partial class FeedFollowers(IStreamProvider streams, string cros
     }
 }
 
-/// <summary>What a follow sends: something first (a snapshot), something per feed event, and something every <c>Tick</c>.</summary>
-internal sealed record FollowPlan(
-    Func<StreamEvent<CrossingEvent>, CancellationToken, Task> OnEvent,
-    Func<CancellationToken, Task>? First = null,
-    TimeSpan? Tick = null,
-    Func<CancellationToken, Task>? OnTick = null);
+/// <summary>What a follow sends: something first (a snapshot), then something per feed event.</summary>
+internal sealed record FollowPlan(Func<StreamEvent<CrossingEvent>, CancellationToken, Task> OnEvent, Func<CancellationToken, Task>? First = null);

@@ -42,7 +42,7 @@ internal sealed partial class LiveFollowers : IAsyncDisposable
         _site = site;
         _time = time;
         _logger = logger;
-        _followers = new FeedFollowers(streams, site.CrossingId, time, logger);
+        _followers = new FeedFollowers(streams, site.CrossingId, logger);
         var meter = meters.Create(MeterName);
         meter.CreateObservableUpDownCounter("bordergate.live.followers", () => _followers.Count, "{connection}", "Control-room hub connections following the crossing.");
         _changesSent = meter.CreateCounter<long>("bordergate.live.changes.sent", "{message}", "Changes sent to control-room hub connections.");

@@ -1,0 +1,130 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
+using BorderGate.Actors.Streams;
+using BorderGate.Contracts.Crossing;
+using BorderGate.Contracts.Live;
+using BorderGate.Contracts.Site;
+using BorderGate.TestSupport;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+
+namespace BorderGate.Benchmarks;
+
+/// <summary>
+/// <c>live</c>: the real silo in process (Kestrel, SQLite, the 14-lane site) with drivers' phones connected to the
+/// drivers' hub, each following a declared truck (<c>--drivers N</c>, default 5,000), and the control room's live map in
+/// headless Chromium. Changes are published on the crossing's feed at <c>--rate</c> per second (default 2,000: a truck
+/// called to one of the 14 lanes each time) for <c>--seconds</c> (default 10), as the grains publish them; the page
+/// notes when it drew each one. Prints event_to_screen_p99_ms (from the publish call to the frame that drew the change)
+/// and hub_clients (connections held open all the while: the phones and the map).
+/// </summary>
+internal static class LiveQuickBenchmark
+{
+    public static async Task RunAsync(TextWriter output, string[] args)
+    {
+        var drivers = (int)Arg(args, "--drivers", 5_000);
+        var rate = Arg(args, "--rate", 2_000);
+        var seconds = Arg(args, "--seconds", 10);
+        var inv = CultureInfo.InvariantCulture;
+        output.WriteLine($"# machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}");
+
+        using var data = new TempDirectory("bordergate-live-");
+        await using var host = new BenchSilo(data.Path, site: SiteLayouts.HuuNghi14File);
+        var baseUri = host.Start();
+        using var http = new HttpClient { BaseAddress = baseUri, Timeout = TimeSpan.FromMinutes(2) };
+        var site = host.Services.GetRequiredService<SiteLayout>();
+
+        // The drivers: a trip each, then a phone each following it.
+        var watch = Stopwatch.StartNew();
+        var plates = Enumerable.Range(0, drivers).Select(i => string.Create(inv, $"{51 + (i / 100_000)}D{i % 100_000:D5}")).ToArray();
+        await Parallel.ForEachAsync(plates, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (plate, ct) =>
+        {
+            using var response = await http.PostAsJsonAsync("/api/trips", Declaration(plate), ct);
+            response.EnsureSuccessStatusCode();
+        });
+        output.WriteLine(string.Create(inv, $"# {drivers} trips declared in {watch.Elapsed.TotalSeconds:0.0} s"));
+
+        watch.Restart();
+        var phones = new ConcurrentBag<HubTestClient>();
+        await Parallel.ForEachAsync(plates, new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (plate, ct) =>
+        {
+            var phone = await HubTestClient.ConnectAsync(new Uri(baseUri, DriverHubRoutes.Path), ct);
+            phones.Add(phone);
+            await phone.InvokeAsync(DriverHubRoutes.FollowTruck, [plate, Declaration(plate).CustomsDeclarationNumber], ct);
+        });
+        output.WriteLine(string.Create(inv, $"# {phones.Count} phones following their truck, connected in {watch.Elapsed.TotalSeconds:0.0} s"));
+
+        try
+        {
+            // The control room's map, measuring.
+            var chromium = Environment.GetEnvironmentVariable("BORDERGATE_CHROMIUM") ?? "/usr/bin/chromium";
+            using var playwright = await Playwright.CreateAsync();
+            await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+            {
+                ExecutablePath = chromium,
+                Headless = true,
+                Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
+            });
+            var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1600, Height = 900 } });
+            await page.GotoAsync(new Uri(baseUri, "/control-room/?measure").ToString());
+            await page.WaitForSelectorAsync("#connection[data-state='live']", new PageWaitForSelectorOptions { Timeout = 30_000 });
+
+            // The changes, paced: each one's publish moment by the sequence the feed gave it.
+            var feed = host.Services.GetRequiredKeyedService<IStreamProvider>(CrossingEvent.StreamProvider).GetStream<CrossingEvent>(CrossingEvent.StreamFor(site.CrossingId));
+            var published = new ConcurrentDictionary<long, long>();
+            var lanes = site.Lanes.Select(l => l.Id).ToArray();
+            var allocated = GC.GetTotalAllocatedBytes();
+            var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+            var publishLatencies = await LoadLoops.OpenLoopAsync(async i =>
+            {
+                var at = DateTimeOffset.UtcNow;
+                var moved = new TruckMoved(site.CrossingId, at, string.Create(inv, $"29C{i % 100_000:D5}"), string.Create(inv, $"bench-{i}"), TripEventNames.Called,
+                    TruckStatus.Called, null, lanes[i % lanes.Length], null, null, null);
+                var sequence = await feed.OnNextAsync(moved);
+                published[sequence] = at.ToUnixTimeMilliseconds();
+            }, rate, TimeSpan.FromSeconds(seconds));
+            var cpuUsed = Process.GetCurrentProcess().TotalProcessorTime - cpu;
+
+            var last = published.Keys.Max();
+            await page.WaitForFunctionAsync($"() => window.bordergateDrawn.length > 0 && window.bordergateDrawn[window.bordergateDrawn.length - 1][0] >= {last}", null, new PageWaitForFunctionOptions { Timeout = 60_000 });
+            var drawn = await page.EvaluateAsync<JsonElement>("() => window.bordergateDrawn");
+            var latencies = drawn.EnumerateArray()
+                .Select(pair => (Sequence: pair[0].GetInt64(), At: pair[1].GetInt64()))
+                .Where(pair => published.ContainsKey(pair.Sequence))
+                .Select(pair => (double)(pair.At - published[pair.Sequence]))
+                .Order()
+                .ToArray();
+            var open = phones.Count(p => p.IsOpen);
+
+            output.WriteLine(string.Create(inv, $"event_to_screen_p99_ms: {LoadLoops.Percentile(latencies, 0.99):0.0}"));
+            output.WriteLine(string.Create(inv, $"hub_clients: {open + 1}"));
+            output.WriteLine(string.Create(inv,
+                $"# {published.Count} changes at {rate:0}/s for {seconds:0} s, {latencies.Length} drawn by the map: p50 {LoadLoops.Percentile(latencies, 0.5):0.0} ms, p99.9 {LoadLoops.Percentile(latencies, 0.999):0.0} ms, max {latencies[^1]:0.0} ms"));
+            output.WriteLine(string.Create(inv,
+                $"# publish (append to the feed, durable) p99 {LoadLoops.Percentile(publishLatencies, 0.99) / 1000:0.0} ms; {open} of {drivers} phones still connected; CPU {cpuUsed.TotalSeconds:0.0} s over the run, {(GC.GetTotalAllocatedBytes() - allocated) / 1048576.0:0} MB allocated; working set {Process.GetCurrentProcess().WorkingSet64 / 1048576.0:0} MB"));
+        }
+        finally
+        {
+            foreach (var phone in phones)
+            {
+                await phone.DisposeAsync();
+            }
+        }
+    }
+
+    private static TripBody Declaration(string plate) =>
+        new("vn-fruit-co", plate, "CSQU3054383", "FreshFruit", "Export", "305123456789", "Nguyen Van A", "0912345678", 24_000);
+
+    private static double Arg(string[] args, string name, double fallback)
+    {
+        var index = Array.IndexOf(args, name);
+        return index >= 0 && index + 1 < args.Length ? double.Parse(args[index + 1], CultureInfo.InvariantCulture) : fallback;
+    }
+
+    /// <summary>A trip declaration as a company posts it (camelCase JSON).</summary>
+    private sealed record TripBody(
+        string CompanyId, string TruckPlate, string ContainerNumber, string CargoKind, string Direction, string CustomsDeclarationNumber, string DriverName, string DriverPhone, int GrossWeightKg);
+}
