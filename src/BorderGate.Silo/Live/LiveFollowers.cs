@@ -16,6 +16,8 @@ internal sealed partial class LiveFollowers : IAsyncDisposable
 {
     public const string MeterName = "BorderGate.Silo.Live";
 
+    public const string ChangeDelayInstrument = "bordergate.live.change.delay";
+
     private readonly FeedFollowers _followers;
     private readonly IHubContext<CrossingHub, ICrossingClient> _hub;
     private readonly IGrainFactory _grains;
@@ -25,6 +27,7 @@ internal sealed partial class LiveFollowers : IAsyncDisposable
     private readonly ILogger<LiveFollowers> _logger;
     private readonly Counter<long> _changesSent;
     private readonly Counter<long> _snapshotsSent;
+    private readonly Histogram<double> _changeDelay;
 
     public LiveFollowers(
         IHubContext<CrossingHub, ICrossingClient> hub,
@@ -47,6 +50,9 @@ internal sealed partial class LiveFollowers : IAsyncDisposable
         meter.CreateObservableUpDownCounter("bordergate.live.followers", () => _followers.Count, "{connection}", "Control-room hub connections following the crossing.");
         _changesSent = meter.CreateCounter<long>("bordergate.live.changes.sent", "{message}", "Changes sent to control-room hub connections.");
         _snapshotsSent = meter.CreateCounter<long>("bordergate.live.snapshots.sent", "{message}", "Snapshots sent to control-room hub connections.");
+        _changeDelay = meter.CreateHistogram(
+            ChangeDelayInstrument, "ms", "From a change's moment (its event's At) to its send to a control-room connection: storage, feed and queueing.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 5000] });
     }
 
     /// <summary>Starts (or starts over) the connection's follow; answers the sequence it follows from.</summary>
@@ -71,6 +77,7 @@ internal sealed partial class LiveFollowers : IAsyncDisposable
             {
                 await client.Changed(new CrossingChange(change.Sequence, change.Item)).WaitAsync(ct).ConfigureAwait(false);
                 _changesSent.Add(1);
+                _changeDelay.Record((_time.GetUtcNow() - change.Item.At).TotalMilliseconds);
             },
             First: snapshot is null ? null : async ct =>
             {
