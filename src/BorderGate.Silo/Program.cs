@@ -23,6 +23,7 @@ builder.Services.AddActorRuntime(runtime => runtime
 builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
 builder.Services.AddSignalR().AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()));
 builder.Services.AddSingleton<LiveFollowers>();
+builder.Services.AddSingleton<EquipmentTicker>();
 builder.Services.AddSingleton<DriverFollowers>();
 builder.Services.AddSingleton<DriverStatuses>();
 builder.Services.AddOpenApi();

@@ -40,7 +40,8 @@ internal sealed class BenchSilo : WebApplicationFactory<SiloApp>
             _settings["BorderGate:Simulation:Start"] = start.ToString("O");
         }
 
-        UseKestrel(0);
+        // Listening on a free loopback port by Kestrel itself: UseKestrel(0) races the started host (dotnet/aspnetcore#67714).
+        UseKestrel(o => o.Listen(System.Net.IPAddress.Loopback, 0));
 
         // The benchmark is no test project, so no content-root manifest is generated for the silo: its own directory in
         // the repository (where the web build puts wwwroot), else the benchmark's output.

@@ -74,11 +74,11 @@ public sealed class ClusterHostTests
         await Wait.WaitUntil(async () => (await first.Http.GetStringAsync(new Uri("/", UriKind.Relative))).Contains("cluster-silos=2", StringComparison.Ordinal), TimeSpan.FromSeconds(10), "the first silo sees the second");
         await using var hub = await HubTestClient.ConnectAsync(new Uri(second.BaseAddress, BorderGate.Contracts.Live.CrossingHubRoutes.Path));
         await hub.InvokeAsync(BorderGate.Contracts.Live.CrossingHubRoutes.Follow, [null]);
-        Assert.Equal("Snapshot", (await hub.NextAsync(TimeSpan.FromSeconds(15))).Target);
+        Assert.Equal("Snapshot", (await hub.NextAsync(TimeSpan.FromSeconds(15), "Snapshot")).Target);
 
         var declared = await first.Http.PostAsJsonAsync("/api/trips", TestDeclarations.Declaration("29C-888.02"));
         Assert.Equal(HttpStatusCode.Created, declared.StatusCode);
-        var change = await hub.NextAsync(TimeSpan.FromSeconds(4));
+        var change = await hub.NextAsync(TimeSpan.FromSeconds(4), "Changed");
 
         Assert.Equal("Changed", change.Target);
         Assert.Equal("29C88802", change.Arguments[0].GetProperty("event").GetProperty("plate").GetString());

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net.Http.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
 
@@ -73,5 +74,21 @@ public sealed class ControlRoomBrowserTests(ITestOutputHelper output) : BrowserT
         await Assertions.Expect(page.Locator("#map .lane[data-lane='lane-1']")).ToHaveAttributeAsync("data-plate", "");
         await page.ClickAsync("#open-lane");
         await Assertions.Expect(page.Locator("#map .lane[data-lane='lane-1']")).ToHaveAttributeAsync("data-mode", "Open");
+    }
+
+    /// <summary>The map draws the equipment it is sent: every driverless truck on the route, every crane on its rail, every yard slot.</summary>
+    [Fact]
+    public async Task Map_DrawsTheEquipment_VehiclesCranesAndYardSlots()
+    {
+        var site = Silo.Services.GetRequiredService<BorderGate.Contracts.Site.SiteLayout>();
+
+        var page = await OpenMapAsync();
+
+        Assert.Equal(site.DriverlessTrucks.Count, await page.Locator("#route .vehicle").CountAsync());
+        Assert.Equal(site.Cranes.Count, await page.Locator("#map .crane").CountAsync());
+        Assert.Equal(site.YardBlocks.Sum(b => b.Rows * b.Bays), await page.Locator("#map .slot").CountAsync());
+        await Assertions.Expect(page.Locator("#route .vehicle").First).ToHaveAttributeAsync("transform", new System.Text.RegularExpressions.Regex(@"^translate\("));
+        await Assertions.Expect(page.Locator("#map .crane").First).ToHaveAttributeAsync("data-mode", new System.Text.RegularExpressions.Regex(".+"));
+        Assert.Equal(0, await page.Locator("#map .slot[data-state='O']").CountAsync());
     }
 }

@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using BorderGate.Contracts.Live;
 using BorderGate.TestSupport;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace BorderGate.Silo.Tests;
 
@@ -31,12 +32,12 @@ public sealed class CrossingHubTests : IAsyncLifetime
         await using var hub = await ConnectAsync();
 
         var from = (await hub.InvokeAsync(CrossingHubRoutes.Follow, [null])).GetInt64();
-        var snapshot = await hub.NextAsync(s_wait);
+        var snapshot = await hub.NextAsync(s_wait, nameof(ICrossingClient.Snapshot));
         await _silo.DeclareAndArriveAsync("29C10002");
         var changes = new List<JsonElement>();
         for (var i = 0; i < 3; i++)
         {
-            var change = await hub.NextAsync(s_wait);
+            var change = await hub.NextAsync(s_wait, nameof(ICrossingClient.Changed));
             Assert.Equal(nameof(ICrossingClient.Changed), change.Target);
             changes.Add(change.Arguments[0]);
         }
@@ -62,11 +63,11 @@ public sealed class CrossingHubTests : IAsyncLifetime
         long last;
         var first = await ConnectAsync();
         await first.InvokeAsync(CrossingHubRoutes.Follow, [null]);
-        Assert.Equal(nameof(ICrossingClient.Snapshot), (await first.NextAsync(s_wait)).Target);
+        Assert.Equal(nameof(ICrossingClient.Snapshot), (await first.NextAsync(s_wait, nameof(ICrossingClient.Snapshot))).Target);
         await _silo.DeclareAndArriveAsync("29C20001");
         for (var i = 0; i < 2; i++)
         {
-            await first.NextAsync(s_wait);
+            await first.NextAsync(s_wait, nameof(ICrossingClient.Changed));
         }
 
         last = 2;
@@ -80,7 +81,7 @@ public sealed class CrossingHubTests : IAsyncLifetime
         var resumed = new List<long>();
         for (var i = 0; i < 4; i++)
         {
-            var message = await second.NextAsync(s_wait);
+            var message = await second.NextAsync(s_wait, nameof(ICrossingClient.Changed));
             Assert.Equal(nameof(ICrossingClient.Changed), message.Target);
             resumed.Add(message.Arguments[0].GetProperty("sequence").GetInt64());
         }
@@ -88,12 +89,12 @@ public sealed class CrossingHubTests : IAsyncLifetime
         await _silo.DeclareAndArriveAsync("29C20003");
         for (var i = 0; i < 3; i++)
         {
-            resumed.Add((await second.NextAsync(s_wait)).Arguments[0].GetProperty("sequence").GetInt64());
+            resumed.Add((await second.NextAsync(s_wait, nameof(ICrossingClient.Changed))).Arguments[0].GetProperty("sequence").GetInt64());
         }
 
         Assert.Equal(2, from);
         Assert.Equal([3L, 4, 5, 6, 7, 8, 9], resumed);
-        Assert.False(second.TryNext(out _));
+        Assert.False(second.TryNext(nameof(ICrossingClient.Changed), out _));
     }
 
     [Theory]
@@ -108,7 +109,7 @@ public sealed class CrossingHubTests : IAsyncLifetime
 
         Assert.Contains(expected, error.Message, StringComparison.Ordinal);
         Assert.Equal(0, from);
-        Assert.Equal(nameof(ICrossingClient.Snapshot), (await hub.NextAsync(s_wait)).Target);
+        Assert.Equal(nameof(ICrossingClient.Snapshot), (await hub.NextAsync(s_wait, nameof(ICrossingClient.Snapshot))).Target);
     }
 
     /// <summary>An operator closes a lane on the hub: the change comes back on the feed, and dispatch sends the next truck elsewhere.</summary>
@@ -117,17 +118,17 @@ public sealed class CrossingHubTests : IAsyncLifetime
     {
         await using var hub = await ConnectAsync();
         await hub.InvokeAsync(CrossingHubRoutes.Follow, [null]);
-        Assert.Equal(nameof(ICrossingClient.Snapshot), (await hub.NextAsync(s_wait)).Target);
+        Assert.Equal(nameof(ICrossingClient.Snapshot), (await hub.NextAsync(s_wait, nameof(ICrossingClient.Snapshot))).Target);
 
         await hub.InvokeAsync("CloseLane", ["lane-1", "weighbridge calibration"]);
-        var closed = (await hub.NextAsync(s_wait)).Arguments[0].GetProperty("event");
+        var closed = (await hub.NextAsync(s_wait, nameof(ICrossingClient.Changed))).Arguments[0].GetProperty("event");
         await _silo.DeclareAndArriveAsync("29C50001");
         var lane = (await _silo.Http.GetFromJsonAsync<JsonElement>("/api/trucks/29C50001/status")).GetProperty("laneId").GetString();
         await hub.InvokeAsync("OpenLane", ["lane-1"]);
         var events = new List<JsonElement>();
         while (events.Count == 0 || events[^1].GetProperty("type").GetString() != "lane")
         {
-            events.Add((await hub.NextAsync(s_wait)).Arguments[0].GetProperty("event"));
+            events.Add((await hub.NextAsync(s_wait, nameof(ICrossingClient.Changed))).Arguments[0].GetProperty("event"));
         }
 
         Assert.Equal("lane", closed.GetProperty("type").GetString());
@@ -148,6 +149,24 @@ public sealed class CrossingHubTests : IAsyncLifetime
         var error = await Assert.ThrowsAsync<HubCallException>(() => hub.InvokeAsync(method, method == "CloseLane" ? [lane, null] : [lane]));
 
         Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>A following control room gets the equipment as it is, a few times a second: every vehicle, every crane, every yard slot.</summary>
+    [Fact]
+    public async Task Follow_AlsoSendsTheEquipment_AFewTimesASecond()
+    {
+        var site = _silo.Services.GetRequiredService<BorderGate.Contracts.Site.SiteLayout>();
+        await using var hub = await ConnectAsync();
+        await hub.InvokeAsync(CrossingHubRoutes.Follow, [null]);
+
+        var first = (await hub.NextAsync(s_wait, nameof(ICrossingClient.Equipment))).Arguments[0];
+        var second = (await hub.NextAsync(TimeSpan.FromSeconds(2), nameof(ICrossingClient.Equipment))).Arguments[0];
+
+        Assert.Equal(site.DriverlessTrucks.Count, first.GetProperty("vehicles").GetArrayLength());
+        Assert.Equal(site.Cranes.Count, first.GetProperty("cranes").GetArrayLength());
+        Assert.Equal(site.YardBlocks.Sum(b => b.Rows * b.Bays), first.GetProperty("yardSlots").GetString()!.Length);
+        Assert.Matches("^F+$", first.GetProperty("yardSlots").GetString());
+        Assert.True(second.GetProperty("at").GetDateTimeOffset() > first.GetProperty("at").GetDateTimeOffset());
     }
 
     [Fact]

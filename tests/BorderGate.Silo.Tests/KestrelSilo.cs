@@ -22,7 +22,9 @@ internal sealed class KestrelSilo : IAsyncDisposable
         }
 
         _silo = new SiloFactory(all);
-        _silo.UseKestrel(0);
+        // Kestrel told to listen on a free loopback port itself: UseKestrel(0) rewrites the addresses after the host started
+        // them, and loses that race now and then (dotnet/aspnetcore#67714).
+        _silo.UseKestrel(o => o.Listen(System.Net.IPAddress.Loopback, 0));
         _silo.StartServer();
         BaseAddress = new Uri(_silo.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
         Http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };

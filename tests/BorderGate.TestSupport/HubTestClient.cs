@@ -77,13 +77,23 @@ public sealed class HubTestClient : IAsyncDisposable
         return await completion.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>The next invocation the server made of a client method, in the order they came.</summary>
-    public async Task<HubMessage> NextAsync(TimeSpan timeout)
+    /// <summary>
+    /// The next invocation the server made of a client method, in the order they came; with <paramref name="target"/>, the
+    /// next one of that method (those of others before it are dropped).
+    /// </summary>
+    public async Task<HubMessage> NextAsync(TimeSpan timeout, string? target = null)
     {
         using var cancel = new CancellationTokenSource(timeout);
         try
         {
-            return await _messages.Reader.ReadAsync(cancel.Token).ConfigureAwait(false);
+            while (true)
+            {
+                var message = await _messages.Reader.ReadAsync(cancel.Token).ConfigureAwait(false);
+                if (target is null || message.Target == target)
+                {
+                    return message;
+                }
+            }
         }
         catch (OperationCanceledException) when (cancel.IsCancellationRequested)
         {
@@ -95,8 +105,19 @@ public sealed class HubTestClient : IAsyncDisposable
         }
     }
 
-    /// <summary>True when a message is already waiting.</summary>
-    public bool TryNext(out HubMessage message) => _messages.Reader.TryRead(out message!);
+    /// <summary>True when a message of <paramref name="target"/> is already waiting (those of others before it are dropped).</summary>
+    public bool TryNext(string target, out HubMessage message)
+    {
+        while (_messages.Reader.TryRead(out message!))
+        {
+            if (message.Target == target)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     public async ValueTask DisposeAsync()
     {

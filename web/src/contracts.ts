@@ -9,7 +9,16 @@ export interface SiteLayout {
   lanes: { id: string; kind: string; direction: string; position: Position }[];
   inspectionBays: { id: string; position: Position }[];
   yardBlocks: { id: string; rows: number; bays: number; position: Position }[];
+  cranes: { id: string; railStartX: number; railEndX: number; railY: number }[];
+  route: { waypoints: { id: string; position: Position }[]; segments: { id: string; from: string; to: string }[] };
+  driverlessTrucks: { id: string }[];
 }
+
+export interface VehicleView { vehicleId: string; mode: string; waypoint: string; segment: string | null; containerNumber: string | null; fault: string | null }
+
+export interface CraneView { craneId: string; mode: string; positionX: number; current: { containerNumber: string } | null; queue: unknown[]; fault: string | null }
+
+export interface EquipmentView { at: string; vehicles: VehicleView[]; segmentHolders: Record<string, string>; cranes: CraneView[]; yardSlots: string | null }
 
 export type TruckStatus = "None" | "Booked" | "Waiting" | "Called" | "InLane" | "Inspection" | "Transfer" | "Completed" | "Held" | "NoShow";
 

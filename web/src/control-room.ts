@@ -1,5 +1,5 @@
 import { HubConnectionState } from "@microsoft/signalr";
-import type { CrossingChange, CrossingSnapshot, GateKpis, SiteLayout } from "./contracts";
+import type { CrossingChange, CrossingSnapshot, EquipmentView, GateKpis, SiteLayout } from "./contracts";
 import { CrossingState } from "./crossing-state";
 import { hubConnection } from "./hub";
 import { SiteMap } from "./site-map";
@@ -76,7 +76,7 @@ async function main(): Promise<void> {
   const layout = (await (await fetch("/api/crossing/layout")).json()) as SiteLayout;
   document.getElementById("crossing-name")!.textContent = layout.name;
   document.title = `${layout.name} — control room`;
-  const map = new SiteMap(document.getElementById("map") as unknown as SVGSVGElement, layout);
+  const map = new SiteMap(document.getElementById("map") as unknown as SVGSVGElement, document.getElementById("route") as unknown as SVGSVGElement, layout);
 
   // The lane the operator clicked, with what can be done to it.
   let selected: string | null = null;
@@ -109,6 +109,9 @@ async function main(): Promise<void> {
     requestAnimationFrame(() => {
       drawPending = false;
       map.render(state);
+      if (equipment) {
+        map.renderEquipment(equipment);
+      }
       showLane();
       renderChanges();
       sequenceLabel.textContent = `#${state.sequence}`;
@@ -134,6 +137,12 @@ async function main(): Promise<void> {
       }
       draw();
     }
+  });
+  // Positions are not changes of record: the latest one is drawn in the next frame, earlier ones dropped.
+  let equipment: EquipmentView | null = null;
+  hub.on("Equipment", (view: EquipmentView) => {
+    equipment = view.yardSlots === null && equipment?.yardSlots ? { ...view, yardSlots: equipment.yardSlots } : view;
+    draw();
   });
   hub.onreconnecting(() => setConnection("reconnecting"));
   hub.onreconnected(async () => {

@@ -1,4 +1,4 @@
-import type { SiteLayout } from "./contracts";
+import type { EquipmentView, Position, SiteLayout } from "./contracts";
 import type { CrossingState } from "./crossing-state";
 
 const svgNs = "http://www.w3.org/2000/svg";
@@ -6,7 +6,9 @@ const svgNs = "http://www.w3.org/2000/svg";
 /** Lane boxes in site metres (the layout gives each lane's position, 20 m apart). */
 const laneSize = { width: 60, height: 14 };
 const baySize = { width: 30, height: 16 };
-const slotSize = 6;
+/** A yard row's depth, and the distance between neighbouring bays (YardBlockLayout.BayPitchMetres). */
+const rowDepth = 6;
+const bayPitch = 6.5;
 
 function element<K extends keyof SVGElementTagNameMap>(name: K, attributes: Record<string, string | number>, parent: Element): SVGElementTagNameMap[K] {
   const node = document.createElementNS(svgNs, name);
@@ -26,11 +28,22 @@ export class SiteMap {
   private readonly laneBoxes = new Map<string, SVGGElement>();
   private readonly bayPlates = new Map<string, SVGTextElement>();
   private readonly queueText: SVGTextElement;
+  private readonly slots: SVGRectElement[] = [];
+  private readonly vehicles = new Map<string, SVGGElement>();
+  private readonly cranes = new Map<string, SVGGElement>();
+  private readonly segments = new Map<string, SVGLineElement>();
+  private readonly waypoints = new Map<string, Position>();
+  private readonly craneRails = new Map<string, number>();
 
-  constructor(svg: SVGSVGElement, layout: SiteLayout) {
-    const xs = [layout.entrance.position.x, ...layout.lanes.map((l) => l.position.x), ...layout.yardBlocks.map((b) => b.position.x + (b.bays * slotSize) / 2)];
-    const ys = [layout.entrance.position.y, ...layout.lanes.map((l) => l.position.y), ...layout.inspectionBays.map((b) => b.position.y), ...layout.yardBlocks.map((b) => b.position.y + b.rows * slotSize)];
-    svg.setAttribute("viewBox", `${Math.min(...xs) - 10} ${Math.min(...ys) - 30} ${Math.max(...xs) - Math.min(...xs) + 80} ${Math.max(...ys) - Math.min(...ys) + 70}`);
+  /** Draws the gate and yard on <c>svg</c>, at their own scale, and the long route to the border on <c>routeSvg</c>. */
+  constructor(svg: SVGSVGElement, routeSvg: SVGSVGElement, layout: SiteLayout) {
+    const xs = [layout.entrance.position.x, ...layout.lanes.map((l) => l.position.x + laneSize.width / 2), ...layout.yardBlocks.map((b) => b.position.x + (b.bays * bayPitch) / 2 + 30)];
+    const ys = [layout.entrance.position.y, ...layout.lanes.map((l) => l.position.y), ...layout.inspectionBays.map((b) => b.position.y), ...layout.yardBlocks.map((b) => b.position.y + b.rows * rowDepth)];
+    svg.setAttribute("viewBox", `${Math.min(...xs) - 10} ${Math.min(...ys) - 30} ${Math.max(...xs) - Math.min(...xs) + 20} ${Math.max(...ys) - Math.min(...ys) + 60}`);
+    const points = layout.route.waypoints.map((w) => w.position);
+    const rxs = points.map((p) => p.x);
+    const rys = points.map((p) => p.y);
+    routeSvg.setAttribute("viewBox", `${Math.min(...rxs) - 20} ${Math.min(...rys) - 20} ${Math.max(...rxs) - Math.min(...rxs) + 40} ${Math.max(...rys) - Math.min(...rys) + 40}`);
 
     const waiting = element("g", { class: "waiting-area", "data-area": "waiting" }, svg);
     element("rect", { x: layout.entrance.position.x, y: layout.entrance.position.y - 20, width: 120, height: 40, rx: 3 }, waiting);
@@ -53,11 +66,90 @@ export class SiteMap {
       this.bayPlates.set(bay.id, element("text", { x: bay.position.x - baySize.width / 2 + 2, y: bay.position.y + 6, class: "plate" }, group));
     }
 
+    // The yard's slots, block by block, row by row, bay by bay: the order of the equipment view's slot states.
     for (const block of layout.yardBlocks) {
       const group = element("g", { class: "yard-block", "data-block": block.id }, svg);
-      element("rect", { x: block.position.x - (block.bays * slotSize) / 2, y: block.position.y, width: block.bays * slotSize, height: block.rows * slotSize }, group);
-      element("text", { x: block.position.x - (block.bays * slotSize) / 2, y: block.position.y - 2, class: "label" }, group).textContent = `yard ${block.id}`;
+      const left = block.position.x - (block.bays * bayPitch) / 2;
+      element("text", { x: left, y: block.position.y - 2, class: "label" }, group).textContent = `yard ${block.id}`;
+      for (let row = 1; row <= block.rows; row++) {
+        for (let bay = 1; bay <= block.bays; bay++) {
+          this.slots.push(element("rect", { class: "slot", "data-state": "F", x: left + (bay - 1) * bayPitch, y: block.position.y + (row - 1) * rowDepth, width: bayPitch - 0.8, height: rowDepth - 0.8 }, group));
+        }
+      }
     }
+
+    // The driverless trucks' route: its segments (one way each), then the vehicles on it.
+    for (const waypoint of layout.route.waypoints) {
+      this.waypoints.set(waypoint.id, waypoint.position);
+    }
+    const route = element("g", { class: "route" }, routeSvg);
+    for (const segment of layout.route.segments) {
+      const from = this.waypoints.get(segment.from);
+      const to = this.waypoints.get(segment.to);
+      if (from && to) {
+        this.segments.set(segment.id, element("line", { x1: from.x, y1: from.y, x2: to.x, y2: to.y, "data-segment": segment.id }, route));
+      }
+    }
+    for (const crane of layout.cranes) {
+      this.craneRails.set(crane.id, crane.railY);
+      element("line", { class: "rail", x1: crane.railStartX, y1: crane.railY, x2: crane.railEndX, y2: crane.railY }, svg);
+      const group = element("g", { class: "crane", "data-crane": crane.id, transform: `translate(${crane.railStartX} ${crane.railY})` }, svg);
+      element("rect", { x: -2.5, y: -4, width: 5, height: 8 }, group);
+      element("text", { x: 3.5, y: -2, class: "label" }, group).textContent = crane.id;
+      element("text", { x: 3.5, y: 3, class: "plate" }, group);
+      this.cranes.set(crane.id, group);
+    }
+    for (const vehicle of layout.driverlessTrucks) {
+      const group = element("g", { class: "vehicle", "data-vehicle": vehicle.id, "data-mode": "Idle" }, routeSvg);
+      element("circle", { r: 3.2 }, group);
+      element("text", { x: 4, y: -3, class: "label" }, group).textContent = vehicle.id;
+      this.vehicles.set(vehicle.id, group);
+    }
+  }
+
+  /** The equipment where it is now: vehicles at their waypoint or halfway along the segment they hold, cranes on their rail, yard slots. */
+  renderEquipment(view: EquipmentView): void {
+    for (const vehicle of view.vehicles) {
+      const group = this.vehicles.get(vehicle.vehicleId);
+      const at = this.positionOf(vehicle.waypoint, vehicle.segment);
+      if (!group || !at) {
+        continue;
+      }
+      group.setAttribute("transform", `translate(${at.x} ${at.y})`);
+      group.dataset.mode = vehicle.fault ? "Faulted" : vehicle.mode;
+      group.dataset.loaded = String(vehicle.containerNumber !== null);
+    }
+    for (const [id, line] of this.segments) {
+      line.classList.toggle("held", id in view.segmentHolders);
+    }
+    for (const crane of view.cranes) {
+      const group = this.cranes.get(crane.craneId);
+      if (!group) {
+        continue;
+      }
+      group.setAttribute("transform", `translate(${crane.positionX} ${this.craneRails.get(crane.craneId) ?? 0})`);
+      group.dataset.mode = crane.fault ? "Faulted" : crane.mode;
+      const job = group.querySelector<SVGTextElement>("text.plate");
+      if (job) {
+        job.textContent = crane.current?.containerNumber ?? "";
+      }
+    }
+    if (view.yardSlots) {
+      for (let i = 0; i < this.slots.length && i < view.yardSlots.length; i++) {
+        const state = view.yardSlots[i];
+        if (this.slots[i].dataset.state !== state) {
+          this.slots[i].dataset.state = state;
+        }
+      }
+    }
+  }
+
+  private positionOf(waypoint: string, segment: string | null): Position | undefined {
+    const line = segment ? this.segments.get(segment) : undefined;
+    if (line) {
+      return { x: (Number(line.getAttribute("x1")) + Number(line.getAttribute("x2"))) / 2, y: (Number(line.getAttribute("y1")) + Number(line.getAttribute("y2"))) / 2 };
+    }
+    return this.waypoints.get(waypoint);
   }
 
   /** Calls `select` with a lane's id when the operator clicks its box. */

@@ -15,7 +15,17 @@ public interface ICrossingClient
     Task Snapshot(CrossingSnapshot snapshot);
 
     Task Changed(CrossingChange change);
+
+    /// <summary>The moving equipment as it is now (driverless trucks, route holders, cranes), a few times a second, and the yard's slots every second or so.</summary>
+    Task Equipment(EquipmentView equipment);
 }
+
+/// <summary>
+/// Where the equipment is at <see cref="At"/>: positions are not changes of record (they are not on the feed), so the hub
+/// sends them as they are, to every control room at once. <see cref="YardSlots"/>, when present, is one character per slot in
+/// the layout's order (block by block, row by row, bay by bay): <c>F</c>ree, <c>R</c>eserved, <c>O</c>ccupied.
+/// </summary>
+public sealed record EquipmentView(DateTimeOffset At, IReadOnlyList<VehicleView> Vehicles, IReadOnlyDictionary<string, string> SegmentHolders, IReadOnlyList<CraneView> Cranes, string? YardSlots);
 
 /// <summary>The crossing at the moment a client began to follow it: the changes that follow are those after <see cref="Sequence"/>.</summary>
 public sealed record CrossingSnapshot(string CrossingId, long Sequence, DateTimeOffset At, GateView Gate, YardView Yard);

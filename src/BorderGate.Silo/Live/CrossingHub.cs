@@ -15,13 +15,25 @@ namespace BorderGate.Silo.Live;
 /// the grain runtime — a client on one silo sees the changes of grains on every silo of a cluster. Operators act through
 /// it too (open and close lanes, hold and release trucks, dispatch); what they do comes back as changes like any other.
 /// </summary>
-internal sealed class CrossingHub(LiveFollowers followers, IGrainFactory grains, SiteLayout site) : Hub<ICrossingClient>
+internal sealed class CrossingHub(LiveFollowers followers, EquipmentTicker equipment, IGrainFactory grains, SiteLayout site) : Hub<ICrossingClient>
 {
     /// <summary>
     /// Follows the crossing: with <paramref name="after"/> null, a snapshot and then the changes after it; with a sequence,
     /// the changes after it. Answers the sequence followed from. Calling it again starts over (the earlier follow ends).
     /// </summary>
-    public Task<long> Follow(long? after) => followers.FollowAsync(Context.ConnectionId, after, Context.ConnectionAborted);
+    public async Task<long> Follow(long? after)
+    {
+        var from = await followers.FollowAsync(Context.ConnectionId, after, Context.ConnectionAborted).ConfigureAwait(false);
+        if (!Context.Items.ContainsKey(EquipmentTicker.Group))
+        {
+            // The equipment's positions too, for as long as this connection lasts.
+            await Groups.AddToGroupAsync(Context.ConnectionId, EquipmentTicker.Group, Context.ConnectionAborted).ConfigureAwait(false);
+            Context.Items[EquipmentTicker.Group] = true;
+            equipment.Joined();
+        }
+
+        return from;
+    }
 
     /// <summary>Opens a lane to dispatch again.</summary>
     public Task OpenLane(string laneId) => Gate(KnownLane(laneId)).OpenLane(laneId, Operator);
@@ -42,6 +54,11 @@ internal sealed class CrossingHub(LiveFollowers followers, IGrainFactory grains,
 
     public override async Task OnDisconnectedAsync(Exception? exception)
     {
+        if (Context.Items.Remove(EquipmentTicker.Group))
+        {
+            equipment.Left();
+        }
+
         await followers.StopAsync(Context.ConnectionId).ConfigureAwait(false);
         await base.OnDisconnectedAsync(exception).ConfigureAwait(false);
     }

@@ -26,7 +26,8 @@ public sealed class SimulatedSilo : WebApplicationFactory<Program>
             ["BorderGate:Simulation:Start"] = siteStart.ToString("O"),
             ["Logging:LogLevel:Default"] = "Error",
         };
-        UseKestrel(0);
+        // Listening on a free loopback port by Kestrel itself: UseKestrel(0) races the started host (dotnet/aspnetcore#67714).
+        UseKestrel(o => o.Listen(System.Net.IPAddress.Loopback, 0));
     }
 
     public Uri BaseAddress { get; private set; } = null!;
