@@ -91,4 +91,21 @@ public sealed class ControlRoomBrowserTests(ITestOutputHelper output) : BrowserT
         await Assertions.Expect(page.Locator("#map .crane").First).ToHaveAttributeAsync("data-mode", new System.Text.RegularExpressions.Regex(".+"));
         Assert.Equal(0, await page.Locator("#map .slot[data-state='O']").CountAsync());
     }
+
+    /// <summary>A device's alarm shows on the map at once; the operator acknowledges it there and it leaves the list.</summary>
+    [Fact]
+    public async Task Alarm_ShowsOnTheMap_AndTheOperatorAcknowledgesIt()
+    {
+        var page = await OpenMapAsync();
+        var book = Silo.Services.GetRequiredService<BorderGate.Actors.IGrainFactory>().GetGrain<BorderGate.Contracts.Crossing.IAlarmBookGrain>("huu-nghi");
+
+        var alarm = await book.Raise(new BorderGate.Contracts.Devices.DeviceAlarm("huu-nghi", "wb-lane-3", BorderGate.Contracts.Devices.DeviceKind.Weighbridge, "fault", "load cell drift", DateTimeOffset.UtcNow));
+        await Assertions.Expect(page.Locator($"#alarms li[data-alarm='{alarm.AlarmId}']")).ToContainTextAsync("wb-lane-3 fault: load cell drift");
+        await Assertions.Expect(page.Locator("#alarm-count")).ToHaveTextAsync("1");
+        await page.ClickAsync($"#alarms li[data-alarm='{alarm.AlarmId}'] button");
+
+        await Assertions.Expect(page.Locator("#alarms li")).ToHaveCountAsync(0);
+        Assert.Empty(await book.Open());
+        await Assertions.Expect(page.Locator("#changes li").First).ToContainTextAsync("acknowledged by control room");
+    }
 }

@@ -170,6 +170,25 @@ public sealed class CrossingHubTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AcknowledgeAlarm_OfAnUnknownAlarm_IsRefusedClearly_AndTheSnapshotListsOpenAlarms()
+    {
+        var book = _silo.Services.GetRequiredService<BorderGate.Actors.IGrainFactory>().GetGrain<BorderGate.Contracts.Crossing.IAlarmBookGrain>("huu-nghi");
+        var alarm = await book.Raise(new BorderGate.Contracts.Devices.DeviceAlarm("huu-nghi", "bar-lane-2", BorderGate.Contracts.Devices.DeviceKind.Barrier, "stale", "no message for 15 s", DateTimeOffset.UtcNow));
+        await using var hub = await ConnectAsync();
+        await hub.InvokeAsync(CrossingHubRoutes.Follow, [null]);
+
+        var snapshot = (await hub.NextAsync(s_wait, nameof(ICrossingClient.Snapshot))).Arguments[0];
+        var error = await Assert.ThrowsAsync<HubCallException>(() => hub.InvokeAsync("AcknowledgeAlarm", ["alarm-999"]));
+        await hub.InvokeAsync("AcknowledgeAlarm", [alarm.AlarmId]);
+        var acknowledged = (await hub.NextAsync(s_wait, nameof(ICrossingClient.Changed))).Arguments[0].GetProperty("event");
+
+        Assert.Equal(alarm.AlarmId, Assert.Single(snapshot.GetProperty("alarms").EnumerateArray()).GetProperty("alarmId").GetString());
+        Assert.Contains("has no alarm 'alarm-999'", error.Message, StringComparison.Ordinal);
+        Assert.Equal("alarm", acknowledged.GetProperty("type").GetString());
+        Assert.Equal("control room", acknowledged.GetProperty("alarm").GetProperty("acknowledgedBy").GetString());
+    }
+
+    [Fact]
     public async Task UnknownHubMethod_IsRefusedClearly()
     {
         await using var hub = await ConnectAsync();

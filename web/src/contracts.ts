@@ -47,7 +47,19 @@ export interface GateView {
 
 export interface YardView { capacity: number; occupied: number; reserved: number }
 
-export interface CrossingSnapshot { crossingId: string; sequence: number; at: string; gate: GateView; yard: YardView }
+export interface AlarmView {
+  alarmId: string;
+  deviceId: string;
+  kind: string;
+  code: string;
+  message: string;
+  raisedAt: string;
+  count: number;
+  acknowledgedBy: string | null;
+  acknowledgedAt: string | null;
+}
+
+export interface CrossingSnapshot { crossingId: string; sequence: number; at: string; gate: GateView; yard: YardView; alarms: AlarmView[] }
 
 export interface TruckMoved {
   type: "truck";
@@ -65,6 +77,8 @@ export interface ContainerCrossed { type: "container-crossed"; at: string; vehic
 
 export interface LaneModeChanged { type: "lane"; at: string; laneId: string; mode: "Open" | "Closed" | "Faulted"; reason: string | null }
 
-export type CrossingEvent = TruckMoved | ContainerCrossed | LaneModeChanged;
+export interface AlarmChanged { type: "alarm"; at: string; alarm: AlarmView }
+
+export type CrossingEvent = TruckMoved | ContainerCrossed | LaneModeChanged | AlarmChanged;
 
 export interface CrossingChange { sequence: number; event: CrossingEvent }

@@ -55,6 +55,25 @@ function renderKpis(kpis: GateKpis | null): void {
   );
 }
 
+function renderAlarms(acknowledge: (alarmId: string) => void): void {
+  document.getElementById("alarm-count")!.textContent = String(state.alarms.length);
+  document.getElementById("alarms")!.replaceChildren(
+    ...state.alarms.map((alarm) => {
+      const item = document.createElement("li");
+      item.dataset.alarm = alarm.alarmId;
+      item.dataset.device = alarm.deviceId;
+      const text = document.createElement("span");
+      text.textContent = `${alarm.deviceId} ${alarm.code}: ${alarm.message}${alarm.count > 1 ? ` (×${alarm.count})` : ""}`;
+      const button = document.createElement("button");
+      button.type = "button";
+      button.textContent = "Acknowledge";
+      button.addEventListener("click", () => acknowledge(alarm.alarmId));
+      item.append(text, button);
+      return item;
+    }),
+  );
+}
+
 function renderChanges(): void {
   changesList.replaceChildren(
     ...state.recent.map((change) => {
@@ -66,7 +85,9 @@ function renderChanges(): void {
           ? `#${change.sequence} ${event.plate} ${event.event}${event.laneId ? ` → ${event.laneId}` : ""}`
           : event.type === "lane"
             ? `#${change.sequence} ${event.laneId} ${event.mode.toLowerCase()}${event.reason ? `: ${event.reason}` : ""}`
-            : `#${change.sequence} container ${event.containerNumber} handed over by ${event.vehicleId}`;
+            : event.type === "alarm"
+              ? `#${change.sequence} alarm ${event.alarm.deviceId} ${event.alarm.code}${event.alarm.acknowledgedBy ? ` acknowledged by ${event.alarm.acknowledgedBy}` : ""}`
+              : `#${change.sequence} container ${event.containerNumber} handed over by ${event.vehicleId}`;
       return item;
     }),
   );
@@ -113,6 +134,7 @@ async function main(): Promise<void> {
         map.renderEquipment(equipment);
       }
       showLane();
+      renderAlarms((alarmId) => void act("AcknowledgeAlarm", alarmId));
       renderChanges();
       sequenceLabel.textContent = `#${state.sequence}`;
       if (measuring) {

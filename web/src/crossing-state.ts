@@ -1,4 +1,4 @@
-import type { CrossingChange, CrossingSnapshot, GateKpis, LaneModeChanged, TruckMoved, TruckStatus, YardView } from "./contracts";
+import type { AlarmView, CrossingChange, CrossingSnapshot, GateKpis, LaneModeChanged, TruckMoved, TruckStatus, YardView } from "./contracts";
 
 export interface LaneState { plate: string | null; mode: string; step: string; reason?: string | null }
 
@@ -19,6 +19,9 @@ export class CrossingState {
   yard: YardView | null = null;
   readonly recent: CrossingChange[] = [];
 
+  /** The alarms not yet acknowledged, newest first. */
+  alarms: AlarmView[] = [];
+
   /** The last status seen of each truck still on its trip: what the queue count follows. */
   private readonly statusOf = new Map<string, TruckStatus>();
 
@@ -37,6 +40,7 @@ export class CrossingState {
     this.kpis = snapshot.gate.kpis;
     this.yard = snapshot.yard;
     this.recent.length = 0;
+    this.alarms = [...snapshot.alarms];
     this.statusOf.clear();
     for (const lane of snapshot.gate.lanes) {
       if (lane.plate) {
@@ -62,6 +66,12 @@ export class CrossingState {
       this.applyTruck(change.event);
     } else if (change.event.type === "lane") {
       this.applyLane(change.event);
+    } else if (change.event.type === "alarm") {
+      const alarm = change.event.alarm;
+      this.alarms = this.alarms.filter((a) => a.alarmId !== alarm.alarmId);
+      if (alarm.acknowledgedAt === null) {
+        this.alarms.unshift(alarm);
+      }
     }
     this.recent.unshift(change);
     this.recent.length = Math.min(this.recent.length, RecentChanges);

@@ -15,6 +15,7 @@ namespace BorderGate.Contracts.Crossing;
 [JsonDerivedType(typeof(TruckMoved), TruckMoved.TypeName)]
 [JsonDerivedType(typeof(ContainerCrossed), ContainerCrossed.TypeName)]
 [JsonDerivedType(typeof(LaneModeChanged), LaneModeChanged.TypeName)]
+[JsonDerivedType(typeof(AlarmChanged), AlarmChanged.TypeName)]
 public abstract record CrossingEvent(string CrossingId, DateTimeOffset At)
 {
     /// <summary>The stream provider feeds are published on: the runtime's default one, over its durable event log.</summary>

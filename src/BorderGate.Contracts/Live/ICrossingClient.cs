@@ -28,7 +28,7 @@ public interface ICrossingClient
 public sealed record EquipmentView(DateTimeOffset At, IReadOnlyList<VehicleView> Vehicles, IReadOnlyDictionary<string, string> SegmentHolders, IReadOnlyList<CraneView> Cranes, string? YardSlots);
 
 /// <summary>The crossing at the moment a client began to follow it: the changes that follow are those after <see cref="Sequence"/>.</summary>
-public sealed record CrossingSnapshot(string CrossingId, long Sequence, DateTimeOffset At, GateView Gate, YardView Yard);
+public sealed record CrossingSnapshot(string CrossingId, long Sequence, DateTimeOffset At, GateView Gate, YardView Yard, IReadOnlyList<AlarmView> Alarms);
 
 /// <summary>One change of the crossing's feed, with its sequence (the feed's order).</summary>
 public sealed record CrossingChange(long Sequence, CrossingEvent Event);

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using BorderGate.Actors;
+using BorderGate.Contracts.Crossing;
 using BorderGate.Contracts.Devices;
 using BorderGate.Contracts.Site;
 using Microsoft.Extensions.Logging;
@@ -317,9 +318,11 @@ internal sealed partial class DeviceGrain : Grain, IDeviceGrain
     {
         try
         {
-            await GetStreamProvider(_options.AlarmStreamProvider)
-                .GetStream<DeviceAlarm>(DeviceAlarm.StreamFor(_crossingId))
-                .OnNextAsync(new DeviceAlarm(_crossingId, _deviceId, _info.Kind, code, message, at));
+            var alarm = new DeviceAlarm(_crossingId, _deviceId, _info.Kind, code, message, at);
+            await GetStreamProvider(_options.AlarmStreamProvider).GetStream<DeviceAlarm>(DeviceAlarm.StreamFor(_crossingId)).OnNextAsync(alarm);
+
+            // Into the control room's alarm book, where it stays until an operator acknowledges it.
+            await GrainFactory.GetGrain<IAlarmBookGrain>(_crossingId).Raise(alarm);
         }
         catch (Exception exception)
         {

@@ -13,7 +13,8 @@ namespace BorderGate.Silo.Live;
 /// reconnect it follows from the last sequence it saw. Each connection follows the crossing's durable feed on its own
 /// subscription (<see cref="LiveFollowers"/>), so that a slow client slows only itself, and — the feed being a stream of
 /// the grain runtime — a client on one silo sees the changes of grains on every silo of a cluster. Operators act through
-/// it too (open and close lanes, hold and release trucks, dispatch); what they do comes back as changes like any other.
+/// it too (open and close lanes, hold and release trucks, acknowledge alarms, dispatch); what they do comes back as
+/// changes like any other.
 /// </summary>
 internal sealed class CrossingHub(LiveFollowers followers, EquipmentTicker equipment, IGrainFactory grains, SiteLayout site) : Hub<ICrossingClient>
 {
@@ -48,6 +49,19 @@ internal sealed class CrossingHub(LiveFollowers followers, EquipmentTicker equip
 
     /// <summary>Releases a held truck back to the queue.</summary>
     public Task ReleaseTruck(string plate) => Refused(() => Gate().ReleaseTruck(TrucksApi.Normalize(plate), Operator));
+
+    /// <summary>Acknowledges an alarm (it leaves the open list; acknowledging it again changes nothing).</summary>
+    public async Task AcknowledgeAlarm(string alarmId)
+    {
+        try
+        {
+            await grains.GetGrain<IAlarmBookGrain>(site.CrossingId).Acknowledge(alarmId, Operator).ConfigureAwait(false);
+        }
+        catch (UnknownAlarmException unknown)
+        {
+            throw new HubException(unknown.Message);
+        }
+    }
 
     /// <summary>Runs dispatch now (the gate also does on every change).</summary>
     public Task Dispatch() => Gate().Dispatch();

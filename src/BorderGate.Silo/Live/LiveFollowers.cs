@@ -97,7 +97,9 @@ internal sealed partial class LiveFollowers : IAsyncDisposable
     {
         var gate = _grains.GetGrain<IGateGrain>(_site.CrossingId).Snapshot();
         var yard = _grains.GetGrain<IYardGrain>(_site.CrossingId).Snapshot();
-        return new CrossingSnapshot(_site.CrossingId, sequence, _time.GetUtcNow(), await gate.ConfigureAwait(false), await yard.ConfigureAwait(false));
+        var alarms = _grains.GetGrain<IAlarmBookGrain>(_site.CrossingId).Open();
+        return new CrossingSnapshot(
+            _site.CrossingId, sequence, _time.GetUtcNow(), await gate.ConfigureAwait(false), await yard.ConfigureAwait(false), await alarms.ConfigureAwait(false));
     }
 
     [LoggerMessage(4201, LogLevel.Debug, "Hub connection {ConnectionId} follows the crossing (after {After})")]
