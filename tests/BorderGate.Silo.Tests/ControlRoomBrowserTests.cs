@@ -9,12 +9,17 @@ namespace BorderGate.Silo.Tests;
 /// <summary>The control room's live map in real headless Chromium against the real host: drawn from the layout, live from the hub.</summary>
 public sealed class ControlRoomBrowserTests(ITestOutputHelper output) : BrowserTest
 {
-    private async Task<IPage> OpenMapAsync()
+    private async Task<IPage> OpenMapAsync(Func<IPage, Task>? before = null, string query = "")
     {
         var page = await Browser.Chromium.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 800 } });
         var failed = new List<string>();
         page.RequestFailed += (_, request) => failed.Add(request.Url);
-        await page.GotoAsync(new Uri(Silo.BaseAddress, "/control-room/").ToString());
+        if (before is not null)
+        {
+            await before(page);
+        }
+
+        await page.GotoAsync(new Uri(Silo.BaseAddress, "/control-room/" + query).ToString());
         await page.WaitForSelectorAsync("#connection[data-state='live']", new PageWaitForSelectorOptions { Timeout = 15_000 });
 
         // Everything the page needs came from the silo: nothing from the internet.
@@ -107,5 +112,40 @@ public sealed class ControlRoomBrowserTests(ITestOutputHelper output) : BrowserT
         await Assertions.Expect(page.Locator("#alarms li")).ToHaveCountAsync(0);
         Assert.Empty(await book.Open());
         await Assertions.Expect(page.Locator("#changes li").First).ToContainTextAsync("acknowledged by control room");
+    }
+
+    /// <summary>
+    /// The map's connection dropped (closed abnormally under it) while trucks moved: it reconnects, follows from the last
+    /// change it applied, and has drawn every change once, in order, with no gap.
+    /// </summary>
+    [Fact]
+    public async Task Reconnect_LosesNoChange()
+    {
+        var connections = new List<IWebSocketRoute>();
+        var page = await OpenMapAsync(
+            p => p.RouteWebSocketAsync(new System.Text.RegularExpressions.Regex("/hubs/crossing"), ws =>
+            {
+                ws.ConnectToServer();
+                lock (connections)
+                {
+                    connections.Add(ws);
+                }
+            }),
+            "?measure");
+        await Silo.DeclareAndArriveAsync("29C70011");
+        await Assertions.Expect(page.Locator("#sequence")).ToHaveTextAsync("#3");
+
+        await connections[0].CloseAsync(new WebSocketRouteCloseOptions { Code = 4000, Reason = "network lost" });
+        await Assertions.Expect(page.Locator("#connection")).ToHaveAttributeAsync("data-state", "reconnecting");
+        await Silo.DeclareAndArriveAsync("29C70012");
+        await Assertions.Expect(page.Locator("#connection")).ToHaveAttributeAsync("data-state", "live", new LocatorAssertionsToHaveAttributeOptions { Timeout = 15_000 });
+        await Silo.DeclareAndArriveAsync("29C70013");
+
+        await Assertions.Expect(page.Locator("#sequence")).ToHaveTextAsync("#9", new LocatorAssertionsToHaveTextOptions { Timeout = 10_000 });
+        var drawn = await page.EvaluateAsync<long[][]>("() => window.bordergateDrawn");
+        Assert.Equal(Enumerable.Range(1, 9).Select(i => (long)i), drawn.Select(d => d[0]));
+        Assert.Equal(2, connections.Count);
+        var lane = (await Silo.Http.GetFromJsonAsync<System.Text.Json.JsonElement>("/api/trucks/29C70012/status")).GetProperty("laneId").GetString();
+        await Assertions.Expect(page.Locator($"#map .lane[data-lane='{lane}']")).ToHaveAttributeAsync("data-plate", "29C70012");
     }
 }
