@@ -16,7 +16,7 @@ public interface ICrossingClient
 
     Task Changed(CrossingChange change);
 
-    /// <summary>The moving equipment as it is now (driverless trucks, route holders, cranes), a few times a second, and the yard's slots every second or so.</summary>
+    /// <summary>The moving equipment as it is now (driverless trucks, route holders, cranes), ten times a second, and the yard's slots once a second.</summary>
     Task Equipment(EquipmentView equipment);
 }
 

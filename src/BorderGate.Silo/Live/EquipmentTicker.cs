@@ -17,9 +17,9 @@ internal sealed partial class EquipmentTicker(IHubContext<CrossingHub, ICrossing
 {
     public const string Group = "crossing-equipment";
 
-    public static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(200);
+    public static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(100);
 
-    private const int YardEvery = 5;
+    private const int YardEvery = 10;
     private readonly Lock _lock = new();
     private readonly string[] _slotOrder = [.. site.YardBlocks.SelectMany(b => b.SlotIds())];
     private int _followers;
