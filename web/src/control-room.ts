@@ -55,7 +55,13 @@ function renderKpis(kpis: GateKpis | null): void {
   );
 }
 
+let alarmsDrawn: unknown = null;
+
 function renderAlarms(acknowledge: (alarmId: string) => void): void {
+  if (alarmsDrawn === state.alarms) {
+    return;
+  }
+  alarmsDrawn = state.alarms;
   document.getElementById("alarm-count")!.textContent = String(state.alarms.length);
   document.getElementById("alarms")!.replaceChildren(
     ...state.alarms.map((alarm) => {
@@ -74,7 +80,13 @@ function renderAlarms(acknowledge: (alarmId: string) => void): void {
   );
 }
 
+let changesDrawn = -1;
+
 function renderChanges(): void {
+  if (changesDrawn === state.sequence) {
+    return;
+  }
+  changesDrawn = state.sequence;
   changesList.replaceChildren(
     ...state.recent.map((change) => {
       const item = document.createElement("li");

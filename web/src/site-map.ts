@@ -10,6 +10,24 @@ const baySize = { width: 30, height: 16 };
 const rowDepth = 6;
 const bayPitch = 6.5;
 
+function setText(node: Element, text: string): void {
+  if (node.textContent !== text) {
+    node.textContent = text;
+  }
+}
+
+function setData(node: SVGElement, key: string, value: string): void {
+  if (node.dataset[key] !== value) {
+    node.dataset[key] = value;
+  }
+}
+
+function setAttribute(node: Element, name: string, value: string): void {
+  if (node.getAttribute(name) !== value) {
+    node.setAttribute(name, value);
+  }
+}
+
 function element<K extends keyof SVGElementTagNameMap>(name: K, attributes: Record<string, string | number>, parent: Element): SVGElementTagNameMap[K] {
   const node = document.createElementNS(svgNs, name);
   for (const [key, value] of Object.entries(attributes)) {
@@ -115,23 +133,26 @@ export class SiteMap {
       if (!group || !at) {
         continue;
       }
-      group.setAttribute("transform", `translate(${at.x} ${at.y})`);
-      group.dataset.mode = vehicle.fault ? "Faulted" : vehicle.mode;
-      group.dataset.loaded = String(vehicle.containerNumber !== null);
+      setAttribute(group, "transform", `translate(${at.x} ${at.y})`);
+      setData(group, "mode", vehicle.fault ? "Faulted" : vehicle.mode);
+      setData(group, "loaded", String(vehicle.containerNumber !== null));
     }
     for (const [id, line] of this.segments) {
-      line.classList.toggle("held", id in view.segmentHolders);
+      const held = id in view.segmentHolders;
+      if (line.classList.contains("held") !== held) {
+        line.classList.toggle("held", held);
+      }
     }
     for (const crane of view.cranes) {
       const group = this.cranes.get(crane.craneId);
       if (!group) {
         continue;
       }
-      group.setAttribute("transform", `translate(${crane.positionX} ${this.craneRails.get(crane.craneId) ?? 0})`);
-      group.dataset.mode = crane.fault ? "Faulted" : crane.mode;
+      setAttribute(group, "transform", `translate(${crane.positionX} ${this.craneRails.get(crane.craneId) ?? 0})`);
+      setData(group, "mode", crane.fault ? "Faulted" : crane.mode);
       const job = group.querySelector<SVGTextElement>("text.plate");
       if (job) {
-        job.textContent = crane.current?.containerNumber ?? "";
+        setText(job, crane.current?.containerNumber ?? "");
       }
     }
     if (view.yardSlots) {
@@ -165,23 +186,24 @@ export class SiteMap {
     }
   }
 
+  /** Brings the drawing up to date, touching only what changed (every touch costs the page style and paint work). */
   render(state: CrossingState): void {
-    this.queueText.textContent = `${state.queueLength} waiting`;
+    setText(this.queueText, `${state.queueLength} waiting`);
     for (const [laneId, lane] of state.lanes) {
       const box = this.laneBoxes.get(laneId);
       const plate = this.lanePlates.get(laneId);
       if (!box || !plate) {
         continue;
       }
-      box.dataset.plate = lane.plate ?? "";
-      box.dataset.mode = lane.mode;
-      box.dataset.step = lane.step;
-      plate.textContent = lane.plate ?? "";
+      setData(box, "plate", lane.plate ?? "");
+      setData(box, "mode", lane.mode);
+      setData(box, "step", lane.step);
+      setText(plate, lane.plate ?? "");
     }
     for (const [bayId, plate] of state.bays) {
       const text = this.bayPlates.get(bayId);
       if (text) {
-        text.textContent = plate ?? "";
+        setText(text, plate ?? "");
       }
     }
   }
