@@ -101,6 +101,36 @@ public sealed class DriverTests : IAsyncLifetime
         Assert.StartsWith("lane-", called.GetProperty("laneId").GetString(), StringComparison.Ordinal);
     }
 
+    /// <summary>Many phones on one truck, some leaving while others join: every phone still there hears the truck's next step.</summary>
+    [Fact]
+    public async Task Hub_ManyPhonesOnOneTruck_ThoseThatStayAllHearIt()
+    {
+        await DeclareAsync("29C-300.07");
+        var phones = await Task.WhenAll(Enumerable.Range(0, 20).Select(async _ =>
+        {
+            var phone = await HubTestClient.ConnectAsync(new Uri(_silo.BaseAddress, DriverHubRoutes.Path));
+            await phone.InvokeAsync(DriverHubRoutes.FollowTruck, ["29C30007", Declaration]);
+            return phone;
+        }));
+
+        await Task.WhenAll(phones.Take(10).Select(p => p.DisposeAsync().AsTask()));
+        await using var late = await HubTestClient.ConnectAsync(new Uri(_silo.BaseAddress, DriverHubRoutes.Path));
+        await late.InvokeAsync(DriverHubRoutes.FollowTruck, ["29C30007", Declaration]);
+        await _silo.Http.PostAsJsonAsync("/api/crossing/arrivals", new { plate = "29C30007" });
+
+        foreach (var phone in phones.Skip(10).Append(late))
+        {
+            var status = (await phone.NextAsync(TimeSpan.FromSeconds(15))).Arguments[0];
+            Assert.Equal("29C30007", status.GetProperty("plate").GetString());
+            Assert.NotEqual("Booked", status.GetProperty("status").GetString());
+        }
+
+        foreach (var phone in phones.Skip(10))
+        {
+            await phone.DisposeAsync();
+        }
+    }
+
     [Fact]
     public async Task Hub_WithAWrongDeclarationNumber_IsRefused_AndSendsNothing()
     {

@@ -64,12 +64,22 @@ internal sealed partial class DriverFollowers : IAsyncDisposable
         var status = await _statuses.ForDriverAsync(plate, declaration).ConfigureAwait(false)
             ?? throw new HubException(DriverStatuses.NotFound);
         await StopAsync(connectionId).ConfigureAwait(false);
-        var truck = _trucks.GetOrAdd(status.Plate, static p => new Truck(p));
-        lock (truck)
+        while (true)
         {
-            truck.Phones.Add(connectionId);
-            truck.Declarations.Add(declaration.Trim());
-            truck.Last ??= status;
+            var truck = _trucks.GetOrAdd(status.Plate, static p => new Truck(p));
+            lock (truck)
+            {
+                // The last phone of this truck may have left meanwhile and taken the entry with it: start again on a new one.
+                if (!_trucks.TryGetValue(status.Plate, out var current) || !ReferenceEquals(current, truck))
+                {
+                    continue;
+                }
+
+                truck.Phones.Add(connectionId);
+                truck.Declarations.Add(declaration.Trim());
+                truck.Last ??= status;
+                break;
+            }
         }
 
         _phones[connectionId] = new Phone(status.Plate, declaration.Trim());
