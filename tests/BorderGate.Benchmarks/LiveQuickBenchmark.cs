@@ -87,6 +87,7 @@ internal static class LiveQuickBenchmark
             };
             listener.SetMeasurementEventCallback<double>((_, value, _, _) => sent.Enqueue(value));
             listener.Start();
+            var framesBefore = await page.EvaluateAsync<int>("() => window.bordergateFrames.length");
             var allocated = GC.GetTotalAllocatedBytes();
             var cpu = Process.GetCurrentProcess().TotalProcessorTime;
             var publishLatencies = await LoadLoops.OpenLoopAsync(async i =>
@@ -98,6 +99,8 @@ internal static class LiveQuickBenchmark
                 published[sequence] = at.ToUnixTimeMilliseconds();
             }, rate, TimeSpan.FromSeconds(seconds));
             var cpuUsed = Process.GetCurrentProcess().TotalProcessorTime - cpu;
+            var frames = await page.EvaluateAsync<double[]>($"() => window.bordergateFrames.slice({framesBefore})");
+            var gaps = frames.Zip(frames.Skip(1), (a, b) => b - a).Order().ToArray();
 
             var last = published.Keys.Max();
             await page.WaitForFunctionAsync($"() => window.bordergateDrawn.length > 0 && window.bordergateDrawn[window.bordergateDrawn.length - 1][0] >= {last}", null, new PageWaitForFunctionOptions { Timeout = 60_000 });
@@ -115,6 +118,8 @@ internal static class LiveQuickBenchmark
             output.WriteLine(string.Create(inv, $"hub_clients: {open + 1}"));
             output.WriteLine(string.Create(inv,
                 $"# {published.Count} changes at {rate:0}/s for {seconds:0} s, {latencies.Length} drawn by the map: p50 {LoadLoops.Percentile(latencies, 0.5):0.0} ms, p99.9 {LoadLoops.Percentile(latencies, 0.999):0.0} ms, max {latencies[^1]:0.0} ms"));
+            output.WriteLine(string.Create(inv,
+                $"# the map's frames under that load: {frames.Length / seconds:0} a second, frame gap p99 {LoadLoops.Percentile(gaps, 0.99):0.0} ms, longest {gaps[^1]:0.0} ms ({site.Lanes.Count} lanes, {site.YardBlocks.Sum(b => b.Rows * b.Bays)} yard slots, {site.DriverlessTrucks.Count} vehicles, equipment ten times a second)"));
             output.WriteLine(string.Create(inv,
                 $"# from the publish to the hub's send to the map's connection: p50 {LoadLoops.Percentile(toSend, 0.5):0.0} ms, p99 {LoadLoops.Percentile(toSend, 0.99):0.0} ms (the rest is the socket, the page and its frame)"));
             output.WriteLine(string.Create(inv,

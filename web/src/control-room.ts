@@ -12,6 +12,17 @@ const measuring = new URLSearchParams(location.search).has("measure");
 const drawnAt: [number, number][] = [];
 const waitingToDraw: number[] = [];
 (window as unknown as { bordergateDrawn: [number, number][] }).bordergateDrawn = drawnAt;
+
+// `?measure`: every frame's moment too (performance.now()), to tell how smooth the map stays under load.
+const frames: number[] = [];
+(window as unknown as { bordergateFrames: number[] }).bordergateFrames = frames;
+if (measuring) {
+  const tick = (now: number): void => {
+    frames.push(now);
+    requestAnimationFrame(tick);
+  };
+  requestAnimationFrame(tick);
+}
 const connectionLabel = document.getElementById("connection")!;
 const sequenceLabel = document.getElementById("sequence")!;
 const changesList = document.getElementById("changes")!;
