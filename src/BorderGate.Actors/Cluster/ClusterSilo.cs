@@ -260,7 +260,7 @@ internal sealed partial class ClusterSilo : IAsyncDisposable
 
         if (_fenced)
         {
-            return ValueTask.FromResult<Frame?>(Frame.ErrorTo(frame.CorrelationId, TransportErrorCode.ShuttingDown, $"Silo {Name} is fenced off its cluster."));
+            return FencedAnswer(frame);
         }
 
         return ReminderNotices.Answer(frame, _runtime.Reminders, cancellationToken) ?? Streams.Receive(frame) ?? HandleGrainCallAsync(frame);
@@ -281,11 +281,14 @@ internal sealed partial class ClusterSilo : IAsyncDisposable
 
         if (_fenced)
         {
-            return ValueTask.FromResult<Frame?>(Frame.ErrorTo(frame.CorrelationId, TransportErrorCode.ShuttingDown, $"Silo {Name} is fenced off its cluster."));
+            return FencedAnswer(frame);
         }
 
         return HandleGrainCallAsync(frame);
     }
+
+    private ValueTask<Frame?> FencedAnswer(Frame frame) =>
+        ValueTask.FromResult<Frame?>(Frame.ErrorTo(frame.CorrelationId, TransportErrorCode.ShuttingDown, $"Silo {Name} is fenced off its cluster."));
 
     /// <summary>A call from another silo: run on the local activation, or sent back with where the grain lives.</summary>
     private async ValueTask<Frame?> HandleGrainCallAsync(Frame frame)

@@ -69,12 +69,7 @@ internal sealed class StreamHub
             }
 
             _reorder[published.Sequence] = published;
-            foreach (var (sequence, waiting) in _reorder.Where(p => p.Key <= published.Sequence).ToList())
-            {
-                _reorder.Remove(sequence);
-                Offer(waiting);
-            }
-
+            HandOnThrough(published.Sequence);
             DrainInOrder();
         }
     }
@@ -95,12 +90,12 @@ internal sealed class StreamHub
         {
             if (last > _lastDispatched)
             {
-                foreach (var sequence in _reorder.Keys.Where(k => k <= last).ToList())
+                HandOnThrough(last);
+                if (last > _lastDispatched)
                 {
-                    _reorder.Remove(sequence);
+                    Offer(new HubEvent(last, null, ReadOnlyMemory<byte>.Empty, default) { CatchUpOnly = true });
                 }
 
-                Offer(new HubEvent(last, null, ReadOnlyMemory<byte>.Empty, default) { CatchUpOnly = true });
                 DrainInOrder();
             }
         }
@@ -164,6 +159,16 @@ internal sealed class StreamHub
 
             _reorder[appended.Sequence] = appended;
             DrainInOrder();
+        }
+    }
+
+    /// <summary>Under the lock: hands on, in order, every waiting event up to <paramref name="sequence"/>, holes and all.</summary>
+    private void HandOnThrough(long sequence)
+    {
+        foreach (var (waitingSequence, waiting) in _reorder.Where(p => p.Key <= sequence).ToList())
+        {
+            _reorder.Remove(waitingSequence);
+            Offer(waiting);
         }
     }
 

@@ -15,31 +15,25 @@ internal sealed class DriverStatuses(IGrainFactory grains, SiteLayout site)
     public const string NotFound = "No trip matches this plate and declaration number: check both as printed on the declaration.";
 
     /// <summary>The truck's status; null when it has no trip.</summary>
-    public async Task<DriverStatus?> OfTruckAsync(string plate)
+    public Task<DriverStatus?> OfTruckAsync(string plate) => StatusAsync(plate, _ => true);
+
+    /// <summary>The truck's status if <paramref name="declarationNumber"/> is its current trip's; else null.</summary>
+    public Task<DriverStatus?> ForDriverAsync(string plate, string declarationNumber) =>
+        string.IsNullOrWhiteSpace(plate) || string.IsNullOrWhiteSpace(declarationNumber)
+            ? Task.FromResult<DriverStatus?>(null)
+            : StatusAsync(plate, trip => string.Equals(trip.Trip.DeclarationNumber, declarationNumber.Trim(), StringComparison.Ordinal));
+
+    /// <summary>The status of the truck's current trip, if it has one that <paramref name="shown"/> lets be seen.</summary>
+    private async Task<DriverStatus?> StatusAsync(string plate, Func<TripView, bool> shown)
     {
         var normalized = TrucksApi.Normalize(plate);
         var trip = await grains.GetGrain<ITruckGrain>(CrossingIds.Truck(normalized)).Current().ConfigureAwait(false);
-        return trip is null ? null : await StatusAsync(normalized, trip).ConfigureAwait(false);
-    }
-
-    /// <summary>The truck's status if <paramref name="declarationNumber"/> is its current trip's; else null.</summary>
-    public async Task<DriverStatus?> ForDriverAsync(string plate, string declarationNumber)
-    {
-        if (string.IsNullOrWhiteSpace(plate) || string.IsNullOrWhiteSpace(declarationNumber))
+        if (trip is null || !shown(trip))
         {
             return null;
         }
 
-        var normalized = TrucksApi.Normalize(plate);
-        var trip = await grains.GetGrain<ITruckGrain>(CrossingIds.Truck(normalized)).Current().ConfigureAwait(false);
-        return trip is null || !string.Equals(trip.Trip.DeclarationNumber, declarationNumber.Trim(), StringComparison.Ordinal)
-            ? null
-            : await StatusAsync(normalized, trip).ConfigureAwait(false);
-    }
-
-    private async Task<DriverStatus> StatusAsync(string plate, TripView trip)
-    {
-        var position = trip.Status == TruckStatus.Waiting ? await grains.GetGrain<IGateGrain>(site.CrossingId).PositionOf(plate).ConfigureAwait(false) : null;
+        var position = trip.Status == TruckStatus.Waiting ? await grains.GetGrain<IGateGrain>(site.CrossingId).PositionOf(normalized).ConfigureAwait(false) : null;
         return DriverStatus.From(trip, position);
     }
 }

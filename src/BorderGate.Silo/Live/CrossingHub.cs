@@ -37,11 +37,18 @@ internal sealed class CrossingHub(LiveFollowers followers, EquipmentTicker equip
     }
 
     /// <summary>Opens a lane to dispatch again.</summary>
-    public Task OpenLane(string laneId) => Gate(KnownLane(laneId)).OpenLane(laneId, Operator);
+    public Task OpenLane(string laneId)
+    {
+        EnsureKnownLane(laneId);
+        return Gate().OpenLane(laneId, Operator);
+    }
 
     /// <summary>Closes a lane to new trucks (the one in it finishes its checks).</summary>
-    public Task CloseLane(string laneId, string? reason) =>
-        Gate(KnownLane(laneId)).CloseLane(laneId, Operator, string.IsNullOrWhiteSpace(reason) ? "closed by operator" : reason.Trim());
+    public Task CloseLane(string laneId, string? reason)
+    {
+        EnsureKnownLane(laneId);
+        return Gate().CloseLane(laneId, Operator, string.IsNullOrWhiteSpace(reason) ? "closed by operator" : reason.Trim());
+    }
 
     /// <summary>Holds a truck (taken out of the queue, or stopped where it is) with a reason its driver sees.</summary>
     public Task HoldTruck(string plate, string? reason) =>
@@ -51,17 +58,7 @@ internal sealed class CrossingHub(LiveFollowers followers, EquipmentTicker equip
     public Task ReleaseTruck(string plate) => Refused(() => Gate().ReleaseTruck(TrucksApi.Normalize(plate), Operator));
 
     /// <summary>Acknowledges an alarm (it leaves the open list; acknowledging it again changes nothing).</summary>
-    public async Task AcknowledgeAlarm(string alarmId)
-    {
-        try
-        {
-            await grains.GetGrain<IAlarmBookGrain>(site.CrossingId).Acknowledge(alarmId, Operator).ConfigureAwait(false);
-        }
-        catch (UnknownAlarmException unknown)
-        {
-            throw new HubException(unknown.Message);
-        }
-    }
+    public Task AcknowledgeAlarm(string alarmId) => Refused(() => grains.GetGrain<IAlarmBookGrain>(site.CrossingId).Acknowledge(alarmId, Operator));
 
     /// <summary>Runs dispatch now (the gate also does on every change).</summary>
     public Task Dispatch() => Gate().Dispatch();
@@ -80,20 +77,26 @@ internal sealed class CrossingHub(LiveFollowers followers, EquipmentTicker equip
     /// <summary>Who acts: the signed-in operator, once the control room signs in; until then the control room itself.</summary>
     private string Operator => Context.User?.Identity?.Name is { Length: > 0 } name ? name : "control room";
 
-    private IGateGrain Gate(string? _ = null) => grains.GetGrain<IGateGrain>(site.CrossingId);
+    private IGateGrain Gate() => grains.GetGrain<IGateGrain>(site.CrossingId);
 
-    private string KnownLane(string laneId) =>
-        site.Lanes.Any(l => l.Id == laneId) ? laneId : throw new HubException($"Crossing {site.CrossingId} has no lane '{laneId}'.");
+    private void EnsureKnownLane(string laneId)
+    {
+        if (!site.Lanes.Any(l => l.Id == laneId))
+        {
+            throw new HubException($"Crossing {site.CrossingId} has no lane '{laneId}'.");
+        }
+    }
 
+    /// <summary>Runs an operator's action; what the crossing refuses (a transition the truck's state does not allow, an unknown alarm) goes back as a hub error saying why.</summary>
     private static async Task Refused(Func<Task> action)
     {
         try
         {
             await action().ConfigureAwait(false);
         }
-        catch (InvalidTripTransitionException conflict)
+        catch (Exception refused) when (refused is InvalidTripTransitionException or UnknownAlarmException)
         {
-            throw new HubException(conflict.Message);
+            throw new HubException(refused.Message);
         }
     }
 }

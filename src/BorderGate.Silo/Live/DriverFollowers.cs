@@ -56,8 +56,6 @@ internal sealed partial class DriverFollowers : IAsyncDisposable
         _statusesSent = meter.CreateCounter<long>("bordergate.live.driver_statuses.sent", "{message}", "Statuses sent to drivers' phones (one per truck and change).");
     }
 
-    public int Count => _phones.Count;
-
     public async Task<DriverStatus> FollowAsync(string connectionId, string plate, string declaration, CancellationToken connectionAborted)
     {
         await EnsureFollowingFeedAsync(connectionAborted).ConfigureAwait(false);
