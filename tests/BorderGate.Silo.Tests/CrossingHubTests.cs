@@ -139,6 +139,18 @@ public sealed class CrossingHubTests : IAsyncLifetime
         Assert.Equal("Open", events[^1].GetProperty("mode").GetString());
     }
 
+    [Fact]
+    public async Task ReleaseTruck_ThatIsNotHeld_IsRefusedClearly_AndTheTruckStaysWhereItIs()
+    {
+        await _silo.DeclareAndArriveAsync("29C50002");
+        await using var hub = await ConnectAsync();
+
+        var error = await Assert.ThrowsAsync<HubCallException>(() => hub.InvokeAsync("ReleaseTruck", ["29C-500.02"]));
+
+        Assert.Contains("Truck 29C50002 is not held", error.Message, StringComparison.Ordinal);
+        Assert.Equal("Called", (await _silo.Http.GetFromJsonAsync<JsonElement>("/api/trucks/29C50002/status")).GetProperty("status").GetString());
+    }
+
     [Theory]
     [InlineData("CloseLane", "lane-99", "has no lane 'lane-99'")]
     [InlineData("OpenLane", "lane-0", "has no lane 'lane-0'")]
