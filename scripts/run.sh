@@ -3,6 +3,8 @@
 # Huu Nghi layout, simulated devices and a simulated day of traffic flowing through it (2,000 trucks,
 # site clock 60x faster than real time: a day in 24 minutes).
 #   http://localhost:5080            the node (health: /health, API: /api/crossing, /api/crossing/kpis)
+#   http://localhost:5080/control-room/   the live map: sign in as supervisor / bordergate-dev-only
+#   http://localhost:5080/driver/         the drivers' page
 #   BORDERGATE_SIMULATION=off        the node alone, without simulated devices and traffic
 #   BORDERGATE_TRUCKS=4000 BORDERGATE_SPEEDUP=120 BORDERGATE_SEED=7   shape the simulated day
 # Extra arguments go to the silo (e.g. --BorderGate:Site=huu-nghi-14.json).
@@ -20,4 +22,7 @@ if [[ "${BORDERGATE_SIMULATION:-on}" != "off" ]]; then
   # Development only: every simulated device derives its key from this shared secret (refused in Production).
   export BorderGate__Devices__DevelopmentSharedSecret="${BorderGate__Devices__DevelopmentSharedSecret:-bordergate-dev-only}"
 fi
+# Development only (refused in Production): operators sign in as 'operator' or 'supervisor' with this secret as the
+# password, companies with keys derived from it; the simulation signs in the same way (docs/auth.md).
+export BorderGate__Auth__DevelopmentSecret="${BorderGate__Auth__DevelopmentSecret:-bordergate-dev-only}"
 exec dotnet run --project src/BorderGate.Silo -c Release -- --urls "${BORDERGATE_URLS:-http://localhost:5080}" "$@"

@@ -22,7 +22,7 @@ export default defineConfig({
         entryFileNames: "assets/[name].js",
         chunkFileNames: "assets/[name].js",
         assetFileNames: "assets/[name][extname]",
-        manualChunks: (id) => (id.includes("/node_modules/") ? "vendor" : /\/src\/(hub|time-span)\.ts$/.test(id) ? "shared" : undefined),
+        manualChunks: (id) => (id.includes("/node_modules/") ? "vendor" : /\/src\/(hub|time-span|auth)\.ts$/.test(id) ? "shared" : undefined),
       },
     },
   },

@@ -6,8 +6,15 @@ using BorderGate.Contracts.Live;
 using BorderGate.Devices.Endpoint;
 using BorderGate.Grains.Gate;
 using BorderGate.Silo.Api;
+using BorderGate.Silo.Auth;
 using BorderGate.Silo.Hosting;
 using BorderGate.Silo.Live;
+
+// `hash-password`: reads a password on standard input and prints its hash for BorderGate:Auth:Users:{name}:PasswordHash.
+if (args is ["hash-password", ..])
+{
+    return PasswordCommand.Run(Console.In, Console.Out, Console.Error);
+}
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
@@ -26,7 +33,8 @@ builder.Services.AddSingleton<LiveFollowers>();
 builder.Services.AddSingleton<EquipmentTicker>();
 builder.Services.AddSingleton<DriverFollowers>();
 builder.Services.AddSingleton<DriverStatuses>();
-builder.Services.AddOpenApi();
+builder.Services.AddBorderGateAuth(builder.Configuration);
+builder.Services.AddOpenApi(o => o.AddDocumentTransformer<BearerSecurityScheme>());
 
 var app = builder.Build();
 
@@ -39,16 +47,19 @@ if (args.Contains("migrate", StringComparer.Ordinal))
     }
 
     app.Logger.LogInformation("Storage schema is up to date");
-    return;
+    return 0;
 }
 
 app.Lifetime.ApplicationStarted.Register(() =>
     app.Services.GetRequiredService<SiloStatus>().MarkStarted(app.Services.GetRequiredService<TimeProvider>()));
 app.UseDefaultFiles();
 app.UseStaticFiles();
+app.UseAuthentication();
+app.UseAuthorization();
 app.MapDefaultEndpoints();
-app.MapDeviceEndpoint();
+app.MapDeviceEndpoint().AllowAnonymous(); // devices authenticate in the protocol, each with its own key
 var api = app.MapGroup("/api");
+api.MapAuthApi();
 api.MapTripsApi();
 api.MapTrucksApi();
 api.MapCrossingApi();
@@ -57,8 +68,8 @@ api.MapRouteApi();
 api.MapDriverApi();
 app.MapHub<CrossingHub>(CrossingHubRoutes.Path);
 app.MapHub<DriverHub>(DriverHubRoutes.Path);
-app.MapOpenApi();
-app.MapGet("/", (ActorRuntime runtime, SiloStatus status) => TypedResults.Content(UpPage.Render(runtime, status), "text/html; charset=utf-8"));
+app.MapOpenApi().AllowAnonymous();
+app.MapGet("/", (ActorRuntime runtime, SiloStatus status) => TypedResults.Content(UpPage.Render(runtime, status), "text/html; charset=utf-8")).AllowAnonymous();
 await app.RunAsync();
 
 // Fenced off its cluster (declared dead, or its lease lost): the process ends in failure, so that its supervisor starts it
@@ -66,8 +77,10 @@ await app.RunAsync();
 if (app.Services.GetRequiredService<ActorRuntime>().FencedReason is { } fenced)
 {
     app.Logger.LogCritical("Silo exits: fenced off its cluster ({Reason})", fenced);
-    Environment.ExitCode = 3;
+    return 3;
 }
+
+return 0;
 
 /// <summary>Entry point, visible to functional tests.</summary>
 public partial class Program;

@@ -2,7 +2,9 @@ extern alias silo;
 
 using System.Globalization;
 using BorderGate.Contracts.Site;
+using BorderGate.Contracts.Auth;
 using BorderGate.Devices.Keys;
+using BorderGate.Simulation.Play;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -17,6 +19,11 @@ internal sealed class BenchSilo : WebApplicationFactory<SiloApp>
 {
     public const string DeviceSecret = "benchmark-secret";
 
+    /// <summary>The development accounts' secret: the benchmarks sign in as the supervisor, the companies and the drivers.</summary>
+    public const string AuthSecret = "benchmark-auth-secret";
+
+    public static SiloCredentials Credentials { get; } = SiloCredentials.Development(AuthSecret);
+
     private readonly Dictionary<string, string?> _settings;
 
     /// <param name="speedUp">The site clock's speed-up; null: real time.</param>
@@ -27,6 +34,7 @@ internal sealed class BenchSilo : WebApplicationFactory<SiloApp>
         {
             ["BorderGate:DataDirectory"] = dataDirectory,
             [DevelopmentDeviceKeys.SharedSecretKey] = DeviceSecret,
+            [DevelopmentCredentials.SecretKey] = AuthSecret,
             ["Logging:LogLevel:Default"] = Environment.GetEnvironmentVariable("BORDERGATE_BENCH_LOG") ?? "Error",
             ["BorderGate:Site"] = site ?? (Environment.GetEnvironmentVariable("BORDERGATE_BENCH_SITE") is { Length: > 0 } named ? named : SiteLayouts.HuuNghi2030File),
         };

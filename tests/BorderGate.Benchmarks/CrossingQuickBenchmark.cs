@@ -175,11 +175,11 @@ internal static class CrossingQuickBenchmark
         });
         listener.Start();
 
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
-        await using var simulation = new CrossingSimulation(http, layout, clock, new SimulationOptions
+        await using var simulation = new CrossingSimulation(layout, clock, new SimulationOptions
         {
             SiloUrl = baseUrl,
             KeyFor = id => DevelopmentDeviceKeys.Derive(BenchSilo.DeviceSecret, id),
+            Credentials = BenchSilo.Credentials,
             PollInterval = TimeSpan.FromMilliseconds(pollMs),
             SettleTimeout = settle,
             MaxConcurrentRequests = 16,

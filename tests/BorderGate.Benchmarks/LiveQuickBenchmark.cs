@@ -4,9 +4,11 @@ using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
 using BorderGate.Actors.Streams;
+using BorderGate.Contracts.Auth;
 using BorderGate.Contracts.Crossing;
 using BorderGate.Contracts.Live;
 using BorderGate.Contracts.Site;
+using BorderGate.Simulation.Play;
 using BorderGate.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
@@ -34,7 +36,7 @@ internal static class LiveQuickBenchmark
         using var data = new TempDirectory("bordergate-live-");
         await using var host = new BenchSilo(data.Path, site: SiteLayouts.HuuNghi14File);
         var baseUri = host.Start();
-        using var http = new HttpClient { BaseAddress = baseUri, Timeout = TimeSpan.FromMinutes(2) };
+        using var http = SignedInHandler.Client(baseUri, BenchSilo.Credentials, TimeSpan.FromMinutes(2));
         var site = host.Services.GetRequiredService<SiteLayout>();
 
         // The drivers: a trip each, then a phone each following it.
@@ -42,7 +44,10 @@ internal static class LiveQuickBenchmark
         var plates = Enumerable.Range(0, drivers).Select(i => string.Create(inv, $"{51 + (i / 100_000)}D{i % 100_000:D5}")).ToArray();
         await Parallel.ForEachAsync(plates, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (plate, ct) =>
         {
-            using var response = await http.PostAsJsonAsync("/api/trips", Declaration(plate), ct);
+            var declaration = Declaration(plate);
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/trips") { Content = JsonContent.Create(declaration) };
+            request.Options.Set(SignedInHandler.AsCompany, declaration.CompanyId);
+            using var response = await http.SendAsync(request, ct);
             response.EnsureSuccessStatusCode();
         });
         output.WriteLine(string.Create(inv, $"# {drivers} trips declared in {watch.Elapsed.TotalSeconds:0.0} s"));
@@ -51,9 +56,13 @@ internal static class LiveQuickBenchmark
         var phones = new ConcurrentBag<HubTestClient>();
         await Parallel.ForEachAsync(plates, new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (plate, ct) =>
         {
-            var phone = await HubTestClient.ConnectAsync(new Uri(baseUri, DriverHubRoutes.Path), ct);
+            // Each phone signs in as its driver (plate and declaration number), then follows its truck.
+            using var signIn = await http.PostAsJsonAsync(SignInRoutes.Driver, new DriverSignIn(plate, Declaration(plate).CustomsDeclarationNumber), ct);
+            signIn.EnsureSuccessStatusCode();
+            var token = (await signIn.Content.ReadFromJsonAsync<SignedIn>(ct))!.AccessToken;
+            var phone = await HubTestClient.ConnectAsync(new Uri(baseUri, DriverHubRoutes.Path), token, ct);
             phones.Add(phone);
-            await phone.InvokeAsync(DriverHubRoutes.FollowTruck, [plate, Declaration(plate).CustomsDeclarationNumber], ct);
+            await phone.InvokeAsync(DriverHubRoutes.Follow, [], ct);
         });
         output.WriteLine(string.Create(inv, $"# {phones.Count} phones following their truck, connected in {watch.Elapsed.TotalSeconds:0.0} s"));
 
@@ -70,6 +79,9 @@ internal static class LiveQuickBenchmark
             });
             var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1600, Height = 900 } });
             await page.GotoAsync(new Uri(baseUri, "/control-room/?measure").ToString());
+            await page.FillAsync("#username", DevelopmentCredentials.SupervisorName);
+            await page.FillAsync("#password", BenchSilo.AuthSecret);
+            await page.ClickAsync("#sign-in-form button[type=submit]");
             await page.WaitForSelectorAsync("#connection[data-state='live']", new PageWaitForSelectorOptions { Timeout = 30_000 });
 
             // The changes, paced: each one's publish moment by the sequence the feed gave it.

@@ -42,8 +42,8 @@ public sealed class ClusterHostTests
         await using var database = await PostgresTestDatabase.CreateAsync("silo_cluster");
         await using var first = new SiloFactory(ClusterSettings(database.ConnectionString, FreePort()));
         await using var second = new SiloFactory(ClusterSettings(database.ConnectionString, FreePort()));
-        using var one = first.CreateClient();
-        using var two = second.CreateClient();
+        using var one = first.CreateCompanyClient();
+        using var two = second.CreateSupervisorClient();
         Assert.Equal("Healthy", await one.GetStringAsync(new Uri("/health", UriKind.Relative)));
         Assert.Equal("Healthy", await two.GetStringAsync(new Uri("/health", UriKind.Relative)));
         Assert.Equal(2, await ActiveSilosAsync(database.ConnectionString));
@@ -72,11 +72,11 @@ public sealed class ClusterHostTests
 
         // The first silo tells only the silos it has read in the membership table of an event: it must know the second.
         await Wait.WaitUntil(async () => (await first.Http.GetStringAsync(new Uri("/", UriKind.Relative))).Contains("cluster-silos=2", StringComparison.Ordinal), TimeSpan.FromSeconds(10), "the first silo sees the second");
-        await using var hub = await HubTestClient.ConnectAsync(new Uri(second.BaseAddress, BorderGate.Contracts.Live.CrossingHubRoutes.Path));
+        await using var hub = await HubTestClient.ConnectAsync(new Uri(second.BaseAddress, BorderGate.Contracts.Live.CrossingHubRoutes.Path), await second.OperatorTokenAsync());
         await hub.InvokeAsync(BorderGate.Contracts.Live.CrossingHubRoutes.Follow, [null]);
         Assert.Equal("Snapshot", (await hub.NextAsync(TimeSpan.FromSeconds(15), "Snapshot")).Target);
 
-        var declared = await first.Http.PostAsJsonAsync("/api/trips", TestDeclarations.Declaration("29C-888.02"));
+        var declared = await first.Company().PostAsJsonAsync("/api/trips", TestDeclarations.Declaration("29C-888.02"));
         Assert.Equal(HttpStatusCode.Created, declared.StatusCode);
         var change = await hub.NextAsync(TimeSpan.FromSeconds(4), "Changed");
 

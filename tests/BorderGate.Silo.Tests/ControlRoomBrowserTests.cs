@@ -9,7 +9,8 @@ namespace BorderGate.Silo.Tests;
 /// <summary>The control room's live map in real headless Chromium against the real host: drawn from the layout, live from the hub.</summary>
 public sealed class ControlRoomBrowserTests(ITestOutputHelper output) : BrowserTest
 {
-    private async Task<IPage> OpenMapAsync(Func<IPage, Task>? before = null, string query = "")
+    /// <summary>Opens the map and signs in on its form (as the development supervisor unless told), then waits for it to go live.</summary>
+    private async Task<IPage> OpenMapAsync(Func<IPage, Task>? before = null, string query = "", string user = "supervisor")
     {
         var page = await Browser.Chromium.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 800 } });
         var failed = new List<string>();
@@ -20,11 +21,43 @@ public sealed class ControlRoomBrowserTests(ITestOutputHelper output) : BrowserT
         }
 
         await page.GotoAsync(new Uri(Silo.BaseAddress, "/control-room/" + query).ToString());
+        await SignInAsync(page, user, TestAuth.Secret);
         await page.WaitForSelectorAsync("#connection[data-state='live']", new PageWaitForSelectorOptions { Timeout = 15_000 });
 
         // Everything the page needs came from the silo: nothing from the internet.
         Assert.Empty(failed);
         return page;
+    }
+
+    private static async Task SignInAsync(IPage page, string user, string password)
+    {
+        await page.FillAsync("#username", user);
+        await page.FillAsync("#password", password);
+        await page.ClickAsync("#sign-in-form button[type=submit]");
+    }
+
+    /// <summary>The map asks who is there first: a wrong password is refused on the form; an operator (not a supervisor) gets no "return to service".</summary>
+    [Fact]
+    public async Task Map_AsksToSignIn_RefusesAWrongPassword_AndShowsTheOperatorsRole()
+    {
+        var page = await Browser.Chromium.NewPageAsync();
+        await page.GotoAsync(new Uri(Silo.BaseAddress, "/control-room/").ToString());
+        await Assertions.Expect(page.Locator("#sign-in")).ToBeVisibleAsync();
+        await SignInAsync(page, "operator", "not-the-password");
+        await Assertions.Expect(page.Locator("#sign-in-error")).ToHaveTextAsync("The user name and password do not match.");
+
+        await SignInAsync(page, "operator", TestAuth.Secret);
+        await page.WaitForSelectorAsync("#connection[data-state='live']", new PageWaitForSelectorOptions { Timeout = 15_000 });
+        await Assertions.Expect(page.Locator("#user")).ToHaveTextAsync("dev operator");
+        await Assertions.Expect(page.Locator("#user")).ToHaveAttributeAsync("data-role", "operator");
+        await Silo.Services.GetRequiredService<BorderGate.Actors.IGrainFactory>().GetGrain<BorderGate.Contracts.Crossing.IAlarmBookGrain>("huu-nghi")
+            .Raise(new BorderGate.Contracts.Devices.DeviceAlarm("huu-nghi", "cam-lane-2", BorderGate.Contracts.Devices.DeviceKind.PlateCamera, "fault", "lens dirty", DateTimeOffset.UtcNow));
+        await Assertions.Expect(page.Locator("#alarms li")).ToHaveCountAsync(1);
+        Assert.Equal(0, await page.Locator("#alarms .return-to-service").CountAsync());
+
+        // Signed out: the form again, and the token is gone from the tab.
+        await page.ClickAsync("#sign-out");
+        await Assertions.Expect(page.Locator("#sign-in")).ToBeVisibleAsync();
     }
 
     [Fact]
@@ -70,7 +103,7 @@ public sealed class ControlRoomBrowserTests(ITestOutputHelper output) : BrowserT
         await page.FillAsync("#lane-reason", "camera cleaning");
         await page.ClickAsync("#close-lane");
         await Assertions.Expect(page.Locator("#map .lane[data-lane='lane-1']")).ToHaveAttributeAsync("data-mode", "Closed");
-        await Assertions.Expect(page.Locator("#lane-state")).ToContainTextAsync("Closed — camera cleaning (control room)");
+        await Assertions.Expect(page.Locator("#lane-state")).ToContainTextAsync("Closed — camera cleaning (dev supervisor)");
         await Silo.DeclareAndArriveAsync("29C70003");
         var lane = (await Silo.Http.GetFromJsonAsync<System.Text.Json.JsonElement>("/api/trucks/29C70003/status")).GetProperty("laneId").GetString();
 
@@ -107,11 +140,12 @@ public sealed class ControlRoomBrowserTests(ITestOutputHelper output) : BrowserT
         var alarm = await book.Raise(new BorderGate.Contracts.Devices.DeviceAlarm("huu-nghi", "wb-lane-3", BorderGate.Contracts.Devices.DeviceKind.Weighbridge, "fault", "load cell drift", DateTimeOffset.UtcNow));
         await Assertions.Expect(page.Locator($"#alarms li[data-alarm='{alarm.AlarmId}']")).ToContainTextAsync("wb-lane-3 fault: load cell drift");
         await Assertions.Expect(page.Locator("#alarm-count")).ToHaveTextAsync("1");
-        await page.ClickAsync($"#alarms li[data-alarm='{alarm.AlarmId}'] button");
+        await Assertions.Expect(page.Locator($"#alarms li[data-alarm='{alarm.AlarmId}'] .return-to-service")).ToBeVisibleAsync();
+        await page.ClickAsync($"#alarms li[data-alarm='{alarm.AlarmId}'] .acknowledge");
 
         await Assertions.Expect(page.Locator("#alarms li")).ToHaveCountAsync(0);
         Assert.Empty(await book.Open());
-        await Assertions.Expect(page.Locator("#changes li").First).ToContainTextAsync("acknowledged by control room");
+        await Assertions.Expect(page.Locator("#changes li").First).ToContainTextAsync("acknowledged by dev supervisor");
     }
 
     /// <summary>

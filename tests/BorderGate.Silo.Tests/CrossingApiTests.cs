@@ -13,17 +13,23 @@ public sealed class CrossingApiTests : IAsyncLifetime
     private readonly TempDirectory _data = new();
     private SiloFactory _silo = null!;
     private HttpClient _client = null!;
+    private readonly Dictionary<string, HttpClient> _companies = new(StringComparer.Ordinal);
 
     public Task InitializeAsync()
     {
         _silo = new SiloFactory(new Dictionary<string, string?> { ["BorderGate:DataDirectory"] = _data.Path });
-        _client = _silo.CreateClient();
+        _client = _silo.CreateSupervisorClient();
         return Task.CompletedTask;
     }
 
     public async Task DisposeAsync()
     {
         _client.Dispose();
+        foreach (var company in _companies.Values)
+        {
+            company.Dispose();
+        }
+
         await _silo.DisposeAsync();
         _data.Dispose();
     }
@@ -31,7 +37,7 @@ public sealed class CrossingApiTests : IAsyncLifetime
     [Fact]
     public async Task InvalidDeclaration_AnswersWithFieldErrors_AndTheCompanySeesTheAlerts()
     {
-        var response = await _client.PostAsJsonAsync("/api/trips", TestDeclarations.Declaration("29C-123.4X", container: "CSQU3054384", company: "bad-co"));
+        var response = await Company("bad-co").PostAsJsonAsync("/api/trips", TestDeclarations.Declaration("29C-123.4X", container: "CSQU3054384", company: "bad-co"));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var body = await response.Content.ReadAsStringAsync();
@@ -50,7 +56,7 @@ public sealed class CrossingApiTests : IAsyncLifetime
     public async Task MalformedDeclarationBody_IsRejected_AndNothingIsBooked(string body)
     {
         using var content = new StringContent(body, System.Text.Encoding.UTF8, "application/json");
-        var response = await _client.PostAsync(new Uri("/api/trips", UriKind.Relative), content);
+        var response = await Company().PostAsync(new Uri("/api/trips", UriKind.Relative), content);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await _client.GetAsync(new Uri("/api/trucks/29C12345", UriKind.Relative))).StatusCode);
@@ -61,7 +67,7 @@ public sealed class CrossingApiTests : IAsyncLifetime
     [Fact]
     public async Task ValidDeclaration_IsBooked_ThenArrivalCallsTheTruckToALane_DriverSeesIt()
     {
-        var created = await _client.PostAsJsonAsync("/api/trips", TestDeclarations.Declaration("29C-123.45"));
+        var created = await Company().PostAsJsonAsync("/api/trips", TestDeclarations.Declaration("29C-123.45"));
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var trip = await created.Content.ReadFromJsonAsync<JsonElement>(s_json);
         Assert.Equal("29C12345", trip.GetProperty("plate").GetString());
@@ -70,7 +76,7 @@ public sealed class CrossingApiTests : IAsyncLifetime
         Assert.Equal("Booked", booked.GetProperty("status").GetString());
         Assert.Equal("come-in-window", booked.GetProperty("nextStepCode").GetString());
 
-        var second = await _client.PostAsJsonAsync("/api/trips", TestDeclarations.Declaration("29C12345"));
+        var second = await Company().PostAsJsonAsync("/api/trips", TestDeclarations.Declaration("29C12345"));
         Assert.Equal(HttpStatusCode.Conflict, second.StatusCode);
 
         var arrival = await _client.PostAsJsonAsync("/api/crossing/arrivals", new { plate = "29C12345" });
@@ -89,7 +95,7 @@ public sealed class CrossingApiTests : IAsyncLifetime
     [Fact]
     public async Task ChinesePlate_IsDeclaredAndFoundByItsCharacters()
     {
-        var created = await _client.PostAsJsonAsync("/api/trips", TestDeclarations.Declaration("桂A·12345", container: "MSKU9070323", company: "cn-co"));
+        var created = await Company("cn-co").PostAsJsonAsync("/api/trips", TestDeclarations.Declaration("桂A·12345", container: "MSKU9070323", company: "cn-co"));
 
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         Assert.Equal("/api/trucks/%E6%A1%82A12345", created.Headers.Location!.OriginalString);
@@ -101,8 +107,8 @@ public sealed class CrossingApiTests : IAsyncLifetime
     public async Task UnknownTruckOrLane_ClearErrors()
     {
         Assert.Equal(HttpStatusCode.NotFound, (await _client.GetAsync(new Uri("/api/trucks/51D99999/status", UriKind.Relative))).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await _client.PostAsJsonAsync("/api/crossing/lanes/lane-99/close", new { by = "op", reason = "x" })).StatusCode);
-        var hold = await _client.PostAsJsonAsync("/api/crossing/trucks/51D99999/hold", new { by = "op", reason = "x" });
+        Assert.Equal(HttpStatusCode.NotFound, (await _client.PostAsJsonAsync("/api/crossing/lanes/lane-99/close", new { reason = "x" })).StatusCode);
+        var hold = await _client.PostAsJsonAsync("/api/crossing/trucks/51D99999/hold", new { reason = "x" });
         Assert.Equal(HttpStatusCode.Conflict, hold.StatusCode);
         Assert.Contains("not waiting or booked", await hold.Content.ReadAsStringAsync(), StringComparison.Ordinal);
 
@@ -117,9 +123,9 @@ public sealed class CrossingApiTests : IAsyncLifetime
         var status = await _client.GetFromJsonAsync<JsonElement>("/api/crossing/devices/bar-lane-1", s_json);
         Assert.Equal("Barrier", status.GetProperty("kind").GetString());
         Assert.Equal("Unknown", status.GetProperty("health").GetString());
-        Assert.Equal(HttpStatusCode.NoContent, (await _client.PostAsJsonAsync("/api/crossing/devices/bar-lane-1/clear-fault", new { by = "supervisor-2" })).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await _client.PostAsJsonAsync("/api/crossing/devices/bar-lane-1/clear-fault", new { })).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await _client.GetAsync(new Uri("/api/crossing/devices/no-such-device", UriKind.Relative))).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await _client.PostAsJsonAsync("/api/crossing/devices/no-such-device/clear-fault", new { by = "x" })).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await _client.PostAsJsonAsync("/api/crossing/devices/no-such-device/clear-fault", new { })).StatusCode);
     }
 
     [Fact]
@@ -129,19 +135,23 @@ public sealed class CrossingApiTests : IAsyncLifetime
         var lanes = layout.GetProperty("lanes").EnumerateArray().Select(l => l.GetProperty("id").GetString()!).ToList();
         foreach (var lane in lanes)
         {
-            Assert.Equal(HttpStatusCode.NoContent, (await _client.PostAsJsonAsync($"/api/crossing/lanes/{lane}/close", new { by = "op-1", reason = "shift change" })).StatusCode);
+            Assert.Equal(HttpStatusCode.NoContent, (await _client.PostAsJsonAsync($"/api/crossing/lanes/{lane}/close", new { reason = "shift change" })).StatusCode);
         }
 
-        await _client.PostAsJsonAsync("/api/trips", TestDeclarations.Declaration("29C55501"));
+        await Company().PostAsJsonAsync("/api/trips", TestDeclarations.Declaration("29C55501"));
         await _client.PostAsJsonAsync("/api/crossing/arrivals", new { plate = "29C55501" });
         var waiting = await _client.GetFromJsonAsync<JsonElement>("/api/trucks/29C55501/status", s_json);
         Assert.Equal("Waiting", waiting.GetProperty("status").GetString());
         Assert.Equal(1, waiting.GetProperty("queuePosition").GetInt32());
 
-        await _client.PostAsJsonAsync($"/api/crossing/lanes/{lanes[0]}/open", new { by = "op-1" });
+        await _client.PostAsJsonAsync($"/api/crossing/lanes/{lanes[0]}/open", new { });
         var called = await CalledAsync("29C55501");
         Assert.Equal(lanes[0], called.GetProperty("laneId").GetString());
     }
+
+    /// <summary>A client signed in as <paramref name="company"/> (kept for the test).</summary>
+    private HttpClient Company(string company = TestDeclarations.Company) =>
+        _companies.TryGetValue(company, out var client) ? client : _companies[company] = _silo.CreateCompanyClient(company);
 
     /// <summary>The driver's status once the truck is called (the lane calls it a moment after the gate assigned it).</summary>
     private async Task<JsonElement> CalledAsync(string plate)

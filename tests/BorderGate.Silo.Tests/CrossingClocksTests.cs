@@ -23,14 +23,14 @@ public sealed class CrossingClocksTests : IDisposable
         };
         await using (var first = new SiloFactory(settings))
         {
-            using var client = first.CreateClient();
+            using var client = first.CreateCompanyClient();
             var created = await client.PostAsJsonAsync("/api/trips", TestDeclarations.Declaration("29C55501"));
             Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         }
 
         // The restarted silo is only asked about the truck, never about the gate or its bookings.
         await using var second = new SiloFactory(settings);
-        using var again = second.CreateClient();
+        using var again = second.CreateSupervisorClient();
         await Wait.WaitUntil(
             async () => (await again.GetFromJsonAsync<JsonElement>("/api/trucks/29C55501/status")).GetProperty("status").GetString() == "NoShow",
             TimeSpan.FromSeconds(30),

@@ -23,7 +23,8 @@ public sealed class CrossingHubTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _silo.DisposeAsync();
 
-    private Task<HubTestClient> ConnectAsync() => HubTestClient.ConnectAsync(new Uri(_silo.BaseAddress, CrossingHubRoutes.Path));
+    /// <summary>A control room signed in as the development supervisor.</summary>
+    private async Task<HubTestClient> ConnectAsync() => await HubTestClient.ConnectAsync(new Uri(_silo.BaseAddress, CrossingHubRoutes.Path), await _silo.OperatorTokenAsync());
 
     [Fact]
     public async Task Follow_SendsASnapshot_ThenEveryChangeInOrder()
@@ -134,7 +135,7 @@ public sealed class CrossingHubTests : IAsyncLifetime
         Assert.Equal("lane", closed.GetProperty("type").GetString());
         Assert.Equal("lane-1", closed.GetProperty("laneId").GetString());
         Assert.Equal("Closed", closed.GetProperty("mode").GetString());
-        Assert.Equal("weighbridge calibration (control room)", closed.GetProperty("reason").GetString());
+        Assert.Equal("weighbridge calibration (dev supervisor)", closed.GetProperty("reason").GetString());
         Assert.NotEqual("lane-1", lane);
         Assert.Equal("Open", events[^1].GetProperty("mode").GetString());
     }
@@ -197,7 +198,7 @@ public sealed class CrossingHubTests : IAsyncLifetime
         Assert.Equal(alarm.AlarmId, Assert.Single(snapshot.GetProperty("alarms").EnumerateArray()).GetProperty("alarmId").GetString());
         Assert.Contains("has no alarm 'alarm-999'", error.Message, StringComparison.Ordinal);
         Assert.Equal("alarm", acknowledged.GetProperty("type").GetString());
-        Assert.Equal("control room", acknowledged.GetProperty("alarm").GetProperty("acknowledgedBy").GetString());
+        Assert.Equal("dev supervisor", acknowledged.GetProperty("alarm").GetProperty("acknowledgedBy").GetString());
     }
 
     [Fact]

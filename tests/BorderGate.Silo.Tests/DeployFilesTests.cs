@@ -36,10 +36,11 @@ public sealed partial class DeployFilesTests
     {
         var environment = Environment(silo);
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(
-            environment.Where(e => e.Key.StartsWith(SiloOptions.SectionName + "__", StringComparison.Ordinal)).Select(e => KeyValuePair.Create(e.Key.Replace("__", ":", StringComparison.Ordinal), (string?)e.Value))).Build();
+            environment.Where(e => e.Key.StartsWith(SiloOptions.SectionName + "__", StringComparison.Ordinal) && !e.Key.StartsWith("BorderGate__Auth__", StringComparison.Ordinal)).Select(e => KeyValuePair.Create(e.Key.Replace("__", ":", StringComparison.Ordinal), (string?)e.Value))).Build();
         foreach (var key in environment.Keys.Where(k => k.StartsWith(SiloOptions.SectionName + "__", StringComparison.Ordinal)))
         {
-            Assert.True(IsSetting(typeof(SiloOptions), key.Split("__")[1..]), $"{silo}: {key} is not a setting of the host");
+            var (section, path) = SectionOf(key);
+            Assert.True(IsSetting(section, path), $"{silo}: {key} is not a setting of the host");
         }
 
         // The values bind and pass the host's own checks (the advertised name is the compose service's, resolvable only there).
@@ -76,6 +77,11 @@ public sealed partial class DeployFilesTests
         Assert.Single(environments.Select(e => e["BorderGate__Cluster__ClusterId"]).Distinct());
         Assert.Single(environments.Select(e => e["BorderGate__PostgresConnectionString"]).Distinct());
         Assert.Equal(s_silos, environments.Select(e => e["BorderGate__Cluster__AdvertisedHost"]));
+
+        // One token signing key for all (a token one silo signed is checked by another), required from the environment, never a development secret.
+        var signingKey = Assert.Single(environments.Select(e => e["BorderGate__Auth__SigningKey"]).Distinct());
+        Assert.StartsWith("${BORDERGATE_SIGNING_KEY:?", signingKey, StringComparison.Ordinal);
+        Assert.All(environments, e => Assert.DoesNotContain(e.Keys, k => k.Contains("DevelopmentSecret", StringComparison.Ordinal)));
         Assert.Equal(3, s_silos.Select(s => ((YamlSequenceNode)Service(s)["ports"]).Children.Single().ToString().Split(':')[0]).Distinct().Count());
         Assert.All(s_silos, s => Assert.Equal("unless-stopped", Service(s)["restart"].ToString()));
     }
@@ -95,7 +101,8 @@ public sealed partial class DeployFilesTests
         var environment = ((YamlSequenceNode)container["env"]).Children.Cast<YamlMappingNode>().ToDictionary(e => e["name"].ToString(), e => e);
         foreach (var key in environment.Keys.Where(k => k.StartsWith(SiloOptions.SectionName + "__", StringComparison.Ordinal)))
         {
-            Assert.True(IsSetting(typeof(SiloOptions), key.Split("__")[1..]), $"{key} is not a setting of the host");
+            var (section, path) = SectionOf(key);
+            Assert.True(IsSetting(section, path), $"{key} is not a setting of the host");
         }
 
         Assert.Equal("true", environment["BorderGate__Cluster__Enabled"]["value"].ToString());
@@ -111,10 +118,28 @@ public sealed partial class DeployFilesTests
         Assert.Equal(environment["BorderGate__Cluster__ClientPort"]["value"].ToString(), ports.Single(p => p["name"].ToString() == "client")["containerPort"].ToString());
     }
 
+    /// <summary>A key of the host's settings: a property path through its options, a dictionary's key or a list's index counting as one step.</summary>
     private static bool IsSetting(Type options, string[] path)
     {
+        if (options.IsGenericType && options.GetGenericTypeDefinition() == typeof(Dictionary<,>))
+        {
+            return path.Length == 1 || IsSetting(options.GetGenericArguments()[1], path[1..]);
+        }
+
+        if (options.IsGenericType && options.GetGenericTypeDefinition() == typeof(List<>))
+        {
+            return int.TryParse(path[0], out _) && (path.Length == 1 || IsSetting(options.GetGenericArguments()[0], path[1..]));
+        }
+
         var property = options.GetProperty(path[0], BindingFlags.Public | BindingFlags.Instance);
         return property is not null && (path.Length == 1 || IsSetting(property.PropertyType, path[1..]));
+    }
+
+    /// <summary>The section a setting's key belongs to: the auth settings are their own options.</summary>
+    private static (Type Options, string[] Path) SectionOf(string key)
+    {
+        var path = key.Split("__")[1..];
+        return path[0] == "Auth" ? (typeof(BorderGate.Silo.Auth.AuthOptions), path[1..]) : (typeof(SiloOptions), path);
     }
 
     [Fact]

@@ -21,7 +21,7 @@ public sealed class DriverPageBrowserTests : BrowserTest
     public async Task DriverPage_InEachLanguage_ShowsTheTruckLive(string language, string title, string booked, string goToLane, string called)
     {
         var plate = language switch { "vi" => "29C40001", "zh" => "29C40002", _ => "29C40003" };
-        Assert.Equal(HttpStatusCode.Created, (await Silo.Http.PostAsJsonAsync("/api/trips", TestDeclarations.Declaration(plate))).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await Silo.Company().PostAsJsonAsync("/api/trips", TestDeclarations.Declaration(plate))).StatusCode);
 
         var page = await OpenAsync($"?lang={language}");
         await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync(title);
@@ -40,12 +40,25 @@ public sealed class DriverPageBrowserTests : BrowserTest
         await Assertions.Expect(page.Locator("#status")).ToHaveTextAsync(called);
         await Assertions.Expect(page.Locator("#next-step")).ToContainTextAsync(goToLane);
         await Browser.ScreenshotAsync(page, $"driver-{language}.png");
+
+        // The phone keeps its sign-in: opened again, it shows the truck without asking, and the declaration number is in no address.
+        await page.ReloadAsync();
+        await Assertions.Expect(page.Locator("#status")).ToHaveAttributeAsync("data-status", "Called", new LocatorAssertionsToHaveAttributeOptions { Timeout = 10_000 });
+        Assert.True(await page.Locator("#find").IsHiddenAsync());
+        Assert.DoesNotContain("305123456789", page.Url, StringComparison.Ordinal);
+
+        // "Another truck" forgets it.
+        await page.ClickAsync("#sign-out");
+        await Assertions.Expect(page.Locator("#find")).ToBeVisibleAsync();
+        await page.ReloadAsync();
+        await Assertions.Expect(page.Locator("#find")).ToBeVisibleAsync();
+        Assert.True(await page.Locator("#truck").IsHiddenAsync());
     }
 
     [Fact]
     public async Task DriverPage_WithAWrongDeclarationNumber_SaysSoInTheChosenLanguage()
     {
-        Assert.Equal(HttpStatusCode.Created, (await Silo.Http.PostAsJsonAsync("/api/trips", TestDeclarations.Declaration("29C40009"))).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await Silo.Company().PostAsJsonAsync("/api/trips", TestDeclarations.Declaration("29C40009"))).StatusCode);
         var page = await OpenAsync("?lang=en&plate=29C40009&declaration=305000000000");
 
         await Assertions.Expect(page.Locator("#error")).ToContainTextAsync("No trip matches this plate and declaration number");

@@ -1,7 +1,11 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using BorderGate.Contracts.Auth;
+using BorderGate.Contracts.Crossing;
+using BorderGate.Contracts.Site;
 using BorderGate.Contracts.Live;
+using Microsoft.Extensions.DependencyInjection;
 using BorderGate.TestSupport;
 
 namespace BorderGate.Silo.Tests;
@@ -24,14 +28,15 @@ public sealed class DriverTests : IAsyncLifetime
     public async Task DisposeAsync() => await _silo.DisposeAsync();
 
     private async Task DeclareAsync(string plate) =>
-        Assert.Equal(HttpStatusCode.Created, (await _silo.Http.PostAsJsonAsync("/api/trips", TestDeclarations.Declaration(plate))).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await _silo.Company().PostAsJsonAsync("/api/trips", TestDeclarations.Declaration(plate))).StatusCode);
 
     [Fact]
-    public async Task Status_WithPlateAndDeclarationNumber_SaysWhereTheTruckStandsAndWhatToDo()
+    public async Task Status_SignedInWithPlateAndDeclarationNumber_SaysWhereTheTruckStandsAndWhatToDo()
     {
         await DeclareAsync("29C-300.01");
+        using var phone = _silo.WithToken(await _silo.DriverTokenAsync("29c-300.01", Declaration));
 
-        var status = await _silo.Http.GetFromJsonAsync<JsonElement>($"/api/driver/status?plate=29c-300.01&declaration={Declaration}");
+        var status = await phone.GetFromJsonAsync<JsonElement>("/api/driver/status");
 
         Assert.Equal("29C30001", status.GetProperty("plate").GetString());
         Assert.Equal("Booked", status.GetProperty("status").GetString());
@@ -42,37 +47,54 @@ public sealed class DriverTests : IAsyncLifetime
     [Theory]
     [InlineData("29C30002", "305000000000")]
     [InlineData("29C99999", Declaration)]
-    public async Task Status_WithAWrongDeclarationNumberOrPlate_LearnsNothing(string plate, string declaration)
+    [InlineData("29C30002", "")]
+    [InlineData("", Declaration)]
+    public async Task SignIn_WithAWrongOrMissingDeclarationNumberOrPlate_LearnsNothing(string plate, string declaration)
     {
         await DeclareAsync("29C-300.02");
 
-        using var response = await _silo.Http.GetAsync(new Uri($"/api/driver/status?plate={plate}&declaration={declaration}", UriKind.Relative));
+        using var response = await _silo.Anonymous.PostAsJsonAsync(SignInRoutes.Driver, new DriverSignIn(plate, declaration));
 
-        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.Contains("No trip matches this plate and declaration number", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
-    [Theory]
-    [InlineData("/api/driver/status?plate=29C30003")]
-    [InlineData("/api/driver/status?declaration=305123456789")]
-    [InlineData("/api/driver/status?plate=%20&declaration=305123456789")]
-    public async Task Status_WithoutPlateOrDeclaration_IsRefusedClearly(string path)
+    /// <summary>A driver's token opens the trip it was signed in for: once the truck's next trip is declared, it sees nothing.</summary>
+    [Fact]
+    public async Task DriverToken_SeesOnlyItsTrip_NotTheTrucksNextOne()
     {
-        using var response = await _silo.Http.GetAsync(new Uri(path, UriKind.Relative));
+        await DeclareAsync("29C-300.03");
+        using var phone = _silo.WithToken(await _silo.DriverTokenAsync("29C30003", Declaration));
+        Assert.Equal(HttpStatusCode.OK, (await phone.GetAsync(new Uri("/api/driver/status", UriKind.Relative))).StatusCode);
 
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Contains("plate (?plate=) and its customs declaration number", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        // The trip ends (the truck never came); the next trip of the plate, under another number, is not this driver's.
+        var grains = _silo.Services.GetRequiredService<BorderGate.Actors.IGrainFactory>();
+        await grains.GetGrain<ITruckGrain>(CrossingIds.Truck("29C30003")).Advance(new TripTransition(TruckStatus.NoShow, "no-show"));
+        var next = await _silo.Company().PostAsJsonAsync("/api/trips", TestDeclarations.Declaration("29C30003", declaration: "305999999999"));
+        Assert.Equal(HttpStatusCode.Created, next.StatusCode);
+
+        Assert.Equal(HttpStatusCode.NotFound, (await phone.GetAsync(new Uri("/api/driver/status", UriKind.Relative))).StatusCode);
     }
 
     [Fact]
-    public async Task OpenApiDocument_DescribesTheDriversApi()
+    public async Task Status_WithoutADriversToken_IsRefused()
     {
-        var document = await _silo.Http.GetFromJsonAsync<JsonElement>("/openapi/v1.json");
+        Assert.Equal(HttpStatusCode.Unauthorized, (await _silo.Anonymous.GetAsync(new Uri("/api/driver/status", UriKind.Relative))).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await _silo.Http.GetAsync(new Uri("/api/driver/status", UriKind.Relative))).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await _silo.Company().GetAsync(new Uri("/api/driver/status", UriKind.Relative))).StatusCode);
+    }
+
+    [Fact]
+    public async Task OpenApiDocument_DescribesTheDriversApi_AndHowToSignIn()
+    {
+        var document = await _silo.Anonymous.GetFromJsonAsync<JsonElement>("/openapi/v1.json");
 
         var operation = document.GetProperty("paths").GetProperty("/api/driver/status").GetProperty("get");
         Assert.Equal("GetDriverStatus", operation.GetProperty("operationId").GetString());
-        Assert.Contains(operation.GetProperty("parameters").EnumerateArray(), p => p.GetProperty("name").GetString() == "declaration");
+        Assert.Equal("SignInDriver", document.GetProperty("paths").GetProperty(SignInRoutes.Driver).GetProperty("post").GetProperty("operationId").GetString());
+        Assert.Equal("bearer", document.GetProperty("components").GetProperty("securitySchemes").GetProperty("Bearer").GetProperty("scheme").GetString());
         Assert.True(document.GetProperty("paths").TryGetProperty("/api/trips", out _));
+        Assert.True(document.GetProperty("paths").TryGetProperty("/api/companies/{companyId}/trucks", out _));
     }
 
     /// <summary>A driver's phone on the hub hears each step of its own truck, and nothing of another.</summary>
@@ -81,9 +103,9 @@ public sealed class DriverTests : IAsyncLifetime
     {
         await DeclareAsync("29C-300.04");
         await DeclareAsync("29C-300.05");
-        await using var phone = await HubTestClient.ConnectAsync(new Uri(_silo.BaseAddress, DriverHubRoutes.Path));
+        await using var phone = await HubTestClient.ConnectAsync(new Uri(_silo.BaseAddress, DriverHubRoutes.Path), await _silo.DriverTokenAsync("29C-300.04", Declaration));
 
-        var now = await phone.InvokeAsync(DriverHubRoutes.FollowTruck, ["29C-300.04", Declaration]);
+        var now = await phone.InvokeAsync(DriverHubRoutes.Follow, []);
         await _silo.Http.PostAsJsonAsync("/api/crossing/arrivals", new { plate = "29C30005" });
         await _silo.Http.PostAsJsonAsync("/api/crossing/arrivals", new { plate = "29C30004" });
         var statuses = new List<JsonElement>();
@@ -106,16 +128,17 @@ public sealed class DriverTests : IAsyncLifetime
     public async Task Hub_ManyPhonesOnOneTruck_ThoseThatStayAllHearIt()
     {
         await DeclareAsync("29C-300.07");
+        var token = await _silo.DriverTokenAsync("29C30007", Declaration);
         var phones = await Task.WhenAll(Enumerable.Range(0, 20).Select(async _ =>
         {
-            var phone = await HubTestClient.ConnectAsync(new Uri(_silo.BaseAddress, DriverHubRoutes.Path));
-            await phone.InvokeAsync(DriverHubRoutes.FollowTruck, ["29C30007", Declaration]);
+            var phone = await HubTestClient.ConnectAsync(new Uri(_silo.BaseAddress, DriverHubRoutes.Path), token);
+            await phone.InvokeAsync(DriverHubRoutes.Follow, []);
             return phone;
         }));
 
         await Task.WhenAll(phones.Take(10).Select(p => p.DisposeAsync().AsTask()));
-        await using var late = await HubTestClient.ConnectAsync(new Uri(_silo.BaseAddress, DriverHubRoutes.Path));
-        await late.InvokeAsync(DriverHubRoutes.FollowTruck, ["29C30007", Declaration]);
+        await using var late = await HubTestClient.ConnectAsync(new Uri(_silo.BaseAddress, DriverHubRoutes.Path), token);
+        await late.InvokeAsync(DriverHubRoutes.Follow, []);
         await _silo.Http.PostAsJsonAsync("/api/crossing/arrivals", new { plate = "29C30007" });
 
         foreach (var phone in phones.Skip(10).Append(late))
@@ -132,15 +155,17 @@ public sealed class DriverTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Hub_WithAWrongDeclarationNumber_IsRefused_AndSendsNothing()
+    public async Task Hub_WithoutADriversToken_IsRefused()
     {
         await DeclareAsync("29C-300.06");
-        await using var phone = await HubTestClient.ConnectAsync(new Uri(_silo.BaseAddress, DriverHubRoutes.Path));
+        var hub = new Uri(_silo.BaseAddress, DriverHubRoutes.Path);
 
-        var error = await Assert.ThrowsAsync<HubCallException>(() => phone.InvokeAsync(DriverHubRoutes.FollowTruck, ["29C30006", "305000000000"]));
-        await _silo.Http.PostAsJsonAsync("/api/crossing/arrivals", new { plate = "29C30006" });
-
-        Assert.Contains("No trip matches this plate and declaration number", error.Message, StringComparison.Ordinal);
-        await Assert.ThrowsAsync<TimeoutException>(() => phone.NextAsync(TimeSpan.FromSeconds(1)));
+        var anonymous = await Assert.ThrowsAsync<System.Net.WebSockets.WebSocketException>(() => HubTestClient.ConnectAsync(hub, accessToken: null));
+        Assert.Contains("401", anonymous.Message, StringComparison.Ordinal);
+        var token = await _silo.DriverTokenAsync("29C30006", Declaration);
+        var forged = await Assert.ThrowsAsync<System.Net.WebSockets.WebSocketException>(() => HubTestClient.ConnectAsync(hub, token[..^4] + "AAAA"));
+        Assert.Contains("401", forged.Message, StringComparison.Ordinal);
+        var operatorToken = await Assert.ThrowsAsync<System.Net.WebSockets.WebSocketException>(async () => await HubTestClient.ConnectAsync(hub, await _silo.OperatorTokenAsync()));
+        Assert.Contains("403", operatorToken.Message, StringComparison.Ordinal);
     }
 }

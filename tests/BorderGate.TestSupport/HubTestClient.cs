@@ -34,12 +34,21 @@ public sealed class HubTestClient : IAsyncDisposable
     /// <summary>Why the server closed the connection, if it did (a "close" message's error).</summary>
     public string? CloseError { get; private set; }
 
-    /// <summary>Connects to the hub at <paramref name="hubUrl"/> (http or https; the WebSocket scheme is derived) and completes the handshake.</summary>
-    public static async Task<HubTestClient> ConnectAsync(Uri hubUrl, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Connects to the hub at <paramref name="hubUrl"/> (http or https; the WebSocket scheme is derived), with
+    /// <paramref name="accessToken"/> on its URL as browsers send it, and completes the handshake. A refused token fails the
+    /// WebSocket's upgrade (<see cref="WebSocketException"/> naming the status).
+    /// </summary>
+    public static async Task<HubTestClient> ConnectAsync(Uri hubUrl, string? accessToken, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(hubUrl);
         var client = new HubTestClient();
         var builder = new UriBuilder(hubUrl) { Scheme = hubUrl.Scheme == Uri.UriSchemeHttps ? "wss" : "ws" };
+        if (accessToken is not null)
+        {
+            builder.Query = "access_token=" + Uri.EscapeDataString(accessToken);
+        }
+
         await client._socket.ConnectAsync(builder.Uri, cancellationToken).ConfigureAwait(false);
         await client.SendRawAsync("{\"protocol\":\"json\",\"version\":1}", cancellationToken).ConfigureAwait(false);
         var handshake = await client.ReceiveRecordsAsync(cancellationToken).ConfigureAwait(false);

@@ -2,6 +2,7 @@ import { HubConnectionState } from "@microsoft/signalr";
 import type { CrossingChange, CrossingSnapshot, EquipmentView, GateKpis, SiteLayout } from "./contracts";
 import { CrossingState } from "./crossing-state";
 import { hubConnection } from "./hub";
+import { isRefused, Session, type SignedIn } from "./auth";
 import { SiteMap } from "./site-map";
 import { timeSpanMinutes } from "./time-span";
 
@@ -68,7 +69,7 @@ function renderKpis(kpis: GateKpis | null): void {
 
 let alarmsDrawn: unknown = null;
 
-function renderAlarms(acknowledge: (alarmId: string) => void): void {
+function renderAlarms(acknowledge: (alarmId: string) => void, returnToService: ((deviceId: string) => void) | null): void {
   if (alarmsDrawn === state.alarms) {
     return;
   }
@@ -83,9 +84,19 @@ function renderAlarms(acknowledge: (alarmId: string) => void): void {
       text.textContent = `${alarm.deviceId} ${alarm.code}: ${alarm.message}${alarm.count > 1 ? ` (×${alarm.count})` : ""}`;
       const button = document.createElement("button");
       button.type = "button";
+      button.className = "acknowledge";
       button.textContent = "Acknowledge";
       button.addEventListener("click", () => acknowledge(alarm.alarmId));
       item.append(text, button);
+      if (returnToService) {
+        // Supervisors return the checked equipment to service (its device rejoins dispatch).
+        const clear = document.createElement("button");
+        clear.type = "button";
+        clear.className = "return-to-service";
+        clear.textContent = "Return to service";
+        clear.addEventListener("click", () => returnToService(alarm.deviceId));
+        item.append(clear);
+      }
       return item;
     }),
   );
@@ -116,8 +127,58 @@ function renderChanges(): void {
   );
 }
 
+// The operator signs in once per browser tab; the token goes with every request and on the hub's URL.
+const session = new Session(sessionStorage, "bordergate.control-room");
+
+/** The operator signed in: the token kept, else what the sign-in form gets from the silo. */
+function signedIn(): Promise<SignedIn> {
+  const kept = session.current;
+  if (kept) {
+    return Promise.resolve(kept);
+  }
+  const dialog = document.getElementById("sign-in") as HTMLDialogElement;
+  const form = document.getElementById("sign-in-form") as HTMLFormElement;
+  const error = document.getElementById("sign-in-error")!;
+  dialog.showModal();
+  return new Promise((resolve) => {
+    const submit = async (event: SubmitEvent): Promise<void> => {
+      event.preventDefault();
+      error.textContent = "";
+      const result = await session.signIn("/api/auth/operator", {
+        username: (document.getElementById("username") as HTMLInputElement).value.trim(),
+        password: (document.getElementById("password") as HTMLInputElement).value,
+      });
+      if (isRefused(result)) {
+        error.textContent = result.detail;
+        return;
+      }
+      form.removeEventListener("submit", listener);
+      (document.getElementById("password") as HTMLInputElement).value = "";
+      dialog.close();
+      resolve(result);
+    };
+    const listener = (event: SubmitEvent): void => void submit(event);
+    form.addEventListener("submit", listener);
+  });
+}
+
+function showUser(user: SignedIn): void {
+  const label = document.getElementById("user")!;
+  label.hidden = false;
+  label.textContent = user.name;
+  label.dataset.role = user.roles.includes("supervisor") ? "supervisor" : "operator";
+  const signOut = document.getElementById("sign-out")!;
+  signOut.hidden = false;
+  signOut.onclick = () => {
+    session.signOut();
+    location.reload();
+  };
+}
+
 async function main(): Promise<void> {
-  const layout = (await (await fetch("/api/crossing/layout")).json()) as SiteLayout;
+  let user = await signedIn();
+  showUser(user);
+  const layout = (await (await session.fetch("/api/crossing/layout")).json()) as SiteLayout;
   document.getElementById("crossing-name")!.textContent = layout.name;
   document.title = `${layout.name} — control room`;
   const map = new SiteMap(document.getElementById("map") as unknown as SVGSVGElement, document.getElementById("route") as unknown as SVGSVGElement, layout);
@@ -157,7 +218,10 @@ async function main(): Promise<void> {
         map.renderEquipment(equipment);
       }
       showLane();
-      renderAlarms((alarmId) => void act("AcknowledgeAlarm", alarmId));
+      renderAlarms(
+        (alarmId) => void act("AcknowledgeAlarm", alarmId),
+        user.roles.includes("supervisor") ? (deviceId) => void act("ClearFault", deviceId) : null,
+      );
       renderChanges();
       sequenceLabel.textContent = `#${state.sequence}`;
       if (measuring) {
@@ -169,7 +233,7 @@ async function main(): Promise<void> {
     });
   };
 
-  const hub = hubConnection("/hubs/crossing");
+  const hub = hubConnection("/hubs/crossing", () => session.token);
   hub.on("Snapshot", (snapshot: CrossingSnapshot) => {
     state.applySnapshot(snapshot);
     renderKpis(state.kpis);
@@ -195,7 +259,20 @@ async function main(): Promise<void> {
     await hub.invoke("Follow", state.sequence);
     setConnection("live");
   });
-  hub.onclose(() => setConnection("offline"));
+  hub.onclose(() => {
+    setConnection("offline");
+    if (!session.current) {
+      // The token ran out (a shift is over, or it was revoked): sign in again, then resume where the map stopped.
+      void (async () => {
+        user = await signedIn();
+        showUser(user);
+        alarmsDrawn = null;
+        await hub.start();
+        await hub.invoke("Follow", state.sequence);
+        setConnection("live");
+      })();
+    }
+  });
 
   // Operator actions: what they change comes back on the feed like any other change.
   const act = async (method: string, ...args: unknown[]): Promise<void> => {
@@ -226,7 +303,7 @@ async function main(): Promise<void> {
     if (hub.state !== HubConnectionState.Connected) {
       return;
     }
-    const response = await fetch("/api/crossing/kpis");
+    const response = await session.fetch("/api/crossing/kpis");
     if (response.ok) {
       state.applyKpis((await response.json()) as GateKpis);
       renderKpis(state.kpis);

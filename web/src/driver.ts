@@ -1,4 +1,6 @@
+import type { HubConnection } from "@microsoft/signalr";
 import type { TruckStatus } from "./contracts";
+import { isRefused, Session } from "./auth";
 import { hubConnection } from "./hub";
 import { fill, languages, pickLanguage, texts, type Language } from "./i18n";
 import { timeSpanMinutes } from "./time-span";
@@ -73,36 +75,73 @@ function showError(message: string | null): void {
   error.textContent = message ?? "";
 }
 
-async function follow(plate: string, declaration: string): Promise<void> {
-  const hub = hubConnection("/hubs/driver");
-  hub.on("Status", (status: DriverStatus) => {
+// The phone keeps its token (one truck, one trip) across visits, until it expires or the driver signs out.
+const session = new Session(localStorage, "bordergate.driver");
+let hub: HubConnection | null = null;
+
+/** Signs in for the truck with its plate and declaration number, then follows it. */
+async function signIn(plate: string, declaration: string): Promise<void> {
+  const result = await session.signIn("/api/auth/driver", { plate, declaration });
+  if (isRefused(result)) {
+    current = null;
+    byId("truck").hidden = true;
+    showError(result.status === 429 ? fill(texts[language].tooManyTries, { n: String(result.retryAfterSeconds ?? 60) }) : texts[language].notFound);
+    return;
+  }
+  await follow();
+}
+
+async function signOut(): Promise<void> {
+  session.signOut();
+  await hub?.stop();
+  hub = null;
+  current = null;
+  byId("truck").hidden = true;
+  byId("find").hidden = false;
+  render();
+}
+
+async function follow(): Promise<void> {
+  await hub?.stop();
+  const connection_ = hubConnection("/hubs/driver", () => session.token);
+  hub = connection_;
+  const follows = (): Promise<DriverStatus> => connection_.invoke<DriverStatus>("Follow");
+  connection_.on("Status", (status: DriverStatus) => {
     current = status;
     render();
   });
-  hub.onreconnecting(() => {
+  connection_.onreconnecting(() => {
     connection = "reconnecting";
     render();
   });
-  hub.onreconnected(async () => {
-    current = await hub.invoke<DriverStatus>("FollowTruck", plate, declaration);
+  connection_.onreconnected(async () => {
+    current = await follows();
     connection = "live";
     render();
   });
-  hub.onclose(() => {
+  connection_.onclose(() => {
     connection = "offline";
     render();
+    if (hub === connection_ && !session.current) {
+      // The token ran out: the driver signs in again.
+      void signOut();
+    }
   });
-  await hub.start();
   try {
-    current = await hub.invoke<DriverStatus>("FollowTruck", plate, declaration);
+    await connection_.start();
+    current = await follows();
   } catch {
-    await hub.stop();
+    // The token no longer opens this truck (the trip ended and another began, or it expired): sign in again.
+    await connection_.stop();
+    session.signOut();
     current = null;
     byId("truck").hidden = true;
+    byId("find").hidden = false;
     showError(texts[language].notFound);
     return;
   }
   showError(null);
+  byId("find").hidden = true;
   connection = "live";
   render();
 }
@@ -124,8 +163,8 @@ async function main(): Promise<void> {
   }
   render();
   try {
-    const layout = (await (await fetch("/api/crossing/layout")).json()) as { timeZone?: string };
-    timeZone = layout.timeZone ?? timeZone;
+    const site = (await (await fetch("/api/crossing/site")).json()) as { timeZone?: string };
+    timeZone = site.timeZone ?? timeZone;
   } catch {
     // The site's time zone stays the default.
   }
@@ -138,14 +177,18 @@ async function main(): Promise<void> {
     event.preventDefault();
     const plate = (byId("plate") as HTMLInputElement).value.trim();
     const declaration = (byId("declaration") as HTMLInputElement).value.trim();
-    const url = new URL(location.href);
-    url.searchParams.set("plate", plate);
-    url.searchParams.set("declaration", declaration);
-    history.replaceState(null, "", url);
-    void follow(plate, declaration);
+    void signIn(plate, declaration);
   });
+  byId("sign-out").addEventListener("click", () => void signOut());
   if (params.get("plate") && params.get("declaration")) {
-    await follow(params.get("plate")!, params.get("declaration")!);
+    // A link with both (the QR code on a declaration's printout): sign in with them, and keep them out of the address bar.
+    const url = new URL(location.href);
+    url.searchParams.delete("plate");
+    url.searchParams.delete("declaration");
+    history.replaceState(null, "", url);
+    await signIn(params.get("plate")!, params.get("declaration")!);
+  } else if (session.current) {
+    await follow();
   }
 }
 

@@ -15,6 +15,8 @@ type Texts = {
   why: string;
   minutes: string;
   notFound: string;
+  tooManyTries: string;
+  otherTruck: string;
   live: string;
   reconnecting: string;
   offline: string;
@@ -34,6 +36,8 @@ export const texts: Record<Language, Texts> = {
     why: "Lý do",
     minutes: "{n} phút",
     notFound: "Không tìm thấy chuyến nào khớp với biển số và số tờ khai này. Hãy kiểm tra lại cả hai.",
+    tooManyTries: "Đã thử sai quá nhiều lần. Hãy thử lại sau {n} giây.",
+    otherTruck: "Theo dõi xe khác",
     live: "Đang cập nhật trực tiếp",
     reconnecting: "Mất kết nối, đang kết nối lại…",
     offline: "Không có kết nối",
@@ -73,6 +77,8 @@ export const texts: Record<Language, Texts> = {
     why: "原因",
     minutes: "{n} 分钟",
     notFound: "未找到与该车牌号和报关单号匹配的行程，请核对两者。",
+    tooManyTries: "错误次数过多，请在 {n} 秒后重试。",
+    otherTruck: "查询其他车辆",
     live: "实时更新中",
     reconnecting: "连接中断，正在重新连接…",
     offline: "未连接",
@@ -112,6 +118,8 @@ export const texts: Record<Language, Texts> = {
     why: "Why",
     minutes: "{n} min",
     notFound: "No trip matches this plate and declaration number. Check both as printed on the declaration.",
+    tooManyTries: "Too many wrong tries. Try again in {n} seconds.",
+    otherTruck: "Follow another truck",
     live: "Live",
     reconnecting: "Connection lost, reconnecting…",
     offline: "Offline",

@@ -43,8 +43,8 @@ public static class CrossingHubRoutes
 }
 
 /// <summary>
-/// What the drivers' hub (<see cref="DriverHubRoutes.Path"/>) sends a driver's phone after <c>FollowTruck(plate,
-/// declaration)</c>: the truck's status each time it changes (its own steps, and its place in the queue as others move).
+/// What the drivers' hub (<see cref="DriverHubRoutes.Path"/>) sends a driver's phone, signed in for its truck, after
+/// <c>Follow()</c>: the truck's status each time it changes (its own steps, and its place in the queue as others move).
 /// </summary>
 public interface IDriverClient
 {
@@ -56,6 +56,6 @@ public static class DriverHubRoutes
 {
     public const string Path = "/hubs/driver";
 
-    /// <summary>The hub method a driver's phone calls: <c>FollowTruck(string plate, string declaration)</c>, answering the status now.</summary>
-    public const string FollowTruck = "FollowTruck";
+    /// <summary>The hub method a driver's phone calls: <c>Follow()</c> (the truck its token was signed in for), answering the status now.</summary>
+    public const string Follow = "Follow";
 }

@@ -2,15 +2,21 @@ using BorderGate.Actors;
 using BorderGate.Contracts.Crossing;
 using BorderGate.Contracts.Devices;
 using BorderGate.Contracts.Site;
+using System.Security.Claims;
+using BorderGate.Silo.Auth;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace BorderGate.Silo.Api;
 
-/// <summary>The crossing as operators see it, and their actions (roles come with the control room).</summary>
+/// <summary>The crossing as operators see it, and their actions: operators and supervisors; returning faulted equipment to service, supervisors only.</summary>
 internal static class CrossingApi
 {
-    public static RouteGroupBuilder MapCrossingApi(this RouteGroupBuilder api)
+    public static RouteGroupBuilder MapCrossingApi(this RouteGroupBuilder root)
     {
+        // The crossing's name and time zone, for pages before anyone signed in (the drivers' page shows times in it).
+        root.MapGet("/crossing/site", (SiteLayout site) => TypedResults.Ok(new SiteSummary(site.CrossingId, site.Name, site.TimeZone)))
+            .AllowAnonymous().WithName("GetSite");
+        var api = root.MapGroup(string.Empty).RequireAuthorization(Policies.Operators);
         api.MapGet("/crossing", async (IGrainFactory grains, SiteLayout site) => TypedResults.Ok(await Gate(grains, site).Snapshot()));
         api.MapGet("/crossing/kpis", async (IGrainFactory grains, SiteLayout site) => TypedResults.Ok(await Gate(grains, site).Kpis()));
         api.MapGet("/crossing/layout", (SiteLayout site) => TypedResults.Ok(site));
@@ -18,14 +24,14 @@ internal static class CrossingApi
             TypedResults.Ok(await grains.GetGrain<IYardGrain>(site.CrossingId).Snapshot()));
         api.MapPost("/crossing/arrivals", async (ArrivalRequest request, IGrainFactory grains, SiteLayout site) =>
             TypedResults.Ok(await Gate(grains, site).TruckArrived(TrucksApi.Normalize(request.Plate))));
-        api.MapPost("/crossing/lanes/{laneId}/open", (string laneId, OperatorAction action, IGrainFactory grains, SiteLayout site) =>
-            Act(site, laneId, () => Gate(grains, site).OpenLane(laneId, action.By)));
-        api.MapPost("/crossing/lanes/{laneId}/close", (string laneId, OperatorAction action, IGrainFactory grains, SiteLayout site) =>
-            Act(site, laneId, () => Gate(grains, site).CloseLane(laneId, action.By, action.Reason ?? "closed by operator")));
-        api.MapPost("/crossing/trucks/{plate}/hold", (string plate, OperatorAction action, IGrainFactory grains, SiteLayout site) =>
-            Conflicts(() => Gate(grains, site).HoldTruck(TrucksApi.Normalize(plate), action.By, action.Reason ?? "held by operator")));
-        api.MapPost("/crossing/trucks/{plate}/release", (string plate, OperatorAction action, IGrainFactory grains, SiteLayout site) =>
-            Conflicts(() => Gate(grains, site).ReleaseTruck(TrucksApi.Normalize(plate), action.By)));
+        api.MapPost("/crossing/lanes/{laneId}/open", (string laneId, OperatorAction action, ClaimsPrincipal user, IGrainFactory grains, SiteLayout site) =>
+            Act(site, laneId, () => Gate(grains, site).OpenLane(laneId, user.Actor())));
+        api.MapPost("/crossing/lanes/{laneId}/close", (string laneId, OperatorAction action, ClaimsPrincipal user, IGrainFactory grains, SiteLayout site) =>
+            Act(site, laneId, () => Gate(grains, site).CloseLane(laneId, user.Actor(), action.Reason ?? "closed by operator")));
+        api.MapPost("/crossing/trucks/{plate}/hold", (string plate, OperatorAction action, ClaimsPrincipal user, IGrainFactory grains, SiteLayout site) =>
+            Conflicts(() => Gate(grains, site).HoldTruck(TrucksApi.Normalize(plate), user.Actor(), action.Reason ?? "held by operator")));
+        api.MapPost("/crossing/trucks/{plate}/release", (string plate, OperatorAction action, ClaimsPrincipal user, IGrainFactory grains, SiteLayout site) =>
+            Conflicts(() => Gate(grains, site).ReleaseTruck(TrucksApi.Normalize(plate), user.Actor())));
         api.MapGet("/crossing/devices/{deviceId}", async Task<Results<Ok<DeviceStatus>, NotFound<ProblemDetailsBody>>> (string deviceId, IGrainFactory grains, SiteLayout site) =>
             KnownDevice(site, deviceId)
                 ? TypedResults.Ok(await grains.GetGrain<IDeviceGrain>(CrossingIds.Device(site.CrossingId, deviceId)).Status())
@@ -40,13 +46,13 @@ internal static class CrossingApi
             // The operator acknowledged the alarm and the equipment was checked: it may rejoin dispatch.
             await grains.GetGrain<IDeviceGrain>(CrossingIds.Device(site.CrossingId, deviceId)).ClearFault();
             return TypedResults.NoContent();
-        });
+        }).RequireAuthorization(Policies.Supervisors);
         api.MapPost("/crossing/dispatch", async (IGrainFactory grains, SiteLayout site) =>
         {
             await Gate(grains, site).Dispatch();
             return TypedResults.NoContent();
         });
-        return api;
+        return root;
     }
 
     private static bool KnownDevice(SiteLayout site, string deviceId) => site.Devices().Any(d => d.DeviceId == deviceId);
@@ -74,4 +80,7 @@ internal static class CrossingApi
 
 internal sealed record ArrivalRequest(string Plate);
 
-internal sealed record OperatorAction(string By, string? Reason);
+/// <summary>An operator's action: why (who acts is the signed-in operator).</summary>
+internal sealed record OperatorAction(string? Reason);
+
+internal sealed record SiteSummary(string CrossingId, string Name, string TimeZone);

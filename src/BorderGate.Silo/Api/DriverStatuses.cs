@@ -1,6 +1,8 @@
 using BorderGate.Actors;
 using BorderGate.Contracts.Crossing;
 using BorderGate.Contracts.Site;
+using System.Security.Claims;
+using BorderGate.Silo.Auth;
 
 namespace BorderGate.Silo.Api;
 
@@ -23,6 +25,27 @@ internal sealed class DriverStatuses(IGrainFactory grains, SiteLayout site)
             ? Task.FromResult<DriverStatus?>(null)
             : StatusAsync(plate, trip => string.Equals(trip.Trip.DeclarationNumber, declarationNumber.Trim(), StringComparison.Ordinal));
 
+    /// <summary>The truck's status if its current trip is <paramref name="companyId"/>'s; else null.</summary>
+    public Task<DriverStatus?> ForCompanyAsync(string plate, string companyId) =>
+        StatusAsync(plate, trip => string.Equals(trip.Trip.CompanyId, companyId, StringComparison.Ordinal));
+
+    /// <summary>
+    /// The truck's status as <paramref name="user"/> may see it: operators any truck's, a company its own trips' trucks, a
+    /// driver the one truck and trip signed in for. <see cref="Visibility.Forbidden"/> for anyone else (a driver asking
+    /// about another plate); <see cref="Visibility.None"/> when there is nothing this user may see (no trip, or another's).
+    /// </summary>
+    public async Task<(Visibility Visibility, DriverStatus? Status)> ForUserAsync(ClaimsPrincipal user, string plate)
+    {
+        var normalized = TrucksApi.Normalize(plate);
+        var status = user.IsOperator() ? await OfTruckAsync(normalized).ConfigureAwait(false)
+            : user.Company() is { } company ? await ForCompanyAsync(normalized, company).ConfigureAwait(false)
+            : user.Driver() is { } driver && string.Equals(driver.Plate, normalized, StringComparison.Ordinal) ? await ForDriverAsync(normalized, driver.Declaration).ConfigureAwait(false)
+            : null;
+        return status is not null ? (Visibility.Shown, (DriverStatus?)status)
+            : user.IsOperator() || user.Company() is not null || user.Driver()?.Plate == normalized ? (Visibility.None, null)
+            : (Visibility.Forbidden, null);
+    }
+
     /// <summary>The status of the truck's current trip, if it has one that <paramref name="shown"/> lets be seen.</summary>
     private async Task<DriverStatus?> StatusAsync(string plate, Func<TripView, bool> shown)
     {
@@ -36,4 +59,11 @@ internal sealed class DriverStatuses(IGrainFactory grains, SiteLayout site)
         var position = trip.Status == TruckStatus.Waiting ? await grains.GetGrain<IGateGrain>(site.CrossingId).PositionOf(normalized).ConfigureAwait(false) : null;
         return DriverStatus.From(trip, position);
     }
+}
+
+internal enum Visibility
+{
+    Shown,
+    None,
+    Forbidden,
 }

@@ -30,7 +30,7 @@ internal static partial class FeedApi
 
     public static RouteGroupBuilder MapFeedApi(this RouteGroupBuilder api)
     {
-        api.MapGet("/crossing/feed", StreamAsync);
+        api.MapGet("/crossing/feed", StreamAsync).RequireAuthorization(Auth.Policies.Operators);
         return api;
     }
 

@@ -10,7 +10,8 @@ public static class RouteApi
     /// <summary>Maps <c>GET /crossing/route</c> on the API group.</summary>
     public static RouteGroupBuilder MapRouteApi(this RouteGroupBuilder api)
     {
-        api.MapGet("/crossing/route", async (IGrainFactory grains, SiteLayout site, TimeProvider time) => TypedResults.Ok(await SnapshotAsync(grains, site, time)));
+        api.MapGet("/crossing/route", async (IGrainFactory grains, SiteLayout site, TimeProvider time) => TypedResults.Ok(await SnapshotAsync(grains, site, time)))
+            .RequireAuthorization(Auth.Policies.Operators);
         return api;
     }
 

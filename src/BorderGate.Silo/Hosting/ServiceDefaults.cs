@@ -46,7 +46,7 @@ internal static class ServiceDefaults
             .AddSource(ActorDiagnostics.ActivitySourceName, BorderGate.Grains.Diagnostics.ActivitySourceName, "Microsoft.AspNetCore");
         var metrics = Sdk.CreateMeterProviderBuilder()
             .SetResourceBuilder(resource)
-            .AddMeter(ActorDiagnostics.MeterName, BorderGate.Grains.Diagnostics.MeterName, BorderGate.Devices.Endpoint.DeviceEndpointMetrics.MeterName, BorderGate.Silo.Live.LiveFollowers.MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "Microsoft.AspNetCore.Http.Connections", "System.Runtime");
+            .AddMeter(ActorDiagnostics.MeterName, BorderGate.Grains.Diagnostics.MeterName, BorderGate.Devices.Endpoint.DeviceEndpointMetrics.MeterName, BorderGate.Silo.Live.LiveFollowers.MeterName, BorderGate.Silo.Auth.SignInGuard.MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Authentication", "Microsoft.AspNetCore.Authorization", "Microsoft.AspNetCore.Server.Kestrel", "Microsoft.AspNetCore.Http.Connections", "System.Runtime");
         if (exportOtlp)
         {
             tracing.AddOtlpExporter();
@@ -64,8 +64,8 @@ internal static class ServiceDefaults
     /// <summary><c>/health</c>: ready to serve (runtime started, storage reachable); <c>/alive</c>: the process answers.</summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
-        app.MapHealthChecks("/health");
-        app.MapHealthChecks("/alive", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/health").AllowAnonymous();
+        app.MapHealthChecks("/alive", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
         return app;
     }
 }

@@ -3,6 +3,9 @@ using BorderGate.Contracts.Crossing;
 using BorderGate.Contracts.Live;
 using BorderGate.Contracts.Site;
 using BorderGate.Silo.Api;
+using BorderGate.Contracts.Devices;
+using BorderGate.Silo.Auth;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
 
 namespace BorderGate.Silo.Live;
@@ -14,8 +17,10 @@ namespace BorderGate.Silo.Live;
 /// subscription (<see cref="LiveFollowers"/>), so that a slow client slows only itself, and — the feed being a stream of
 /// the grain runtime — a client on one silo sees the changes of grains on every silo of a cluster. Operators act through
 /// it too (open and close lanes, hold and release trucks, acknowledge alarms, dispatch); what they do comes back as
-/// changes like any other.
+/// changes like any other. Operators and supervisors only (<see cref="Policies.Operators"/>); returning equipment to service,
+/// supervisors only.
 /// </summary>
+[Authorize(Policy = Policies.Operators)]
 internal sealed class CrossingHub(LiveFollowers followers, EquipmentTicker equipment, IGrainFactory grains, SiteLayout site) : Hub<ICrossingClient>
 {
     /// <summary>
@@ -63,6 +68,18 @@ internal sealed class CrossingHub(LiveFollowers followers, EquipmentTicker equip
     /// <summary>Runs dispatch now (the gate also does on every change).</summary>
     public Task Dispatch() => Gate().Dispatch();
 
+    /// <summary>Returns faulted equipment to service once it was checked (supervisors): its device rejoins dispatch.</summary>
+    [Authorize(Policy = Policies.Supervisors)]
+    public Task ClearFault(string deviceId)
+    {
+        if (!site.Devices().Any(d => d.DeviceId == deviceId))
+        {
+            throw new HubException($"Crossing {site.CrossingId} has no device '{deviceId}'.");
+        }
+
+        return grains.GetGrain<IDeviceGrain>(CrossingIds.Device(site.CrossingId, deviceId)).ClearFault();
+    }
+
     public override async Task OnDisconnectedAsync(Exception? exception)
     {
         if (Context.Items.Remove(EquipmentTicker.Group))
@@ -74,8 +91,8 @@ internal sealed class CrossingHub(LiveFollowers followers, EquipmentTicker equip
         await base.OnDisconnectedAsync(exception).ConfigureAwait(false);
     }
 
-    /// <summary>Who acts: the signed-in operator, once the control room signs in; until then the control room itself.</summary>
-    private string Operator => Context.User?.Identity?.Name is { Length: > 0 } name ? name : "control room";
+    /// <summary>Who acts: the signed-in operator.</summary>
+    private string Operator => Context.User!.Actor();
 
     private IGateGrain Gate() => grains.GetGrain<IGateGrain>(site.CrossingId);
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using BorderGate.Contracts.Auth;
 using BorderGate.Contracts.Site;
 using BorderGate.Devices.Keys;
 using BorderGate.Simulation.Plan;
@@ -27,16 +28,22 @@ internal static class SimulationCommand
             Description = $"The silo's {DevelopmentDeviceKeys.SharedSecretKey} (development device keys).",
             DefaultValueFactory = _ => Environment.GetEnvironmentVariable("BorderGate__Devices__DevelopmentSharedSecret") ?? "bordergate-dev",
         };
+        var authSecret = new Option<string>("--auth-secret")
+        {
+            Description = $"The silo's {DevelopmentCredentials.SecretKey} (development accounts: the simulation signs in as the supervisor and as each company).",
+            DefaultValueFactory = _ => Environment.GetEnvironmentVariable("BorderGate__Auth__DevelopmentSecret") ?? "bordergate-dev-only",
+        };
         var faults = new Option<SimulationFaults[]>("--fault") { Description = "Faults to inject (repeatable).", AllowMultipleArgumentsPerToken = true };
         var poll = new Option<int>("--poll-ms") { Description = "Real milliseconds between crossing snapshots.", DefaultValueFactory = _ => 100 };
 
-        var root = new RootCommand("Plays a generated day of trucks against a running BorderGate silo.") { trucks, speedUp, seed, url, site, secret, faults, poll };
+        var root = new RootCommand("Plays a generated day of trucks against a running BorderGate silo.") { trucks, speedUp, seed, url, site, secret, authSecret, faults, poll };
         root.SetAction(async (result, cancellationToken) =>
         {
             var layout = SiteLayoutLoader.Load(result.GetValue(site) is { Length: > 0 } path ? (File.Exists(path) ? path : SiteLayouts.PathOf(path)) : SiteLayouts.DefaultPath);
             var baseUrl = result.GetValue(url)!;
             var sharedSecret = result.GetValue(secret)!;
-            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+            var credentials = SiloCredentials.Development(result.GetValue(authSecret)!);
+            using var http = SignedInHandler.Client(baseUrl, credentials, TimeSpan.FromSeconds(30));
 
             // The silo's site clock: read once from the route snapshot, then run at the same speed-up.
             var siteNow = await SiteClock.ReadSiloNowAsync(http, baseUrl, cancellationToken).ConfigureAwait(false);
@@ -46,11 +53,12 @@ internal static class SimulationCommand
             {
                 SiloUrl = baseUrl,
                 KeyFor = deviceId => DevelopmentDeviceKeys.Derive(sharedSecret, deviceId),
+                Credentials = credentials,
                 PollInterval = TimeSpan.FromMilliseconds(Math.Max(5, result.GetValue(poll))),
                 Faults = (result.GetValue(faults) ?? []).Aggregate(SimulationFaults.None, (all, f) => all | f),
                 Progress = Console.Out,
             };
-            await using var simulation = new CrossingSimulation(http, layout, clock, options);
+            await using var simulation = new CrossingSimulation(layout, clock, options);
             var report = await simulation.RunAsync(plan, cancellationToken).ConfigureAwait(false);
             report.WriteTo(Console.Out);
             Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"speedup: {clock.SpeedUp}"));

@@ -1,3 +1,4 @@
+using BorderGate.Contracts.Auth;
 using BorderGate.Contracts.Site;
 using BorderGate.Devices.Keys;
 using BorderGate.Simulation.Plan;
@@ -40,6 +41,13 @@ public sealed partial class SimulatedDayService(
             return;
         }
 
+        var authSecret = configuration[DevelopmentCredentials.SecretKey];
+        if (string.IsNullOrEmpty(authSecret))
+        {
+            LogNoSecret(logger, DevelopmentCredentials.SecretKey);
+            return;
+        }
+
         var address = server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
             ?? throw new InvalidOperationException("The silo listens on no address the simulation could connect to.");
         var baseUrl = new Uri(address.Replace("://+", "://localhost", StringComparison.Ordinal).Replace("://*", "://localhost", StringComparison.Ordinal).Replace("://[::]", "://localhost", StringComparison.Ordinal));
@@ -48,15 +56,15 @@ public sealed partial class SimulatedDayService(
         var seed = section.GetValue("Seed", 7);
         var now = clock.GetUtcNow();
         var plan = DayPlan.Generate(seed, trucks, layout, now + TimeSpan.FromMinutes(1) - TimeSpan.FromHours(ArrivalCurve.EarliestHour));
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
         var options = new SimulationOptions
         {
             SiloUrl = baseUrl,
             KeyFor = deviceId => DevelopmentDeviceKeys.Derive(secret, deviceId),
+            Credentials = SiloCredentials.Development(authSecret),
             PollInterval = TimeSpan.FromMilliseconds(section.GetValue("PollMilliseconds", 100)),
         };
         LogStarting(logger, trucks, seed, baseUrl);
-        await using var simulation = new CrossingSimulation(http, layout, clock, options);
+        await using var simulation = new CrossingSimulation(layout, clock, options);
         var report = await simulation.RunAsync(plan, stoppingToken).ConfigureAwait(false);
         using var text = new StringWriter();
         report.WriteTo(text);
@@ -69,6 +77,6 @@ public sealed partial class SimulatedDayService(
     [LoggerMessage(3002, LogLevel.Information, "Simulation report:\n{Report}")]
     private static partial void LogReport(ILogger logger, string report);
 
-    [LoggerMessage(3003, LogLevel.Error, "Simulation: {Key} is not set; simulated devices cannot authenticate, the day is not played")]
+    [LoggerMessage(3003, LogLevel.Error, "Simulation: {Key} is not set; the simulation cannot authenticate (devices, operator, companies), the day is not played")]
     private static partial void LogNoSecret(ILogger logger, string key);
 }

@@ -44,14 +44,13 @@ public sealed partial class CrossingSimulation : IAsyncDisposable
     private int _pendingArrivals;
     private long _nextProgress;
 
-    /// <param name="http">A client for the silo (its base address is not used: requests go to <see cref="SimulationOptions.SiloUrl"/>).</param>
     /// <param name="layout">The site the silo runs (its devices are simulated).</param>
     /// <param name="siteClock">The site clock, running as the silo's does (same speed-up, same start).</param>
     /// <param name="options">How to play.</param>
-    public CrossingSimulation(HttpClient http, SiteLayout layout, TimeProvider siteClock, SimulationOptions options)
+    public CrossingSimulation(SiteLayout layout, TimeProvider siteClock, SimulationOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        _http = http;
+        _http = SignedInHandler.Client(options.SiloUrl, options.Credentials, TimeSpan.FromSeconds(60));
         _layout = layout;
         _clock = siteClock;
         _options = options;
@@ -94,7 +93,11 @@ public sealed partial class CrossingSimulation : IAsyncDisposable
         return new SimulationReport(plan.Trucks.Count, counts, Stopwatch.GetElapsedTime(started), siteStart, _clock.GetUtcNow(), _polls, Interlocked.Read(ref _feedEvents), kpis, _monitor.Violations, _monitor.Notes, _monitor.StepTimes);
     }
 
-    public ValueTask DisposeAsync() => _fleet.DisposeAsync();
+    public ValueTask DisposeAsync()
+    {
+        _http.Dispose();
+        return _fleet.DisposeAsync();
+    }
 
     private Uri DeviceUri => new UriBuilder(_options.SiloUrl) { Scheme = _options.SiloUrl.Scheme == "https" ? "wss" : "ws", Path = "/devices/v1" }.Uri;
 
@@ -143,7 +146,9 @@ public sealed partial class CrossingSimulation : IAsyncDisposable
             {
                 // A company that declares late asks for "now" rather than a moment already past.
                 var declaration = truck.Declaration! with { DesiredArrival = Max(truck.DesiredArrival, _clock.GetUtcNow()) };
-                response = await _http.PostAsJsonAsync(new Uri(_options.SiloUrl, "/api/trips"), declaration, Json, cancellationToken).ConfigureAwait(false);
+                using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(_options.SiloUrl, "/api/trips")) { Content = JsonContent.Create(declaration, options: Json) };
+                request.Options.Set(SignedInHandler.AsCompany, declaration.CompanyId);
+                response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
             }
             catch (HttpRequestException) when (attempt < 3)
             {

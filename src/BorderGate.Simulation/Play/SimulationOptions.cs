@@ -9,6 +9,9 @@ public sealed class SimulationOptions
     /// <summary>Each device's key (development mode: <see cref="Devices.Keys.DevelopmentDeviceKeys.Derive"/> of the shared secret).</summary>
     public required Func<string, byte[]> KeyFor { get; init; }
 
+    /// <summary>Who signs in to the silo's API: an operator to watch, each company to declare (see <see cref="SignedInHandler"/>).</summary>
+    public required SiloCredentials Credentials { get; init; }
+
     /// <summary>How often the crossing is watched (GET /api/crossing, yard and route), in real time.</summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(100);
 

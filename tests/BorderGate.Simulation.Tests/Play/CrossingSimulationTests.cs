@@ -66,11 +66,11 @@ public sealed class CrossingSimulationTests(ITestOutputHelper output)
         var clock = silo.Services.GetRequiredService<ScaledTimeProvider>();
         var layout = silo.Services.GetRequiredService<SiteLayout>();
         var plan = shape(DayPlan.Generate(11, trucks, layout, s_siteStart + TimeSpan.FromMinutes(5) - TimeSpan.FromHours(ArrivalCurve.EarliestHour)));
-        using var http = new HttpClient();
-        await using var simulation = new CrossingSimulation(http, layout, clock, new SimulationOptions
+        await using var simulation = new CrossingSimulation(layout, clock, new SimulationOptions
         {
             SiloUrl = baseUrl,
             KeyFor = id => DevelopmentDeviceKeys.Derive(SimulatedSilo.DeviceSecret, id),
+            Credentials = SiloCredentials.Development(SimulatedSilo.AuthSecret),
             PollInterval = TimeSpan.FromMilliseconds(20),
             SettleTimeout = TimeSpan.FromSeconds(15),
             Progress = progress,

@@ -11,6 +11,9 @@ namespace BorderGate.Simulation.Tests.Play;
 public sealed class SimulatedSilo : WebApplicationFactory<Program>
 {
     public const string DeviceSecret = "simulation-test-secret";
+
+    /// <summary>The development accounts' secret (the simulation signs in as the supervisor and as each company).</summary>
+    public const string AuthSecret = "simulation-test-auth";
     private readonly Dictionary<string, string?> _settings;
     private readonly Action<IServiceCollection>? _services;
 
@@ -22,6 +25,7 @@ public sealed class SimulatedSilo : WebApplicationFactory<Program>
         {
             ["BorderGate:DataDirectory"] = dataDirectory,
             [DevelopmentDeviceKeys.SharedSecretKey] = DeviceSecret,
+            [BorderGate.Contracts.Auth.DevelopmentCredentials.SecretKey] = AuthSecret,
             ["BorderGate:Simulation:SpeedUp"] = speedUp.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["BorderGate:Simulation:Start"] = siteStart.ToString("O"),
             ["Logging:LogLevel:Default"] = "Error",
