@@ -29,6 +29,9 @@ builder.Services.AddActorRuntime(runtime => runtime
     .UseSiloCluster(siloOptions));
 builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
 builder.Services.AddSignalR().AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+builder.Services.AddOptions<LiveOptions>().Bind(builder.Configuration.GetSection(LiveOptions.SectionName))
+    .Validate(o => o.ChangeBatchWindow >= TimeSpan.Zero && o.ChangeBatchWindow <= TimeSpan.FromSeconds(1), $"{LiveOptions.SectionName}:ChangeBatchWindow must be between 0 and 1 second.")
+    .ValidateOnStart();
 builder.Services.AddSingleton<LiveFollowers>();
 builder.Services.AddSingleton<EquipmentTicker>();
 builder.Services.AddSingleton<DriverFollowers>();

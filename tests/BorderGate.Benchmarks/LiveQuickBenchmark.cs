@@ -25,13 +25,35 @@ namespace BorderGate.Benchmarks;
 /// </summary>
 internal static class LiveQuickBenchmark
 {
+    /// <summary>Runs this benchmark again in a child process with the silo host's runtime settings (server, concurrent GC; thread pool workers that do not spin); answers its exit code.</summary>
+    public static async Task<int> RunUnderHostGcAsync(string[] args)
+    {
+        var start = new ProcessStartInfo(Environment.ProcessPath!) { UseShellExecute = false };
+        if (!Environment.ProcessPath!.EndsWith("BorderGate.Benchmarks", StringComparison.Ordinal))
+        {
+            start.ArgumentList.Add(typeof(LiveQuickBenchmark).Assembly.Location);
+        }
+
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        start.Environment["DOTNET_gcServer"] = "1";
+        start.Environment["DOTNET_gcConcurrent"] = "1";
+        start.Environment["DOTNET_ThreadPool_UnfairSemaphoreSpinLimit"] = "0";
+        using var child = Process.Start(start)!;
+        await child.WaitForExitAsync();
+        return child.ExitCode;
+    }
+
     public static async Task RunAsync(TextWriter output, string[] args)
     {
         var drivers = (int)Arg(args, "--drivers", 5_000);
         var rate = Arg(args, "--rate", 2_000);
         var seconds = Arg(args, "--seconds", 10);
         var inv = CultureInfo.InvariantCulture;
-        output.WriteLine($"# machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}");
+        output.WriteLine($"# machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}; GC: {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")}, {System.Runtime.GCSettings.LatencyMode} (the silo host's settings)");
 
         using var data = new TempDirectory("bordergate-live-");
         await using var host = new BenchSilo(data.Path, site: SiteLayouts.HuuNghi14File);
@@ -83,6 +105,10 @@ internal static class LiveQuickBenchmark
             await page.FillAsync("#password", BenchSilo.AuthSecret);
             await page.ClickAsync("#sign-in-form button[type=submit]");
             await page.WaitForSelectorAsync("#connection[data-state='live']", new PageWaitForSelectorOptions { Timeout = 30_000 });
+            if (Environment.GetEnvironmentVariable("BORDERGATE_LIVE_CSS") is { Length: > 0 } css)
+            {
+                await page.AddStyleTagAsync(new PageAddStyleTagOptions { Content = css });
+            }
 
             // The changes, paced: each one's publish moment by the sequence the feed gave it.
             var feed = host.Services.GetRequiredKeyedService<IStreamProvider>(CrossingEvent.StreamProvider).GetStream<CrossingEvent>(CrossingEvent.StreamFor(site.CrossingId));
@@ -99,7 +125,38 @@ internal static class LiveQuickBenchmark
             };
             listener.SetMeasurementEventCallback<double>((_, value, _, _) => sent.Enqueue(value));
             listener.Start();
+            // BORDERGATE_LIVE_PROFILE=file: the page's JavaScript CPU profile over the load (DevTools' format), to see where its time goes.
+            var profilePath = Environment.GetEnvironmentVariable("BORDERGATE_LIVE_PROFILE");
+            var cdp = profilePath is { Length: > 0 } ? await page.Context.NewCDPSessionAsync(page) : null;
+            if (cdp is not null)
+            {
+                await cdp.SendAsync("Profiler.enable");
+                await cdp.SendAsync("Profiler.setSamplingInterval", new Dictionary<string, object> { ["interval"] = 500 });
+                await cdp.SendAsync("Profiler.start");
+            }
+
+            // BORDERGATE_LIVE_TRACE=file: Chromium's timeline events over the load (JSON lines), to see the renderer's own work.
+            var tracePath = Environment.GetEnvironmentVariable("BORDERGATE_LIVE_TRACE");
+            var traceEvents = new ConcurrentQueue<string>();
+            var traceDone = new TaskCompletionSource();
+            ICDPSession? tracer = null;
+            if (tracePath is { Length: > 0 })
+            {
+                tracer = await page.Context.NewCDPSessionAsync(page);
+                tracer.Event("Tracing.dataCollected").OnEvent += (_, e) =>
+                {
+                    foreach (var item in e!.Value.GetProperty("value").EnumerateArray())
+                    {
+                        traceEvents.Enqueue(item.GetRawText());
+                    }
+                };
+                tracer.Event("Tracing.tracingComplete").OnEvent += (_, _) => traceDone.TrySetResult();
+                await tracer.SendAsync("Tracing.start", new Dictionary<string, object> { ["categories"] = "devtools.timeline,v8", ["transferMode"] = "ReportEvents" });
+            }
+
             var framesBefore = await page.EvaluateAsync<int>("() => window.bordergateFrames.length");
+            var longTasksBefore = await page.EvaluateAsync<int>("() => window.bordergateLongTasks.length");
+            var gcBefore = (Gen0: GC.CollectionCount(0), Gen1: GC.CollectionCount(1), Gen2: GC.CollectionCount(2), Pause: GC.GetTotalPauseDuration());
             var allocated = GC.GetTotalAllocatedBytes();
             var cpu = Process.GetCurrentProcess().TotalProcessorTime;
             var publishLatencies = await LoadLoops.OpenLoopAsync(async i =>
@@ -111,6 +168,20 @@ internal static class LiveQuickBenchmark
                 published[sequence] = at.ToUnixTimeMilliseconds();
             }, rate, TimeSpan.FromSeconds(seconds));
             var cpuUsed = Process.GetCurrentProcess().TotalProcessorTime - cpu;
+            var gcAfter = (Gen0: GC.CollectionCount(0), Gen1: GC.CollectionCount(1), Gen2: GC.CollectionCount(2), Pause: GC.GetTotalPauseDuration());
+            var longTasks = await page.EvaluateAsync<double[][]>($"() => window.bordergateLongTasks.slice({longTasksBefore})");
+            if (tracer is not null)
+            {
+                await tracer.SendAsync("Tracing.end");
+                await traceDone.Task.WaitAsync(TimeSpan.FromSeconds(60));
+                await File.WriteAllLinesAsync(tracePath!, traceEvents);
+            }
+
+            if (cdp is not null)
+            {
+                var profile = await cdp.SendAsync("Profiler.stop");
+                await File.WriteAllTextAsync(profilePath!, profile?.GetProperty("profile").GetRawText());
+            }
             var frames = await page.EvaluateAsync<double[]>($"() => window.bordergateFrames.slice({framesBefore})");
             var gaps = frames.Zip(frames.Skip(1), (a, b) => b - a).Order().ToArray();
 
@@ -118,6 +189,12 @@ internal static class LiveQuickBenchmark
             await page.WaitForFunctionAsync($"() => window.bordergateDrawn.length > 0 && window.bordergateDrawn[window.bordergateDrawn.length - 1][0] >= {last}", null, new PageWaitForFunctionOptions { Timeout = 60_000 });
             var drawn = await page.EvaluateAsync<JsonElement>("() => window.bordergateDrawn");
             var latencies = drawn.EnumerateArray()
+                .Select(pair => (Sequence: pair[0].GetInt64(), At: pair[1].GetInt64()))
+                .Where(pair => published.ContainsKey(pair.Sequence))
+                .Select(pair => (double)(pair.At - published[pair.Sequence]))
+                .Order()
+                .ToArray();
+            var received = (await page.EvaluateAsync<JsonElement>("() => window.bordergateReceived")).EnumerateArray()
                 .Select(pair => (Sequence: pair[0].GetInt64(), At: pair[1].GetInt64()))
                 .Where(pair => published.ContainsKey(pair.Sequence))
                 .Select(pair => (double)(pair.At - published[pair.Sequence]))
@@ -133,7 +210,9 @@ internal static class LiveQuickBenchmark
             output.WriteLine(string.Create(inv,
                 $"# the map's frames under that load: {frames.Length / seconds:0} a second, frame gap p99 {LoadLoops.Percentile(gaps, 0.99):0.0} ms, longest {gaps[^1]:0.0} ms ({site.Lanes.Count} lanes, {site.YardBlocks.Sum(b => b.Rows * b.Bays)} yard slots, {site.DriverlessTrucks.Count} vehicles, equipment ten times a second)"));
             output.WriteLine(string.Create(inv,
-                $"# from the publish to the hub's send to the map's connection: p50 {LoadLoops.Percentile(toSend, 0.5):0.0} ms, p99 {LoadLoops.Percentile(toSend, 0.99):0.0} ms (the rest is the socket, the page and its frame)"));
+                $"# from the publish to the hub's send to the map's connection: p50 {LoadLoops.Percentile(toSend, 0.5):0.0} ms, p99 {LoadLoops.Percentile(toSend, 0.99):0.0} ms; to the page's handler: p50 {LoadLoops.Percentile(received, 0.5):0.0} ms, p99 {LoadLoops.Percentile(received, 0.99):0.0} ms (the rest is waiting for the frame)"));
+            output.WriteLine(string.Create(inv,
+                $"# pauses: the silo's GC {gcAfter.Gen0 - gcBefore.Gen0}/{gcAfter.Gen1 - gcBefore.Gen1}/{gcAfter.Gen2 - gcBefore.Gen2} collections (gen 0/1/2), {(gcAfter.Pause - gcBefore.Pause).TotalMilliseconds:0} ms paused in all; the page's long tasks: {longTasks.Length}, {longTasks.Sum(t => t[1]):0} ms in all, longest {(longTasks.Length == 0 ? 0 : longTasks.Max(t => t[1])):0} ms"));
             output.WriteLine(string.Create(inv,
                 $"# publish (append to the feed, durable) p99 {LoadLoops.Percentile(publishLatencies, 0.99) / 1000:0.0} ms; {open} of {drivers} phones still connected; CPU {cpuUsed.TotalSeconds:0.0} s over the run, {(GC.GetTotalAllocatedBytes() - allocated) / 1048576.0:0} MB allocated; working set {Process.GetCurrentProcess().WorkingSet64 / 1048576.0:0} MB"));
         }

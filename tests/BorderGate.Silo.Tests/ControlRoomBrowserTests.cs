@@ -124,10 +124,10 @@ public sealed class ControlRoomBrowserTests(ITestOutputHelper output) : BrowserT
 
         Assert.Equal(site.DriverlessTrucks.Count, await page.Locator("#route .vehicle").CountAsync());
         Assert.Equal(site.Cranes.Count, await page.Locator("#map .crane").CountAsync());
-        Assert.Equal(site.YardBlocks.Sum(b => b.Rows * b.Bays), await page.Locator("#map .slot").CountAsync());
+        Assert.Equal(site.YardBlocks.Sum(b => b.Rows * b.Bays), await page.Locator("#yard .slot").CountAsync());
         await Assertions.Expect(page.Locator("#route .vehicle").First).ToHaveAttributeAsync("transform", new System.Text.RegularExpressions.Regex(@"^translate\("));
         await Assertions.Expect(page.Locator("#map .crane").First).ToHaveAttributeAsync("data-mode", new System.Text.RegularExpressions.Regex(".+"));
-        Assert.Equal(0, await page.Locator("#map .slot[data-state='O']").CountAsync());
+        Assert.Equal(0, await page.Locator("#yard .slot[data-state='O']").CountAsync());
     }
 
     /// <summary>A device's alarm shows on the map at once; the operator acknowledges it there and it leaves the list.</summary>

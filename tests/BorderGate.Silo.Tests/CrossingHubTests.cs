@@ -38,9 +38,7 @@ public sealed class CrossingHubTests : IAsyncLifetime
         var changes = new List<JsonElement>();
         for (var i = 0; i < 3; i++)
         {
-            var change = await hub.NextAsync(s_wait, nameof(ICrossingClient.Changed));
-            Assert.Equal(nameof(ICrossingClient.Changed), change.Target);
-            changes.Add(change.Arguments[0]);
+            changes.Add(await hub.NextItemAsync(s_wait, nameof(ICrossingClient.Changed)));
         }
 
         Assert.Equal(3, from);
@@ -68,7 +66,7 @@ public sealed class CrossingHubTests : IAsyncLifetime
         await _silo.DeclareAndArriveAsync("29C20001");
         for (var i = 0; i < 2; i++)
         {
-            await first.NextAsync(s_wait, nameof(ICrossingClient.Changed));
+            await first.NextItemAsync(s_wait, nameof(ICrossingClient.Changed));
         }
 
         last = 2;
@@ -82,20 +80,18 @@ public sealed class CrossingHubTests : IAsyncLifetime
         var resumed = new List<long>();
         for (var i = 0; i < 4; i++)
         {
-            var message = await second.NextAsync(s_wait, nameof(ICrossingClient.Changed));
-            Assert.Equal(nameof(ICrossingClient.Changed), message.Target);
-            resumed.Add(message.Arguments[0].GetProperty("sequence").GetInt64());
+            resumed.Add((await second.NextItemAsync(s_wait, nameof(ICrossingClient.Changed))).GetProperty("sequence").GetInt64());
         }
 
         await _silo.DeclareAndArriveAsync("29C20003");
         for (var i = 0; i < 3; i++)
         {
-            resumed.Add((await second.NextAsync(s_wait, nameof(ICrossingClient.Changed))).Arguments[0].GetProperty("sequence").GetInt64());
+            resumed.Add((await second.NextItemAsync(s_wait, nameof(ICrossingClient.Changed))).GetProperty("sequence").GetInt64());
         }
 
         Assert.Equal(2, from);
         Assert.Equal([3L, 4, 5, 6, 7, 8, 9], resumed);
-        Assert.False(second.TryNext(nameof(ICrossingClient.Changed), out _));
+        Assert.False(second.TryNextItem(nameof(ICrossingClient.Changed), out _));
     }
 
     [Theory]
@@ -122,14 +118,14 @@ public sealed class CrossingHubTests : IAsyncLifetime
         Assert.Equal(nameof(ICrossingClient.Snapshot), (await hub.NextAsync(s_wait, nameof(ICrossingClient.Snapshot))).Target);
 
         await hub.InvokeAsync("CloseLane", ["lane-1", "weighbridge calibration"]);
-        var closed = (await hub.NextAsync(s_wait, nameof(ICrossingClient.Changed))).Arguments[0].GetProperty("event");
+        var closed = (await hub.NextItemAsync(s_wait, nameof(ICrossingClient.Changed))).GetProperty("event");
         await _silo.DeclareAndArriveAsync("29C50001");
         var lane = (await _silo.Http.GetFromJsonAsync<JsonElement>("/api/trucks/29C50001/status")).GetProperty("laneId").GetString();
         await hub.InvokeAsync("OpenLane", ["lane-1"]);
         var events = new List<JsonElement>();
         while (events.Count == 0 || events[^1].GetProperty("type").GetString() != "lane")
         {
-            events.Add((await hub.NextAsync(s_wait, nameof(ICrossingClient.Changed))).Arguments[0].GetProperty("event"));
+            events.Add((await hub.NextItemAsync(s_wait, nameof(ICrossingClient.Changed))).GetProperty("event"));
         }
 
         Assert.Equal("lane", closed.GetProperty("type").GetString());
@@ -193,12 +189,37 @@ public sealed class CrossingHubTests : IAsyncLifetime
         var snapshot = (await hub.NextAsync(s_wait, nameof(ICrossingClient.Snapshot))).Arguments[0];
         var error = await Assert.ThrowsAsync<HubCallException>(() => hub.InvokeAsync("AcknowledgeAlarm", ["alarm-999"]));
         await hub.InvokeAsync("AcknowledgeAlarm", [alarm.AlarmId]);
-        var acknowledged = (await hub.NextAsync(s_wait, nameof(ICrossingClient.Changed))).Arguments[0].GetProperty("event");
+        var acknowledged = (await hub.NextItemAsync(s_wait, nameof(ICrossingClient.Changed))).GetProperty("event");
 
         Assert.Equal(alarm.AlarmId, Assert.Single(snapshot.GetProperty("alarms").EnumerateArray()).GetProperty("alarmId").GetString());
         Assert.Contains("has no alarm 'alarm-999'", error.Message, StringComparison.Ordinal);
         Assert.Equal("alarm", acknowledged.GetProperty("type").GetString());
         Assert.Equal("dev supervisor", acknowledged.GetProperty("alarm").GetProperty("acknowledgedBy").GetString());
+    }
+
+    /// <summary>A burst of changes goes in a few messages (what comes within the batch window travels together), every change once, in order.</summary>
+    [Fact]
+    public async Task ABurstOfChanges_ComesInBatches_InOrder()
+    {
+        await using var hub = await ConnectAsync();
+        var from = (await hub.InvokeAsync(CrossingHubRoutes.Follow, [null])).GetInt64();
+        await hub.NextAsync(s_wait, nameof(ICrossingClient.Snapshot));
+        var feed = _silo.Services.GetRequiredKeyedService<BorderGate.Actors.Streams.IStreamProvider>(BorderGate.Contracts.Crossing.CrossingEvent.StreamProvider)
+            .GetStream<BorderGate.Contracts.Crossing.CrossingEvent>(BorderGate.Contracts.Crossing.CrossingEvent.StreamFor("huu-nghi"));
+
+        await Task.WhenAll(Enumerable.Range(0, 200).Select(i => feed.OnNextAsync(new BorderGate.Contracts.Crossing.LaneModeChanged(
+            "huu-nghi", DateTimeOffset.UtcNow, $"lane-{1 + (i % 6)}", BorderGate.Contracts.Crossing.LaneMode.Open, $"burst {i}")).AsTask()));
+        var messages = 0;
+        var sequences = new List<long>();
+        while (sequences.Count < 200)
+        {
+            var batch = await hub.NextAsync(s_wait, nameof(ICrossingClient.Changed));
+            messages++;
+            sequences.AddRange(batch.Arguments[0].EnumerateArray().Select(c => c.GetProperty("sequence").GetInt64()));
+        }
+
+        Assert.Equal(Enumerable.Range(1, 200).Select(i => from + i), sequences);
+        Assert.InRange(messages, 1, 100);
     }
 
     [Fact]

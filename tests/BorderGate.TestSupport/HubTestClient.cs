@@ -20,6 +20,7 @@ public sealed class HubTestClient : IAsyncDisposable
     private readonly Channel<HubMessage> _messages = Channel.CreateUnbounded<HubMessage>(new UnboundedChannelOptions { SingleWriter = true });
     private readonly Dictionary<string, TaskCompletionSource<JsonElement>> _pending = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _sendLock = new(1, 1);
+    private readonly Queue<JsonElement> _items = new();
     private readonly CancellationTokenSource _closing = new();
     private Task _receiving = Task.CompletedTask;
     private int _nextInvocation;
@@ -112,6 +113,39 @@ public sealed class HubTestClient : IAsyncDisposable
         {
             throw new InvalidOperationException($"The hub connection closed{(CloseError is null ? string.Empty : $": {CloseError}")}.");
         }
+    }
+
+    /// <summary>
+    /// The next item of a client method that sends items in batches (its first argument an array, in order): the batches
+    /// of <paramref name="target"/> are taken apart, and what is left of one is handed out before the next is read.
+    /// </summary>
+    public async Task<JsonElement> NextItemAsync(TimeSpan timeout, string target)
+    {
+        JsonElement item;
+        while (!_items.TryDequeue(out item))
+        {
+            var batch = await NextAsync(timeout, target).ConfigureAwait(false);
+            foreach (var each in batch.Arguments[0].EnumerateArray())
+            {
+                _items.Enqueue(each.Clone());
+            }
+        }
+
+        return item;
+    }
+
+    /// <summary>True when an item of a batched client method is already waiting (see <see cref="NextItemAsync"/>).</summary>
+    public bool TryNextItem(string target, out JsonElement item)
+    {
+        while (_items.Count == 0 && TryNext(target, out var batch))
+        {
+            foreach (var each in batch.Arguments[0].EnumerateArray())
+            {
+                _items.Enqueue(each.Clone());
+            }
+        }
+
+        return _items.TryDequeue(out item);
     }
 
     /// <summary>True when a message of <paramref name="target"/> is already waiting (those of others before it are dropped).</summary>

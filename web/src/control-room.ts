@@ -13,11 +13,22 @@ const measuring = new URLSearchParams(location.search).has("measure");
 const drawnAt: [number, number][] = [];
 const waitingToDraw: number[] = [];
 (window as unknown as { bordergateDrawn: [number, number][] }).bordergateDrawn = drawnAt;
+// ... and the moment each arrived (before its frame), to tell the socket's and the page's shares apart.
+const receivedAt: [number, number][] = [];
+(window as unknown as { bordergateReceived: [number, number][] }).bordergateReceived = receivedAt;
 
 // `?measure`: every frame's moment too (performance.now()), to tell how smooth the map stays under load.
 const frames: number[] = [];
 (window as unknown as { bordergateFrames: number[] }).bordergateFrames = frames;
+// `?measure`: the main thread's long tasks (over 50 ms): [start, duration].
+const longTasks: [number, number][] = [];
+(window as unknown as { bordergateLongTasks: [number, number][] }).bordergateLongTasks = longTasks;
 if (measuring) {
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      longTasks.push([entry.startTime, entry.duration]);
+    }
+  }).observe({ type: "longtask", buffered: true });
   const tick = (now: number): void => {
     frames.push(now);
     requestAnimationFrame(tick);
@@ -103,12 +114,21 @@ function renderAlarms(acknowledge: (alarmId: string) => void, returnToService: (
 }
 
 let changesDrawn = -1;
+let changesDrawnAt = 0;
 
-function renderChanges(): void {
+/**
+ * The latest changes, redrawn at most four times a second: faster is unreadable, and each redraw costs the frame a layout.
+ * Answers how long to wait before the list can be brought up to date (0: it is).
+ */
+function renderChanges(now: number): number {
   if (changesDrawn === state.sequence) {
-    return;
+    return 0;
+  }
+  if (now - changesDrawnAt < 250) {
+    return 250 - (now - changesDrawnAt);
   }
   changesDrawn = state.sequence;
+  changesDrawnAt = now;
   changesList.replaceChildren(
     ...state.recent.map((change) => {
       const item = document.createElement("li");
@@ -125,6 +145,7 @@ function renderChanges(): void {
       return item;
     }),
   );
+  return 0;
 }
 
 // The operator signs in once per browser tab; the token goes with every request and on the hub's URL.
@@ -181,7 +202,12 @@ async function main(): Promise<void> {
   const layout = (await (await session.fetch("/api/crossing/layout")).json()) as SiteLayout;
   document.getElementById("crossing-name")!.textContent = layout.name;
   document.title = `${layout.name} — control room`;
-  const map = new SiteMap(document.getElementById("map") as unknown as SVGSVGElement, document.getElementById("route") as unknown as SVGSVGElement, layout);
+  const map = new SiteMap(
+    document.getElementById("map") as unknown as SVGSVGElement,
+    document.getElementById("yard") as unknown as SVGSVGElement,
+    document.getElementById("route") as unknown as SVGSVGElement,
+    layout,
+  );
 
   // The lane the operator clicked, with what can be done to it.
   let selected: string | null = null;
@@ -206,12 +232,13 @@ async function main(): Promise<void> {
 
   // Changes are applied and drawn in the frame after they arrive: many changes a frame cost one redraw.
   let drawPending = false;
+  let changesTimer = 0;
   const draw = (): void => {
     if (drawPending) {
       return;
     }
     drawPending = true;
-    requestAnimationFrame(() => {
+    requestAnimationFrame((frameAt) => {
       drawPending = false;
       map.render(state);
       if (equipment) {
@@ -222,7 +249,13 @@ async function main(): Promise<void> {
         (alarmId) => void act("AcknowledgeAlarm", alarmId),
         user.roles.includes("supervisor") ? (deviceId) => void act("ClearFault", deviceId) : null,
       );
-      renderChanges();
+      const later = renderChanges(frameAt);
+      if (later > 0 && changesTimer === 0) {
+        changesTimer = window.setTimeout(() => {
+          changesTimer = 0;
+          draw();
+        }, later);
+      }
       sequenceLabel.textContent = `#${state.sequence}`;
       if (measuring) {
         const now = Date.now();
@@ -239,11 +272,19 @@ async function main(): Promise<void> {
     renderKpis(state.kpis);
     draw();
   });
-  hub.on("Changed", (change: CrossingChange) => {
-    if (state.apply(change)) {
-      if (measuring) {
-        waitingToDraw.push(change.sequence);
+  hub.on("Changed", (changes: CrossingChange[]) => {
+    const now = measuring ? Date.now() : 0;
+    let applied = false;
+    for (const change of changes) {
+      if (state.apply(change)) {
+        applied = true;
+        if (measuring) {
+          waitingToDraw.push(change.sequence);
+          receivedAt.push([change.sequence, now]);
+        }
       }
+    }
+    if (applied) {
       draw();
     }
   });

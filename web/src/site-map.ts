@@ -53,11 +53,17 @@ export class SiteMap {
   private readonly waypoints = new Map<string, Position>();
   private readonly craneRails = new Map<string, number>();
 
-  /** Draws the gate and yard on <c>svg</c>, at their own scale, and the long route to the border on <c>routeSvg</c>. */
-  constructor(svg: SVGSVGElement, routeSvg: SVGSVGElement, layout: SiteLayout) {
+  /**
+   * Draws the gate on <c>svg</c> and the yard's slots on <c>yardSvg</c> (the same plan, at the same scale, stacked under it:
+   * thousands of slots that change once a second stay out of the layout and paint of the lanes that change every frame),
+   * and the long route to the border on <c>routeSvg</c>.
+   */
+  constructor(svg: SVGSVGElement, yardSvg: SVGSVGElement, routeSvg: SVGSVGElement, layout: SiteLayout) {
     const xs = [layout.entrance.position.x, ...layout.lanes.map((l) => l.position.x + laneSize.width / 2), ...layout.yardBlocks.map((b) => b.position.x + (b.bays * bayPitch) / 2 + 30)];
     const ys = [layout.entrance.position.y, ...layout.lanes.map((l) => l.position.y), ...layout.inspectionBays.map((b) => b.position.y), ...layout.yardBlocks.map((b) => b.position.y + b.rows * rowDepth)];
-    svg.setAttribute("viewBox", `${Math.min(...xs) - 10} ${Math.min(...ys) - 30} ${Math.max(...xs) - Math.min(...xs) + 20} ${Math.max(...ys) - Math.min(...ys) + 60}`);
+    const viewBox = `${Math.min(...xs) - 10} ${Math.min(...ys) - 30} ${Math.max(...xs) - Math.min(...xs) + 20} ${Math.max(...ys) - Math.min(...ys) + 60}`;
+    svg.setAttribute("viewBox", viewBox);
+    yardSvg.setAttribute("viewBox", viewBox);
     const points = layout.route.waypoints.map((w) => w.position);
     const rxs = points.map((p) => p.x);
     const rys = points.map((p) => p.y);
@@ -86,7 +92,7 @@ export class SiteMap {
 
     // The yard's slots, block by block, row by row, bay by bay: the order of the equipment view's slot states.
     for (const block of layout.yardBlocks) {
-      const group = element("g", { class: "yard-block", "data-block": block.id }, svg);
+      const group = element("g", { class: "yard-block", "data-block": block.id }, yardSvg);
       const left = block.position.x - (block.bays * bayPitch) / 2;
       element("text", { x: left, y: block.position.y - 2, class: "label" }, group).textContent = `yard ${block.id}`;
       for (let row = 1; row <= block.rows; row++) {

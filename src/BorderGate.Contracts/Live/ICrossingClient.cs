@@ -4,8 +4,9 @@ namespace BorderGate.Contracts.Live;
 
 /// <summary>
 /// What the crossing hub (<see cref="CrossingHubRoutes.Path"/>) sends a control-room client. After the client calls
-/// <c>Follow(null)</c> it receives one <see cref="Snapshot"/> of the crossing, then every <see cref="Changed"/> after the
-/// snapshot's sequence, in order, one at a time. A client that lost its connection calls <c>Follow(lastSequence)</c> on its
+/// <c>Follow(null)</c> it receives one <see cref="Snapshot"/> of the crossing, then every change after the snapshot's
+/// sequence, in order, in batches (<see cref="Changed"/>: what came within a few milliseconds goes in one message, so
+/// that thousands of changes a second cost a page tens of messages, not thousands). A client that lost its connection calls <c>Follow(lastSequence)</c> on its
 /// new one and receives exactly the changes it missed, then the live ones: no snapshot, no gap, no duplicate.
 /// A change may already show in the snapshot that precedes it (the snapshot is read while the crossing moves on); every
 /// change says where things now are, so applying it again changes nothing.
@@ -14,7 +15,8 @@ public interface ICrossingClient
 {
     Task Snapshot(CrossingSnapshot snapshot);
 
-    Task Changed(CrossingChange change);
+    /// <summary>One or more changes, in the feed's order, each after the one before (the next batch continues this one).</summary>
+    Task Changed(IReadOnlyList<CrossingChange> changes);
 
     /// <summary>The moving equipment as it is now (driverless trucks, route holders, cranes), ten times a second, and the yard's slots once a second.</summary>
     Task Equipment(EquipmentView equipment);

@@ -8,15 +8,20 @@ namespace BorderGate.Silo.Live;
 /// <summary>
 /// Hub connections that follow the crossing's durable feed, each on a subscription of its own: the subscription hands the
 /// feed's events to a bounded queue, and one loop per connection runs its <see cref="FollowPlan"/> — what to send first,
-/// then what to send for each event — awaiting each send. So a connection gets its messages in order,
+/// then what to send for the events — awaiting each send. Events are sent in batches: once one is there, the loop waits
+/// <c>batchWindow</c> for those that follow it and sends all that came (at most <see cref="MaxBatch"/>), so that a busy feed
+/// costs a connection one message per window, not one per event. So a connection gets its messages in order,
 /// and a slow one fills its own queue and slows only its own subscription, never the publishers or the other clients.
 /// For the control room: a few operators, each at a sequence of its own. (Drivers' phones, thousands, each caring for
 /// one truck, share one subscription instead: <see cref="DriverFollowers"/>.)
 /// </summary>
-internal sealed partial class FeedFollowers(IStreamProvider streams, string crossingId, ILogger logger) : IAsyncDisposable
+internal sealed partial class FeedFollowers(IStreamProvider streams, string crossingId, TimeSpan batchWindow, TimeProvider time, ILogger logger) : IAsyncDisposable
 {
+    /// <summary>The most events one message carries.</summary>
+    public const int MaxBatch = 512;
+
     /// <summary>Events waiting for a connection before its subscription waits for it.</summary>
-    private const int Buffered = 1024;
+    private const int Buffered = 4096;
 
     private readonly ConcurrentDictionary<string, Follower> _followers = new(StringComparer.Ordinal);
 
@@ -77,9 +82,22 @@ internal sealed partial class FeedFollowers(IStreamProvider streams, string cros
                 await first(stopping).ConfigureAwait(false);
             }
 
-            await foreach (var next in follower.Queue.Reader.ReadAllAsync(stopping).ConfigureAwait(false))
+            var reader = follower.Queue.Reader;
+            var batch = new List<StreamEvent<CrossingEvent>>(MaxBatch);
+            while (await reader.WaitToReadAsync(stopping).ConfigureAwait(false))
             {
-                await plan.OnEvent(next, stopping).ConfigureAwait(false);
+                if (batchWindow > TimeSpan.Zero && reader.Count < MaxBatch)
+                {
+                    await Task.Delay(batchWindow, time, stopping).ConfigureAwait(false);
+                }
+
+                while (batch.Count < MaxBatch && reader.TryRead(out var next))
+                {
+                    batch.Add(next);
+                }
+
+                await plan.OnEvents(batch, stopping).ConfigureAwait(false);
+                batch.Clear();
             }
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
@@ -109,5 +127,5 @@ internal sealed partial class FeedFollowers(IStreamProvider streams, string cros
     }
 }
 
-/// <summary>What a follow sends: something first (a snapshot), then something per feed event.</summary>
-internal sealed record FollowPlan(Func<StreamEvent<CrossingEvent>, CancellationToken, Task> OnEvent, Func<CancellationToken, Task>? First = null);
+/// <summary>What a follow sends: something first (a snapshot), then the feed's events, a batch at a time (the list is reused: copy what is kept).</summary>
+internal sealed record FollowPlan(Func<IReadOnlyList<StreamEvent<CrossingEvent>>, CancellationToken, Task> OnEvents, Func<CancellationToken, Task>? First = null);

@@ -5,6 +5,7 @@ using BorderGate.Contracts.Crossing;
 using BorderGate.Contracts.Live;
 using BorderGate.Contracts.Site;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Options;
 
 namespace BorderGate.Silo.Live;
 
@@ -26,6 +27,7 @@ internal sealed partial class LiveFollowers : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILogger<LiveFollowers> _logger;
     private readonly Counter<long> _changesSent;
+    private readonly Counter<long> _batchesSent;
     private readonly Counter<long> _snapshotsSent;
     private readonly Histogram<double> _changeDelay;
 
@@ -36,6 +38,7 @@ internal sealed partial class LiveFollowers : IAsyncDisposable
         [FromKeyedServices(CrossingEvent.StreamProvider)] IStreamProvider streams,
         SiteLayout site,
         TimeProvider time,
+        IOptions<LiveOptions> options,
         IMeterFactory meters,
         ILogger<LiveFollowers> logger)
     {
@@ -45,10 +48,11 @@ internal sealed partial class LiveFollowers : IAsyncDisposable
         _site = site;
         _time = time;
         _logger = logger;
-        _followers = new FeedFollowers(streams, site.CrossingId, logger);
+        _followers = new FeedFollowers(streams, site.CrossingId, options.Value.ChangeBatchWindow, time, logger);
         var meter = meters.Create(MeterName);
         meter.CreateObservableUpDownCounter("bordergate.live.followers", () => _followers.Count, "{connection}", "Control-room hub connections following the crossing.");
-        _changesSent = meter.CreateCounter<long>("bordergate.live.changes.sent", "{message}", "Changes sent to control-room hub connections.");
+        _changesSent = meter.CreateCounter<long>("bordergate.live.changes.sent", "{change}", "Changes sent to control-room hub connections.");
+        _batchesSent = meter.CreateCounter<long>("bordergate.live.change_batches.sent", "{message}", "Messages of changes sent to control-room hub connections (each one or more changes).");
         _snapshotsSent = meter.CreateCounter<long>("bordergate.live.snapshots.sent", "{message}", "Snapshots sent to control-room hub connections.");
         _changeDelay = meter.CreateHistogram(
             ChangeDelayInstrument, "ms", "From a change's moment (its event's At) to its send to a control-room connection: storage, feed and queueing.",
@@ -73,11 +77,22 @@ internal sealed partial class LiveFollowers : IAsyncDisposable
         var client = _hub.Clients.Client(connectionId);
         var snapshot = after is null ? await SnapshotAsync(start).ConfigureAwait(false) : null;
         var plan = new FollowPlan(
-            OnEvent: async (change, ct) =>
+            OnEvents: async (events, ct) =>
             {
-                await client.Changed(new CrossingChange(change.Sequence, change.Item)).WaitAsync(ct).ConfigureAwait(false);
-                _changesSent.Add(1);
-                _changeDelay.Record((_time.GetUtcNow() - change.Item.At).TotalMilliseconds);
+                var changes = new CrossingChange[events.Count];
+                for (var i = 0; i < changes.Length; i++)
+                {
+                    changes[i] = new CrossingChange(events[i].Sequence, events[i].Item);
+                }
+
+                await client.Changed(changes).WaitAsync(ct).ConfigureAwait(false);
+                _batchesSent.Add(1);
+                _changesSent.Add(changes.Length);
+                var now = _time.GetUtcNow();
+                foreach (var change in changes)
+                {
+                    _changeDelay.Record((now - change.Event.At).TotalMilliseconds);
+                }
             },
             First: snapshot is null ? null : async ct =>
             {
@@ -104,4 +119,17 @@ internal sealed partial class LiveFollowers : IAsyncDisposable
 
     [LoggerMessage(4201, LogLevel.Debug, "Hub connection {ConnectionId} follows the crossing (after {After})")]
     private static partial void LogFollowing(ILogger logger, string connectionId, long? after);
+}
+
+/// <summary><c>BorderGate:Live</c>: how the control room's hub sends.</summary>
+internal sealed class LiveOptions
+{
+    public const string SectionName = "BorderGate:Live";
+
+    /// <summary>
+    /// How long the hub waits after a change for those that follow it before it sends them together: at most this much
+    /// later on the screen (a page draws once a frame, 16 ms, anyway), and one message instead of dozens when the crossing
+    /// is busy. Zero: whatever waits when the connection is free.
+    /// </summary>
+    public TimeSpan ChangeBatchWindow { get; set; } = TimeSpan.FromMilliseconds(10);
 }
