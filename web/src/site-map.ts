@@ -52,6 +52,10 @@ export class SiteMap {
   private readonly segments = new Map<string, SVGLineElement>();
   private readonly waypoints = new Map<string, Position>();
   private readonly craneRails = new Map<string, number>();
+  private readonly cranePlates = new Map<string, SVGTextElement>();
+  private slotsDrawn: string | null = null;
+  /** Each segment's midpoint, where a vehicle holding it is drawn. */
+  private readonly midpoints = new Map<string, Position>();
 
   /**
    * Draws the gate on <c>svg</c> and the yard's slots on <c>yardSvg</c> (the same plan, at the same scale, stacked under it:
@@ -112,6 +116,7 @@ export class SiteMap {
       const to = this.waypoints.get(segment.to);
       if (from && to) {
         this.segments.set(segment.id, element("line", { x1: from.x, y1: from.y, x2: to.x, y2: to.y, "data-segment": segment.id }, route));
+        this.midpoints.set(segment.id, { x: (from.x + to.x) / 2, y: (from.y + to.y) / 2 });
       }
     }
     for (const crane of layout.cranes) {
@@ -120,7 +125,7 @@ export class SiteMap {
       const group = element("g", { class: "crane", "data-crane": crane.id, transform: `translate(${crane.railStartX} ${crane.railY})` }, svg);
       element("rect", { x: -2.5, y: -4, width: 5, height: 8 }, group);
       element("text", { x: 3.5, y: -2, class: "label" }, group).textContent = crane.id;
-      element("text", { x: 3.5, y: 3, class: "plate" }, group);
+      this.cranePlates.set(crane.id, element("text", { x: 3.5, y: 3, class: "plate" }, group));
       this.cranes.set(crane.id, group);
     }
     for (const vehicle of layout.driverlessTrucks) {
@@ -156,27 +161,26 @@ export class SiteMap {
       }
       setAttribute(group, "transform", `translate(${crane.positionX} ${this.craneRails.get(crane.craneId) ?? 0})`);
       setData(group, "mode", crane.fault ? "Faulted" : crane.mode);
-      const job = group.querySelector<SVGTextElement>("text.plate");
+      const job = this.cranePlates.get(crane.craneId);
       if (job) {
         setText(job, crane.current?.containerNumber ?? "");
       }
     }
-    if (view.yardSlots) {
+    if (view.yardSlots && view.yardSlots !== this.slotsDrawn) {
+      // Compared with the string drawn last, not with the DOM: only the slots that changed are touched.
+      const before = this.slotsDrawn;
       for (let i = 0; i < this.slots.length && i < view.yardSlots.length; i++) {
         const state = view.yardSlots[i];
-        if (this.slots[i].dataset.state !== state) {
+        if (before === null || before[i] !== state) {
           this.slots[i].dataset.state = state;
         }
       }
+      this.slotsDrawn = view.yardSlots;
     }
   }
 
   private positionOf(waypoint: string, segment: string | null): Position | undefined {
-    const line = segment ? this.segments.get(segment) : undefined;
-    if (line) {
-      return { x: (Number(line.getAttribute("x1")) + Number(line.getAttribute("x2"))) / 2, y: (Number(line.getAttribute("y1")) + Number(line.getAttribute("y2"))) / 2 };
-    }
-    return this.waypoints.get(waypoint);
+    return (segment ? this.midpoints.get(segment) : undefined) ?? this.waypoints.get(waypoint);
   }
 
   /** Calls `select` with a lane's id when the operator clicks its box. */
