@@ -16,9 +16,9 @@ using Microsoft.Playwright;
 namespace BorderGate.Benchmarks;
 
 /// <summary>
-/// <c>live</c>: the real silo in process (Kestrel, SQLite, the 14-lane site) with drivers' phones connected to the
-/// drivers' hub, each following a declared truck (<c>--drivers N</c>, default 5,000), and the control room's live map in
-/// headless Chromium. Changes are published on the crossing's feed at <c>--rate</c> per second (default 2,000: a truck
+/// <c>live</c>: the real silo in process (Kestrel, SQLite, the 14-lane site with 2,000 yard slots and 50 driverless
+/// trucks) with drivers' phones, in a process of their own (<see cref="LivePhones"/>), connected to the drivers' hub, each
+/// following a declared truck (<c>--drivers N</c>, default 5,000), and the control room's live map in headless Chromium. Changes are published on the crossing's feed at <c>--rate</c> per second (default 2,000: a truck
 /// called to one of the 14 lanes each time) for <c>--seconds</c> (default 10), as the grains publish them; the page
 /// notes when it drew each one. Prints event_to_screen_p99_ms (from the publish call to the frame that drew the change)
 /// and hub_clients (connections held open all the while: the phones and the map).
@@ -63,7 +63,7 @@ internal static class LiveQuickBenchmark
 
         // The drivers: a trip each, then a phone each following it.
         var watch = Stopwatch.StartNew();
-        var plates = Enumerable.Range(0, drivers).Select(i => string.Create(inv, $"{51 + (i / 100_000)}D{i % 100_000:D5}")).ToArray();
+        var plates = Enumerable.Range(0, drivers).Select(LivePhones.Plate).ToArray();
         await Parallel.ForEachAsync(plates, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (plate, ct) =>
         {
             var declaration = Declaration(plate);
@@ -75,18 +75,10 @@ internal static class LiveQuickBenchmark
         output.WriteLine(string.Create(inv, $"# {drivers} trips declared in {watch.Elapsed.TotalSeconds:0.0} s"));
 
         watch.Restart();
-        var phones = new ConcurrentBag<HubTestClient>();
-        await Parallel.ForEachAsync(plates, new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (plate, ct) =>
-        {
-            // Each phone signs in as its driver (plate and declaration number), then follows its truck.
-            using var signIn = await http.PostAsJsonAsync(SignInRoutes.Driver, new DriverSignIn(plate, Declaration(plate).CustomsDeclarationNumber), ct);
-            signIn.EnsureSuccessStatusCode();
-            var token = (await signIn.Content.ReadFromJsonAsync<SignedIn>(ct))!.AccessToken;
-            var phone = await HubTestClient.ConnectAsync(new Uri(baseUri, DriverHubRoutes.Path), token, ct);
-            phones.Add(phone);
-            await phone.InvokeAsync(DriverHubRoutes.Follow, [], ct);
-        });
-        output.WriteLine(string.Create(inv, $"# {phones.Count} phones following their truck, connected in {watch.Elapsed.TotalSeconds:0.0} s"));
+        // The phones, in a process of their own (as phones are not in the silo's): each signs in as its driver (plate and
+        // declaration number) and follows its truck.
+        using var phones = await LivePhones.StartAsync(baseUri, drivers, Declaration(LivePhones.Plate(0)).CustomsDeclarationNumber);
+        output.WriteLine(string.Create(inv, $"# {drivers} phones following their truck (their own process), connected in {watch.Elapsed.TotalSeconds:0.0} s"));
 
         try
         {
@@ -205,7 +197,7 @@ internal static class LiveQuickBenchmark
                 .Select(pair => (double)(pair.At - published[pair.Sequence]))
                 .Order()
                 .ToArray();
-            var open = phones.Count(p => p.IsOpen);
+            var open = await LivePhones.StopAsync(phones);
             var toSend = sent.Order().ToArray();
 
             output.WriteLine(string.Create(inv, $"event_to_screen_p99_ms: {LoadLoops.Percentile(latencies, 0.99):0.0}"));
@@ -223,9 +215,9 @@ internal static class LiveQuickBenchmark
         }
         finally
         {
-            foreach (var phone in phones)
+            if (!phones.HasExited)
             {
-                await phone.DisposeAsync();
+                phones.Kill(entireProcessTree: true);
             }
         }
     }

@@ -16,6 +16,8 @@ switch (args.FirstOrDefault())
     case "crossing":
         await CrossingQuickBenchmark.RunAsync(Console.Out, args[1..]);
         break;
+    case LivePhones.Mode:
+        return await LivePhones.RunAsync(args[1..]);
     case "live":
         // The silo host runs with server, concurrent GC (the Web SDK's default) and thread pool workers that do not spin;
         // this project runs workstation, non-concurrent GC for the runtime's figures. The live figures are the host's: run

@@ -120,23 +120,17 @@ public sealed class AuthMatrixTests : IAsyncLifetime
         Assert.Contains($"Signed in as company {CompanyA}: it cannot declare trips of company {CompanyB}", await forOther.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
+    /// <summary>The control room's hub is the operators'; the drivers' hub is the drivers'.</summary>
     [Theory]
-    [InlineData("anonymous", 401)]
-    [InlineData("driver A", 403)]
-    [InlineData("company A", 403)]
-    public async Task ControlRoomHub_RefusesAnyoneButOperators(string who, int status)
+    [InlineData(CrossingHubRoutes.Path, "anonymous", 401)]
+    [InlineData(CrossingHubRoutes.Path, "driver A", 403)]
+    [InlineData(CrossingHubRoutes.Path, "company A", 403)]
+    [InlineData(DriverHubRoutes.Path, "anonymous", 401)]
+    [InlineData(DriverHubRoutes.Path, "company A", 403)]
+    [InlineData(DriverHubRoutes.Path, "operator", 403)]
+    public async Task Hub_RefusesWhomItIsNotFor(string hub, string who, int status)
     {
-        var refused = await Assert.ThrowsAsync<WebSocketException>(() => HubTestClient.ConnectAsync(new Uri(_silo.BaseAddress, CrossingHubRoutes.Path), _tokens[who]));
-        Assert.Contains($"'{status}'", refused.Message, StringComparison.Ordinal);
-    }
-
-    [Theory]
-    [InlineData("anonymous", 401)]
-    [InlineData("company A", 403)]
-    [InlineData("operator", 403)]
-    public async Task DriversHub_RefusesAnyoneButDrivers(string who, int status)
-    {
-        var refused = await Assert.ThrowsAsync<WebSocketException>(() => HubTestClient.ConnectAsync(new Uri(_silo.BaseAddress, DriverHubRoutes.Path), _tokens[who]));
+        var refused = await Assert.ThrowsAsync<WebSocketException>(() => HubTestClient.ConnectAsync(new Uri(_silo.BaseAddress, hub), _tokens[who]));
         Assert.Contains($"'{status}'", refused.Message, StringComparison.Ordinal);
     }
 
