@@ -52,6 +52,19 @@ internal static class ClusterQuickBenchmark
                 }
             }
 
+            if (Environment.GetEnvironmentVariable("CLUSTER_ALLOCATIONS") is { Length: > 0 })
+            {
+                // What a remote call allocates, by type (both silos: the caller's and the callee's side).
+                using var sampler = new AllocationSampler();
+                sampler.Start();
+                await LoadLoops.OpenLoopAsync(Call, 50_000, TimeSpan.FromSeconds(3));
+                sampler.Stop();
+                foreach (var (type, share) in sampler.Top(30))
+                {
+                    output.WriteLine($"# allocated {share:P1} {type}");
+                }
+            }
+
             await LoadLoops.OpenLoopAsync(Call, rate / 2, TimeSpan.FromSeconds(2));
             var latencies = await LoadLoops.OpenLoopAsync(Call, rate / 2, TimeSpan.FromSeconds(5));
             output.WriteLine($"remote_call_p99_us: {LoadLoops.Percentile(latencies, 0.99):F1}");

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Reflection;
 using System.Text.Json;
 using BorderGate.Actors.Invocation;
@@ -26,8 +27,12 @@ internal sealed class RemoteCallCodec(GrainTypeRegistry registry, JsonSerializer
             throw new ArgumentException($"{method.Method.Signature} takes {method.ParameterTypes.Count} arguments, not {arguments.Length}.", nameof(arguments));
         }
 
-        using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer))
+        // The thread's buffer and writer, reset for each call: only the payload's own array is allocated.
+        var buffer = t_buffer ??= new ArrayBufferWriter<byte>(256);
+        var writer = t_writer ??= new Utf8JsonWriter(buffer);
+        buffer.ResetWrittenCount();
+        writer.Reset(buffer);
+        try
         {
             writer.WriteStartArray();
             for (var i = 0; i < arguments.Length; i++)
@@ -36,10 +41,25 @@ internal sealed class RemoteCallCodec(GrainTypeRegistry registry, JsonSerializer
             }
 
             writer.WriteEndArray();
+            writer.Flush();
+            return buffer.WrittenSpan.ToArray();
         }
-
-        return buffer.ToArray();
+        finally
+        {
+            if (buffer.Capacity > 64 * 1024)
+            {
+                // A large call's buffer is not kept for the thread's lifetime.
+                t_buffer = null;
+                t_writer = null;
+            }
+        }
     }
+
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_buffer;
+
+    [ThreadStatic]
+    private static Utf8JsonWriter? t_writer;
 
     public object?[] DecodeArguments(GrainMethodEntry method, ReadOnlySpan<byte> payload)
     {

@@ -12,6 +12,8 @@ namespace BorderGate.Actors.Cluster;
 /// </summary>
 internal sealed class RemoteCaller(SiloTransport transport, RemoteCallCodec codec, TimeSpan defaultTimeout)
 {
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Address, long Generation), SiloAddress> _silos = new();
+
     /// <summary>
     /// The call's answer; throws what the remote grain threw (re-created), <see cref="GrainMovedException"/> when the silo
     /// says the grain is elsewhere, <see cref="SiloUnavailableException"/> when the silo cannot be reached.
@@ -24,7 +26,7 @@ internal sealed class RemoteCaller(SiloTransport transport, RemoteCallCodec code
         var payload = codec.EncodeArguments(method, request.GetArguments());
         var timeout = request.Method.ResponseTimeout ?? defaultTimeout;
         var frame = Frame.Request(owner.GrainId.Type, owner.GrainId.Key, request.Method.Signature, payload, (DateTimeOffset.UtcNow + timeout).UtcTicks);
-        var silo = via ?? new SiloAddress(IPEndPoint.Parse(owner.Address), owner.Generation);
+        var silo = via ?? SiloOf(owner);
         var answer = await transport.SendRequestAsync(silo, frame).ConfigureAwait(false);
         return answer switch
         {
@@ -33,6 +35,23 @@ internal sealed class RemoteCaller(SiloTransport transport, RemoteCallCodec code
             { ErrorCode: TransportErrorCode.HandlerFailed } when answer.Payload.Length > 0 => throw RemoteCallCodec.DecodeFailure(answer.Payload.Span, owner.Silo),
             _ => throw new RemoteGrainException($"Silo {owner.Silo} refused the call: {answer.ErrorMessage}", null, owner.Silo),
         };
+    }
+
+    /// <summary>The owner's silo address, parsed once per silo incarnation (not at every call).</summary>
+    private SiloAddress SiloOf(GrainLocation owner)
+    {
+        if (_silos.TryGetValue((owner.Address, owner.Generation), out var known))
+        {
+            return known;
+        }
+
+        if (_silos.Count >= 1024)
+        {
+            // Incarnations come and go over months: forget them all now and then rather than keep every one.
+            _silos.Clear();
+        }
+
+        return _silos[(owner.Address, owner.Generation)] = new SiloAddress(IPEndPoint.Parse(owner.Address), owner.Generation);
     }
 
     public static Frame Failed(Frame frame, Exception exception)

@@ -130,9 +130,9 @@ internal static partial class FrameCodec
 
         if (!TryReadString(ref body, fields, FrameFields.TraceParent, out var traceParent)
             || !TryReadString(ref body, fields, FrameFields.TraceState, out var traceState)
-            || !TryReadString(ref body, fields, FrameFields.TargetType, out var targetType)
-            || !TryReadString(ref body, fields, FrameFields.TargetKey, out var targetKey)
-            || !TryReadString(ref body, fields, FrameFields.Method, out var method))
+            || !TryReadString(ref body, fields, FrameFields.TargetType, out var targetType, s_types)
+            || !TryReadString(ref body, fields, FrameFields.TargetKey, out var targetKey, s_keys)
+            || !TryReadString(ref body, fields, FrameFields.Method, out var method, s_methods))
         {
             return false;
         }
@@ -181,7 +181,13 @@ internal static partial class FrameCodec
         return true;
     }
 
-    private static bool TryReadString(ref SequenceReader<byte> body, FrameFields fields, FrameFields field, out string? value)
+    /// <summary>Grain types, grain keys and method signatures repeat from frame to frame: decoded once, then found by their bytes.</summary>
+    /// (Their own strict decoder: static fields of the other parts of this class may not be set yet when these are.)
+    private static readonly Utf8StringCache s_types = new(64, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true));
+    private static readonly Utf8StringCache s_keys = new(4096, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true));
+    private static readonly Utf8StringCache s_methods = new(256, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true));
+
+    private static bool TryReadString(ref SequenceReader<byte> body, FrameFields fields, FrameFields field, out string? value, Utf8StringCache? cache = null)
     {
         value = null;
         if ((fields & field) == 0)
@@ -197,7 +203,7 @@ internal static partial class FrameCodec
         var count = (int)length;
         if (body.UnreadSpan.Length >= count)
         {
-            value = s_utf8.GetString(body.UnreadSpan[..count]);
+            value = cache is null ? s_utf8.GetString(body.UnreadSpan[..count]) : cache.Get(body.UnreadSpan[..count]);
         }
         else
         {
