@@ -69,6 +69,8 @@ internal static class ClusterQuickBenchmark
             var latencies = await LoadLoops.OpenLoopAsync(Call, rate / 2, TimeSpan.FromSeconds(5));
             output.WriteLine($"remote_call_p99_us: {LoadLoops.Percentile(latencies, 0.99):F1}");
             output.WriteLine($"# at {rate / 2:F0} calls/s offered: p50 {LoadLoops.Percentile(latencies, 0.5):F1} µs, p99.9 {LoadLoops.Percentile(latencies, 0.999):F1} µs, max {latencies[^1]:F1} µs");
+            var late = LoadLoops.LastIssueLateness;
+            output.WriteLine($"# the pacer started calls after they fell due by p50 {LoadLoops.Percentile(late, 0.5):F1} µs, p99 {LoadLoops.Percentile(late, 0.99):F1} µs, max {late[^1]:F1} µs (in the latencies above)");
 
             output.WriteLine($"failover_s: {await FailoverAsync(a, b, keys):F2}");
             output.WriteLine($"# {Grains} grains active on a crashed silo (its port closed, its membership stopped, nothing said), called from a survivor until each answered; default membership timings");

@@ -9,6 +9,9 @@ internal static partial class LoadLoops
     /// <summary>How long the open loop's pacer sleeps between starts of what fell due (on Linux; a millisecond elsewhere).</summary>
     private static readonly TimeSpan s_pacerTick = TimeSpan.FromMicroseconds(100);
 
+    /// <summary>How late the last open loop's pacer started each call after it fell due (µs, sorted): the harness's own share of the latencies.</summary>
+    public static double[] LastIssueLateness { get; private set; } = [];
+
     /// <summary>Calls per second with <paramref name="callers"/> callers each awaiting one call at a time.</summary>
     public static async Task<double> ClosedLoopAsync(Func<int, Task> call, int callers, TimeSpan duration)
     {
@@ -43,16 +46,20 @@ internal static partial class LoadLoops
         var outstanding = total;
         var allDone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var ticksPerCall = Stopwatch.Frequency / rate;
+        var late = new double[total];
         var pacer = new Thread(() =>
         {
             var start = Stopwatch.GetTimestamp();
             var sent = 0;
             while (sent < total)
             {
-                var due = (int)Math.Min(total, (Stopwatch.GetTimestamp() - start) / ticksPerCall);
+                var now = Stopwatch.GetTimestamp();
+                var due = (int)Math.Min(total, (now - start) / ticksPerCall);
                 for (; sent < due; sent++)
                 {
-                    _ = TimeAsync(start + (long)(sent * ticksPerCall), sent);
+                    var scheduled = start + (long)(sent * ticksPerCall);
+                    late[sent] = Stopwatch.GetElapsedTime(scheduled, now).TotalMicroseconds;
+                    _ = TimeAsync(scheduled, sent);
                 }
 
                 Pause();
@@ -63,6 +70,8 @@ internal static partial class LoadLoops
         await allDone.Task;
         pacer.Join();
         Array.Sort(latencies);
+        Array.Sort(late);
+        LastIssueLateness = late;
         return latencies;
 
         async Task TimeAsync(long scheduled, int index)
