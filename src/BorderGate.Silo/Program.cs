@@ -69,8 +69,9 @@ api.MapCrossingApi();
 api.MapFeedApi();
 api.MapRouteApi();
 api.MapDriverApi();
-app.MapHub<CrossingHub>(CrossingHubRoutes.Path);
-app.MapHub<DriverHub>(DriverHubRoutes.Path);
+// A connection ends when its token does (a shift's, a trip's): the page signs in again and resumes.
+app.MapHub<CrossingHub>(CrossingHubRoutes.Path, o => o.CloseOnAuthenticationExpiration = true);
+app.MapHub<DriverHub>(DriverHubRoutes.Path, o => o.CloseOnAuthenticationExpiration = true);
 app.MapOpenApi().AllowAnonymous();
 app.MapGet("/", (ActorRuntime runtime, SiloStatus status) => TypedResults.Content(UpPage.Render(runtime, status), "text/html; charset=utf-8")).AllowAnonymous();
 await app.RunAsync();

@@ -114,6 +114,20 @@ public sealed class AuthMatrixTests : IAsyncLifetime
         Assert.Contains(trucks.EnumerateArray(), t => t.GetProperty("plate").GetString() == PlateA);
         Assert.DoesNotContain(trucks.EnumerateArray(), t => t.GetProperty("plate").GetString() == PlateB);
 
+        // A company declaring a truck that is on another company's trip learns only that it is busy (not the trip, whose id
+        // once carried the declaration number that opens the truck to its driver).
+        using var companyB = Client("company B");
+        var busy = await companyB.PostAsJsonAsync("/api/trips", TestDeclarations.Declaration(PlateA, company: CompanyB));
+        Assert.Equal(HttpStatusCode.Conflict, busy.StatusCode);
+        var said = await busy.Content.ReadAsStringAsync();
+        Assert.Contains($"Truck {PlateA} already has a trip under way.", said, StringComparison.Ordinal);
+        Assert.DoesNotContain(TestDeclarations.Number, said, StringComparison.Ordinal);
+        Assert.DoesNotContain("Booked", said, StringComparison.Ordinal);
+        var own = await companyA.PostAsJsonAsync("/api/trips", TestDeclarations.Declaration(PlateA, company: CompanyA));
+        Assert.Contains("(Booked)", await own.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var trips = await companyA.GetFromJsonAsync<JsonElement>($"/api/companies/{CompanyA}/trips");
+        Assert.All(trips.EnumerateArray(), t => Assert.DoesNotContain(TestDeclarations.Number, t.GetProperty("tripId").GetString(), StringComparison.Ordinal));
+
         // A company declaring for another is refused, and says why.
         var forOther = await companyA.PostAsJsonAsync("/api/trips", TestDeclarations.Declaration("29C61111", company: CompanyB));
         Assert.Equal(HttpStatusCode.Forbidden, forOther.StatusCode);
@@ -180,11 +194,37 @@ public sealed class AuthMatrixTests : IAsyncLifetime
         });
         var unsigned = $"{Base64UrlEncoder.Encode("{\"alg\":\"none\",\"typ\":\"JWT\"}")}.{parts[1]}.";
 
-        foreach (var token in new[] { tampered, foreign, unsigned, "not-a-token" })
+        // The right key, but another issuer, another audience, or another algorithm (HS512).
+        var key = _silo.Services.GetRequiredService<TokenKeys>().SigningKey;
+        string Signed(string issuer, string audience, string algorithm) => new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = issuer,
+            Audience = audience,
+            Claims = new Dictionary<string, object> { ["sub"] = "mallory", ["name"] = "mallory", ["role"] = new[] { "supervisor" } },
+            Expires = DateTime.UtcNow.AddHours(1),
+            SigningCredentials = new SigningCredentials(key, algorithm),
+        });
+        Assert.Equal(HttpStatusCode.OK, (await _silo.WithToken(Signed("bordergate", "bordergate", SecurityAlgorithms.HmacSha256)).GetAsync(new Uri("/api/crossing", UriKind.Relative))).StatusCode);
+
+        foreach (var token in new[]
+                 {
+                     tampered, foreign, unsigned, "not-a-token",
+                     Signed("someone-else", "bordergate", SecurityAlgorithms.HmacSha256),
+                     Signed("bordergate", "another-app", SecurityAlgorithms.HmacSha256),
+                     HmacSha512(parts[1], key.Key),
+                 })
         {
             using var client = _silo.WithToken(token);
             Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync(new Uri("/api/crossing", UriKind.Relative))).StatusCode);
         }
+    }
+
+    /// <summary>A token with a genuine payload, signed by hand with the right key but HMAC-SHA512 (only HS256 is accepted).</summary>
+    private static string HmacSha512(string payload, byte[] key)
+    {
+        var header = Base64UrlEncoder.Encode("{\"alg\":\"HS512\",\"typ\":\"JWT\"}");
+        var signature = System.Security.Cryptography.HMACSHA512.HashData(key, System.Text.Encoding.ASCII.GetBytes($"{header}.{payload}"));
+        return $"{header}.{payload}.{Base64UrlEncoder.Encode(signature)}";
     }
 
     private HttpClient Client(string who) => _tokens[who] is { } token ? _silo.WithToken(token) : new HttpClient { BaseAddress = _silo.BaseAddress };
@@ -255,16 +295,19 @@ public sealed class SignInTests
         Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
     }
 
-    /// <summary>Past the allowance of failures a minute, an address is answered 429 (even with the right password) until the minute is over.</summary>
+    /// <summary>
+    /// Past the allowance of failures a minute, an address is answered 429 for that kind of sign-in (even with the right
+    /// password) until the minute is over; other kinds of sign-in from it go on (a driver's typos lock no operator out).
+    /// </summary>
     [Fact]
-    public async Task RepeatedFailures_AreThrottledForAMinute_ThenSignInWorksAgain()
+    public async Task RepeatedFailures_AreThrottledForAMinute_PerKind_ThenSignInWorksAgain()
     {
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var silo = new KestrelSilo(Configured(failedPerMinute: 3), services => services.AddSingleton(new AuthClock(clock)));
 
         for (var i = 0; i < 3; i++)
         {
-            using var wrong = await silo.Anonymous.PostAsJsonAsync(SignInRoutes.Driver, new DriverSignIn("29C12345", $"30500000000{i}"));
+            using var wrong = await silo.Anonymous.PostAsJsonAsync(SignInRoutes.Operator, new OperatorSignIn("ana", $"guess {i}"));
             Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
         }
 
@@ -272,10 +315,28 @@ public sealed class SignInTests
         Assert.Equal(HttpStatusCode.TooManyRequests, throttled.StatusCode);
         Assert.Equal("60", throttled.Headers.RetryAfter?.Delta?.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
         Assert.Contains("Too many failed sign-ins from this address", await throttled.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        using var company = await silo.Anonymous.PostAsJsonAsync(SignInRoutes.Company, new CompanySignIn("vn-fruit-co", CompanyKey));
+        Assert.Equal(HttpStatusCode.OK, company.StatusCode);
 
         clock.Advance(TimeSpan.FromSeconds(61));
         using var again = await silo.Anonymous.PostAsJsonAsync(SignInRoutes.Operator, new OperatorSignIn("ana", Password));
         Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+    }
+
+    /// <summary>Guesses sent all at once are counted as they come: no more than the allowance is checked.</summary>
+    [Fact]
+    public async Task GuessesSentAllAtOnce_AreCountedAsTheyCome()
+    {
+        await using var silo = new KestrelSilo(Configured(failedPerMinute: 3));
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 30).Select(async i =>
+        {
+            using var response = await silo.Anonymous.PostAsJsonAsync(SignInRoutes.Driver, new DriverSignIn("29C12345", $"3050000000{i:D2}"));
+            return response.StatusCode;
+        }));
+
+        Assert.Equal(3, answers.Count(a => a == HttpStatusCode.Unauthorized));
+        Assert.Equal(27, answers.Count(a => a == HttpStatusCode.TooManyRequests));
     }
 
     /// <summary>A token is accepted until it expires on the auth clock (30 s of skew allowed), then refused; signing in again gives a fresh one.</summary>
@@ -317,7 +378,7 @@ public sealed class SignInTests
     }
 
     [Fact]
-    public async Task DevelopmentAccounts_AreRefusedInProduction()
+    public async Task DevelopmentAccounts_AreRefusedOutsideDevelopment()
     {
         await using var silo = new SiloFactory(new Dictionary<string, string?>
         {
@@ -327,7 +388,7 @@ public sealed class SignInTests
         });
 
         var error = Assert.Throws<OptionsValidationException>(() => silo.CreateClient());
-        Assert.Contains("BorderGate:Auth:DevelopmentSecret is set in the Production environment", error.Message, StringComparison.Ordinal);
+        Assert.Contains("BorderGate:Auth:DevelopmentSecret is set outside the Development environment (here: Production)", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -9,8 +9,12 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace BorderGate.Silo.Api;
 
 /// <summary>The crossing as operators see it, and their actions: operators and supervisors; returning faulted equipment to service, supervisors only.</summary>
-internal static class CrossingApi
+internal static partial class CrossingApi
 {
+    /// <summary>Who returned equipment to service, and why: the record of a supervisor's action (the device grain keeps no actor).</summary>
+    [LoggerMessage(1501, LogLevel.Information, "Device {Device} returned to service by {Supervisor}: {Reason}")]
+    internal static partial void LogReturnedToService(ILogger logger, string device, string supervisor, string reason);
+
     public static RouteGroupBuilder MapCrossingApi(this RouteGroupBuilder root)
     {
         // The crossing's name and time zone, for pages before anyone signed in (the drivers' page shows times in it).
@@ -36,7 +40,7 @@ internal static class CrossingApi
             KnownDevice(site, deviceId)
                 ? TypedResults.Ok(await grains.GetGrain<IDeviceGrain>(CrossingIds.Device(site.CrossingId, deviceId)).Status())
                 : TypedResults.NotFound(new ProblemDetailsBody($"Crossing {site.CrossingId} has no device '{deviceId}'.")));
-        api.MapPost("/crossing/devices/{deviceId}/clear-fault", async Task<Results<NoContent, NotFound<ProblemDetailsBody>>> (string deviceId, OperatorAction action, IGrainFactory grains, SiteLayout site) =>
+        api.MapPost("/crossing/devices/{deviceId}/clear-fault", async Task<Results<NoContent, NotFound<ProblemDetailsBody>>> (string deviceId, OperatorAction action, ClaimsPrincipal user, IGrainFactory grains, SiteLayout site, ILogger<OperatorAction> log) =>
         {
             if (!KnownDevice(site, deviceId))
             {
@@ -45,6 +49,7 @@ internal static class CrossingApi
 
             // The operator acknowledged the alarm and the equipment was checked: it may rejoin dispatch.
             await grains.GetGrain<IDeviceGrain>(CrossingIds.Device(site.CrossingId, deviceId)).ClearFault();
+            LogReturnedToService(log, deviceId, user.Actor(), action.Reason ?? string.Empty);
             return TypedResults.NoContent();
         }).RequireAuthorization(Policies.Supervisors);
         api.MapPost("/crossing/dispatch", async (IGrainFactory grains, SiteLayout site) =>

@@ -70,7 +70,8 @@ internal static class TripsApi
         var valid = validation.Normalized!;
         var plate = PlateNumber.TryParse(valid.TruckPlate, out var parsed) ? parsed.Normalized : valid.TruckPlate;
         var trip = new TripRegistration(
-            $"{plate}-{now:yyyyMMddHHmmss}-{valid.CustomsDeclarationNumber ?? "empty"}",
+            // Not the declaration number: that opens the trip to its driver, and a trip's id is shown to others.
+            $"{plate}-{now:yyyyMMddHHmmss}-{Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(4))}",
             valid.CompanyId,
             plate,
             valid.ContainerNumber,
@@ -84,7 +85,10 @@ internal static class TripsApi
             var current = await grains.GetGrain<ITruckGrain>(CrossingIds.Truck(plate)).Current();
             if (current is { Status: not (TruckStatus.Completed or TruckStatus.NoShow) })
             {
-                return TypedResults.Conflict(new ProblemDetailsBody($"Truck {plate} already has trip {current.Trip.TripId} under way ({current.Status})."));
+                // Its own trip: which one and where it stands; another company's: only that the truck is busy.
+                return TypedResults.Conflict(new ProblemDetailsBody(string.Equals(current.Trip.CompanyId, signedIn, StringComparison.Ordinal)
+                    ? $"Truck {plate} already has trip {current.Trip.TripId} under way ({current.Status})."
+                    : $"Truck {plate} already has a trip under way."));
             }
 
             var window = await grains.GetGrain<IBookingLedgerGrain>(site.CrossingId).Book(trip);
@@ -92,9 +96,10 @@ internal static class TripsApi
             await grains.GetGrain<ICompanyGrain>(valid.CompanyId).TripDeclared(trip.TripId, plate);
             return TypedResults.Created($"/api/trucks/{Uri.EscapeDataString(plate)}", new DeclaredTrip(trip.TripId, plate, window));
         }
-        catch (InvalidTripTransitionException conflict)
+        catch (InvalidTripTransitionException)
         {
-            return TypedResults.Conflict(new ProblemDetailsBody(conflict.Message));
+            // Another declaration of the truck came first (its trip may be another company's: nothing of it is said).
+            return TypedResults.Conflict(new ProblemDetailsBody($"Truck {plate} already has a trip under way."));
         }
     }
 }

@@ -33,8 +33,8 @@ internal sealed class Accounts(IOptions<AuthOptions> options)
                 : new SignedInOperator(username, "dev operator", [Roles.Operator]);
         }
 
-        // Unknown user: the same work as a wrong password, so that timing does not tell which names exist.
-        PasswordHashes.Verify(password, s_decoy);
+        // Unknown user: the same work as a wrong password (at the configured hashes' cost), so that timing does not tell which names exist.
+        PasswordHashes.Verify(password, _decoy);
         return null;
     }
 
@@ -52,10 +52,22 @@ internal sealed class Accounts(IOptions<AuthOptions> options)
             return CryptographicOperations.FixedTimeEquals(actual, Convert.FromHexString(account.KeyHash!));
         }
 
-        return _options.IsDevelopment && FixedTimeEquals(key, DevelopmentCredentials.CompanyKey(_options.DevelopmentSecret!, companyId));
+        if (_options.IsDevelopment)
+        {
+            return FixedTimeEquals(key, DevelopmentCredentials.CompanyKey(_options.DevelopmentSecret!, companyId));
+        }
+
+        // An unknown company: the same hashing and comparison as a known one, so that timing does not tell which exist.
+        CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(key)), s_decoyKeyHash);
+        return false;
     }
 
-    private static readonly string s_decoy = PasswordHashes.Hash("decoy-" + Guid.NewGuid().ToString("N"));
+    private static readonly byte[] s_decoyKeyHash = SHA256.HashData(Guid.NewGuid().ToByteArray());
+
+    /// <summary>A hash of nothing, at the iterations of the configured accounts' hashes (the default when there are none).</summary>
+    private readonly string _decoy = PasswordHashes.Hash(
+        "decoy-" + Guid.NewGuid().ToString("N"),
+        options.Value.Users.Values.Select(u => PasswordHashes.IterationsOf(u.PasswordHash)).FirstOrDefault(i => i > 0) is var configured and > 0 ? configured : PasswordHashes.DefaultIterations);
 
     private static bool FixedTimeEquals(string given, string expected) =>
         CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(given)), SHA256.HashData(Encoding.UTF8.GetBytes(expected)));

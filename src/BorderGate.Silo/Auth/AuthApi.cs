@@ -38,8 +38,9 @@ internal static partial class AuthApi
     private static async Task<Results<Ok<SignedIn>, ProblemHttpResult>> SignInAsync(
         HttpContext http, SignInGuard guard, ILogger log, string kind, string? who, Func<Task<SignedIn?>> check, string refusal)
     {
-        var client = http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
-        if (guard.Throttled(client) is { } wait)
+        var address = http.Connection.RemoteIpAddress;
+        var client = SignInGuard.KeyOf(kind, address);
+        if (guard.TryBegin(client) is { } wait)
         {
             guard.Count(kind, "throttled");
             var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
@@ -50,16 +51,20 @@ internal static partial class AuthApi
 
         if (await check().ConfigureAwait(false) is { } signedIn)
         {
+            guard.Succeeded(client);
             guard.Count(kind, "ok");
-            LogSignedIn(log, kind, signedIn.Name, client);
+            LogSignedIn(log, kind, signedIn.Name, address?.ToString() ?? "unknown");
             return TypedResults.Ok(signedIn);
         }
 
-        guard.Failed(client);
         guard.Count(kind, "refused");
-        LogRefused(log, kind, who ?? string.Empty, client);
+        // An operator's refused user name is not logged whole: people type their password into it now and then.
+        LogRefused(log, kind, kind == "operator" ? Shortened(who) : who ?? string.Empty, address?.ToString() ?? "unknown");
         return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Sign-in refused", detail: refusal);
     }
+
+    private static string Shortened(string? name) =>
+        string.IsNullOrEmpty(name) ? string.Empty : string.Create(CultureInfo.InvariantCulture, $"{name[..Math.Min(2, name.Length)]}… ({name.Length} characters)");
 
     [LoggerMessage(1601, LogLevel.Information, "Signed in: {Kind} {Name} from {Client}")]
     private static partial void LogSignedIn(ILogger logger, string kind, string name, string client);

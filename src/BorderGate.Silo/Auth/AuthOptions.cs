@@ -68,9 +68,9 @@ internal sealed class AuthOptionsValidator(IHostEnvironment environment) : IVali
     {
         var errors = new List<string>();
         const string Section = AuthOptions.SectionName;
-        if (options.IsDevelopment && environment.IsProduction())
+        if (options.IsDevelopment && !environment.IsDevelopment())
         {
-            errors.Add($"{DevelopmentCredentials.SecretKey} is set in the Production environment: development accounts are not for production; configure {Section}:SigningKey, {Section}:Users and {Section}:Companies.");
+            errors.Add($"{DevelopmentCredentials.SecretKey} is set outside the Development environment (here: {environment.EnvironmentName}): development accounts, and tokens signed with a key anyone can derive, are for development only; configure {Section}:SigningKey, {Section}:Users and {Section}:Companies.");
         }
 
         if (!string.IsNullOrEmpty(options.SigningKey))

@@ -28,6 +28,9 @@ internal static class PasswordHashes
 
     public static bool IsWellFormed(string? encoded) => TryParse(encoded, out _, out _, out _);
 
+    /// <summary>The work factor of a hash; 0 when it is not one.</summary>
+    public static int IterationsOf(string? encoded) => TryParse(encoded, out var iterations, out _, out _) ? iterations : 0;
+
     /// <summary>True when <paramref name="password"/> is the one hashed (compared in fixed time).</summary>
     public static bool Verify(string password, string? encoded)
     {

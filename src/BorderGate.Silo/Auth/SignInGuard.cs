@@ -5,9 +5,10 @@ using Microsoft.Extensions.Options;
 namespace BorderGate.Silo.Auth;
 
 /// <summary>
-/// Counts failed sign-ins per client address in one-minute windows: past <see cref="AuthOptions.FailedSignInsPerMinute"/>
-/// the address is refused (429) until its window ends, so that passwords, company keys and declaration numbers cannot be
-/// guessed at speed. Successful sign-ins are not limited. Also the sign-ins' metrics.
+/// Counts failed sign-ins per kind and client address in one-minute windows: past
+/// <see cref="AuthOptions.FailedSignInsPerMinute"/> the address is refused (429) until its window ends, so that passwords,
+/// company keys and declaration numbers cannot be guessed at speed. An attempt counts from its start (many sent at once
+/// cannot all pass) and is taken back when it succeeds, so successful sign-ins are not limited. Also the sign-ins' metrics.
 /// </summary>
 internal sealed class SignInGuard
 {
@@ -19,6 +20,7 @@ internal sealed class SignInGuard
     private readonly int _limit;
     private readonly TimeProvider _time;
     private readonly Counter<long> _signIns;
+    private DateTimeOffset _nextPrune;
 
     public SignInGuard(IOptions<AuthOptions> options, AuthClock clock, IMeterFactory meters)
     {
@@ -28,32 +30,78 @@ internal sealed class SignInGuard
         _signIns = meter.CreateCounter<long>("bordergate.auth.sign_ins", "{sign-in}", "Sign-ins by kind (operator, company, driver) and outcome (ok, refused, throttled).");
     }
 
-    /// <summary>How long <paramref name="client"/> must wait before trying again; null when it may try now.</summary>
-    public TimeSpan? Throttled(string client)
+    /// <summary>
+    /// Counts a sign-in attempt from <paramref name="client"/> before its credentials are checked, so that attempts sent
+    /// all at once are counted as they come, not after each check; answers how long it must wait when it is over the
+    /// allowance (the attempt is refused then), else null. A successful attempt is taken back (<see cref="Succeeded"/>).
+    /// </summary>
+    public TimeSpan? TryBegin(string client)
     {
         var now = _time.GetUtcNow();
-        if (_failures.TryGetValue(client, out var failures) && failures.Count(now) >= _limit)
-        {
-            return failures.End - now;
-        }
-
-        return null;
+        var attempts = _failures.AddOrUpdate(
+            client,
+            static (_, end) => new Failures(end, 1),
+            static (_, current, end) => current.End <= end - Window ? new Failures(end, 1) : current with { Value = current.Value + 1 },
+            now + Window);
+        Prune(now);
+        return attempts.Value > _limit ? attempts.End - now : null;
     }
 
-    public void Failed(string client)
+    /// <summary>The attempt succeeded: it does not count against the address.</summary>
+    public void Succeeded(string client)
     {
         var now = _time.GetUtcNow();
-        _failures.AddOrUpdate(client, _ => new Failures(now + Window, 1), (_, current) => current.Count(now) == 0 ? new Failures(now + Window, 1) : current with { Value = current.Value + 1 });
-        if (_failures.Count > PruneAbove)
+        while (_failures.TryGetValue(client, out var current) && current.Count(now) > 0)
         {
-            foreach (var (key, failures) in _failures)
+            if (_failures.TryUpdate(client, current with { Value = current.Value - 1 }, current))
             {
-                if (failures.Count(now) == 0)
-                {
-                    _failures.TryRemove(new KeyValuePair<string, Failures>(key, failures));
-                }
+                return;
             }
         }
+    }
+
+    /// <summary>Past <see cref="PruneAbove"/> addresses, forgets those whose minute is over (at most every ten seconds).</summary>
+    private void Prune(DateTimeOffset now)
+    {
+        if (_failures.Count <= PruneAbove || now < _nextPrune)
+        {
+            return;
+        }
+
+        _nextPrune = now + TimeSpan.FromSeconds(10);
+        foreach (var (key, failures) in _failures)
+        {
+            if (failures.Count(now) == 0)
+            {
+                _failures.TryRemove(new KeyValuePair<string, Failures>(key, failures));
+            }
+        }
+    }
+
+    /// <summary>
+    /// Whom the allowance is counted for: the kind of sign-in (a driver's typos do not lock the operators out) and the
+    /// client's address — an IPv6 address by its /64, which one client holds whole.
+    /// </summary>
+    public static string KeyOf(string kind, System.Net.IPAddress? address)
+    {
+        if (address is null)
+        {
+            return kind + "|unknown";
+        }
+
+        if (address.IsIPv4MappedToIPv6)
+        {
+            address = address.MapToIPv4();
+        }
+
+        if (address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6)
+        {
+            Span<byte> bytes = stackalloc byte[16];
+            address.TryWriteBytes(bytes, out _);
+            return kind + "|" + Convert.ToHexString(bytes[..8]) + "::/64";
+        }
+
+        return kind + "|" + address;
     }
 
     public void Count(string kind, string outcome) =>

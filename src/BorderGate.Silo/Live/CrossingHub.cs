@@ -21,7 +21,7 @@ namespace BorderGate.Silo.Live;
 /// supervisors only.
 /// </summary>
 [Authorize(Policy = Policies.Operators)]
-internal sealed class CrossingHub(LiveFollowers followers, EquipmentTicker equipment, IGrainFactory grains, SiteLayout site) : Hub<ICrossingClient>
+internal sealed class CrossingHub(LiveFollowers followers, EquipmentTicker equipment, IGrainFactory grains, SiteLayout site, ILogger<CrossingHub> logger) : Hub<ICrossingClient>
 {
     /// <summary>
     /// Follows the crossing: with <paramref name="after"/> null, a snapshot and then the changes after it; with a sequence,
@@ -70,14 +70,15 @@ internal sealed class CrossingHub(LiveFollowers followers, EquipmentTicker equip
 
     /// <summary>Returns faulted equipment to service once it was checked (supervisors): its device rejoins dispatch.</summary>
     [Authorize(Policy = Policies.Supervisors)]
-    public Task ClearFault(string deviceId)
+    public async Task ClearFault(string deviceId)
     {
         if (!site.Devices().Any(d => d.DeviceId == deviceId))
         {
             throw new HubException($"Crossing {site.CrossingId} has no device '{deviceId}'.");
         }
 
-        return grains.GetGrain<IDeviceGrain>(CrossingIds.Device(site.CrossingId, deviceId)).ClearFault();
+        await grains.GetGrain<IDeviceGrain>(CrossingIds.Device(site.CrossingId, deviceId)).ClearFault().ConfigureAwait(false);
+        CrossingApi.LogReturnedToService(logger, deviceId, Operator, "from the control room's map");
     }
 
     public override async Task OnDisconnectedAsync(Exception? exception)
