@@ -57,6 +57,7 @@ app.Lifetime.ApplicationStarted.Register(() =>
     app.Services.GetRequiredService<SiloStatus>().MarkStarted(app.Services.GetRequiredService<TimeProvider>()));
 app.UseDefaultFiles();
 app.UseStaticFiles();
+app.UseForwardedHeaders(); // only from BorderGate:Auth:KnownProxies
 app.UseAuthentication();
 app.UseAuthorization();
 app.MapDefaultEndpoints();

@@ -323,6 +323,33 @@ public sealed class SignInTests
         Assert.Equal(HttpStatusCode.OK, again.StatusCode);
     }
 
+    /// <summary>Behind a known proxy each forwarded client has its own allowance; from anyone else the header is ignored.</summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task ForwardedClients_AreCountedApart_OnlyBehindAKnownProxy(bool proxyKnown)
+    {
+        var settings = Configured(failedPerMinute: 2);
+        if (proxyKnown)
+        {
+            settings["BorderGate:Auth:KnownProxies:0"] = "127.0.0.1";
+        }
+
+        await using var silo = new KestrelSilo(settings);
+        async Task<HttpStatusCode> SignInFrom(string client, string password)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, SignInRoutes.Operator) { Content = JsonContent.Create(new OperatorSignIn("ana", password)) };
+            request.Headers.Add("X-Forwarded-For", client);
+            using var response = await silo.Anonymous.SendAsync(request);
+            return response.StatusCode;
+        }
+
+        Assert.Equal(HttpStatusCode.Unauthorized, await SignInFrom("203.0.113.5", "guess 1"));
+        Assert.Equal(HttpStatusCode.Unauthorized, await SignInFrom("203.0.113.5", "guess 2"));
+        Assert.Equal(HttpStatusCode.TooManyRequests, await SignInFrom("203.0.113.5", Password));
+        Assert.Equal(proxyKnown ? HttpStatusCode.OK : HttpStatusCode.TooManyRequests, await SignInFrom("203.0.113.6", Password));
+    }
+
     /// <summary>Guesses sent all at once are counted as they come: no more than the allowance is checked.</summary>
     [Fact]
     public async Task GuessesSentAllAtOnce_AreCountedAsTheyCome()

@@ -32,6 +32,12 @@ internal sealed class AuthOptions
     /// <summary>Failed sign-ins allowed from one client address per minute; more are answered 429 until the minute ends.</summary>
     public int FailedSignInsPerMinute { get; set; } = 10;
 
+    /// <summary>
+    /// The reverse proxies (IP addresses) in front of the silo whose <c>X-Forwarded-For</c> is believed: the client's
+    /// address is then the one they forwarded (the sign-in throttle counts per client). Empty: the header is ignored.
+    /// </summary>
+    public List<string> KnownProxies { get; set; } = [];
+
     /// <summary>Operators and supervisors by user name.</summary>
     public Dictionary<string, OperatorAccount> Users { get; set; } = new(StringComparer.Ordinal);
 
@@ -106,6 +112,14 @@ internal sealed class AuthOptionsValidator(IHostEnvironment environment) : IVali
         if (options.FailedSignInsPerMinute < 1)
         {
             errors.Add($"{Section}:FailedSignInsPerMinute must be at least 1 (was {options.FailedSignInsPerMinute}).");
+        }
+
+        foreach (var proxy in options.KnownProxies)
+        {
+            if (!System.Net.IPAddress.TryParse(proxy, out _))
+            {
+                errors.Add($"{Section}:KnownProxies: '{proxy}' is not an IP address.");
+            }
         }
 
         foreach (var (user, account) in options.Users)

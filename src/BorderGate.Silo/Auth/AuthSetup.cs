@@ -2,6 +2,7 @@ using BorderGate.Contracts.Auth;
 using BorderGate.Contracts.Live;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -39,6 +40,22 @@ internal static class AuthSetup
         services.AddSingleton<Tokens>();
         services.AddSingleton<Accounts>();
         services.AddSingleton<SignInGuard>();
+
+        // Behind known reverse proxies, the client is the address they forward (the sign-in throttle counts per client).
+        services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<AuthOptions>>((forwarded, auth) =>
+        {
+            // No proxy named, no header believed (with empty lists the middleware would believe any sender).
+            forwarded.ForwardedHeaders = auth.Value.KnownProxies.Count == 0 ? ForwardedHeaders.None : ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+            forwarded.KnownProxies.Clear();
+            forwarded.KnownIPNetworks.Clear();
+            foreach (var proxy in auth.Value.KnownProxies)
+            {
+                if (System.Net.IPAddress.TryParse(proxy, out var address))
+                {
+                    forwarded.KnownProxies.Add(address);
+                }
+            }
+        });
 
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<Tokens>((bearer, tokens) =>
