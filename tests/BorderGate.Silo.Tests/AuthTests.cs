@@ -385,6 +385,29 @@ public sealed class SignInTests
         Assert.Equal(HttpStatusCode.OK, (await fresh.GetAsync(new Uri("/api/crossing/kpis", UriKind.Relative))).StatusCode);
     }
 
+    /// <summary>The crossing's feed (server-sent events) lasts as long as the token that opened it.</summary>
+    [Fact]
+    public async Task Feed_EndsWhenItsTokenExpires()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var silo = new KestrelSilo(services: services => services.AddSingleton(new AuthClock(clock)));
+        using var client = silo.WithToken(await silo.OperatorTokenAsync(DevelopmentCredentials.OperatorName));
+        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var feed = await BorderGate.Simulation.Play.CrossingFeedReader.OpenAsync(client, silo.BaseAddress, after: null, cancel.Token);
+        var reading = Task.Run(async () =>
+        {
+            await foreach (var _ in feed.WithCancellation(cancel.Token))
+            {
+            }
+        });
+
+        clock.Advance(TimeSpan.FromHours(11));
+        await Task.Delay(200);
+        Assert.False(reading.IsCompleted, "the feed is open while its token is valid");
+        clock.Advance(TimeSpan.FromHours(1) + TimeSpan.FromSeconds(1));
+        await reading.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
     [Theory]
     [InlineData("BorderGate:Auth:DevelopmentSecret", null, "BorderGate:Auth:SigningKey is not set")]
     [InlineData("BorderGate:Auth:SigningKey", "c2hvcnQ=", "BorderGate:Auth:SigningKey must be base64 of at least 32 random bytes")]

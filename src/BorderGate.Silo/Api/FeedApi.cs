@@ -39,6 +39,7 @@ internal static partial class FeedApi
         [FromKeyedServices(CrossingEvent.StreamProvider)] IStreamProvider streams,
         SiteLayout site,
         IOptions<JsonOptions> jsonOptions,
+        Auth.AuthClock authClock,
         ILoggerFactory loggers)
     {
         // The API's own JSON settings, and the event names its polymorphism declares (the "type" in each body).
@@ -53,7 +54,13 @@ internal static partial class FeedApi
         var names = json.GetTypeInfo(typeof(CrossingEvent)).PolymorphismOptions!.DerivedTypes
             .ToDictionary(d => d.DerivedType, d => (string)d.TypeDiscriminator!);
 
-        var aborted = http.RequestAborted;
+        // The feed lasts as long as the token that opened it: at its expiry the stream ends, and the client comes back with
+        // a fresh token and Last-Event-ID (nothing is lost: it resumes after the last event it had).
+        using var expiry = http.User.FindFirst("exp")?.Value is { } exp && long.TryParse(exp, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds)
+            ? new CancellationTokenSource(TimeSpan.FromTicks(Math.Max(1, (DateTimeOffset.FromUnixTimeSeconds(seconds) - authClock.Time.GetUtcNow()).Ticks)), authClock.Time)
+            : new CancellationTokenSource();
+        using var open = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, expiry.Token);
+        var aborted = open.Token;
         var events = Channel.CreateBounded<StreamEvent<CrossingEvent>>(new BoundedChannelOptions(Buffered) { SingleReader = true, SingleWriter = true });
         var stream = streams.GetStream<CrossingEvent>(CrossingEvent.StreamFor(site.CrossingId));
 
@@ -99,7 +106,7 @@ internal static partial class FeedApi
         }
         catch (OperationCanceledException) when (aborted.IsCancellationRequested)
         {
-            // The client went away.
+            // The client went away, or its token expired (the response ends; it reconnects signed in again).
         }
     }
 
