@@ -1,5 +1,6 @@
 using BorderGate.Actors.Memory;
 using BorderGate.Actors.Storage;
+using BorderGate.Actors.Streams;
 using BorderGate.Actors.Testing;
 using BorderGate.Contracts.Crossing;
 using BorderGate.Contracts.Devices;
@@ -87,6 +88,30 @@ public sealed class CrossingFixture : IAsyncLifetime
     public Task WakeGateAsync() => Gate.Kpis();
 
     public async Task DisposeAsync() => await Cluster.DisposeAsync();
+
+    /// <summary>
+    /// Collects the crossing feed's events of type <typeparamref name="T"/> from now on, into <c>Seen</c> (lock it to read
+    /// while the feed runs); the subscription ends when disposed.
+    /// </summary>
+    public async Task<(List<T> Seen, StreamSubscriptionHandle Subscription)> CollectFeedAsync<T>()
+        where T : CrossingEvent
+    {
+        var seen = new List<T>();
+        var feed = Cluster.Runtime.GetStreamProvider(CrossingEvent.StreamProvider).GetStream<CrossingEvent>(CrossingEvent.StreamFor(_layout.CrossingId));
+        var subscription = await feed.SubscribeAsync((e, _) =>
+        {
+            if (e.Item is T item)
+            {
+                lock (seen)
+                {
+                    seen.Add(item);
+                }
+            }
+
+            return Task.CompletedTask;
+        });
+        return (seen, subscription);
+    }
 
     /// <summary>Declares and books a trip the way the HTTP API does after validation.</summary>
     public async Task<TripRegistration> BookAsync(string plate, CargoKind cargo = CargoKind.Garments, TripDirection direction = TripDirection.Export, DateTimeOffset? desired = null, string container = "CSQU3054383")

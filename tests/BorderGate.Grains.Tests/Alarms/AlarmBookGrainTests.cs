@@ -1,4 +1,3 @@
-using BorderGate.Actors.Streams;
 using BorderGate.Contracts.Crossing;
 using BorderGate.Contracts.Devices;
 using BorderGate.Contracts.Site;
@@ -23,20 +22,8 @@ public sealed class AlarmBookGrainTests : IAsyncLifetime
     [Fact]
     public async Task Raised_ThenAcknowledged_LeavesTheOpenList_AndEachChangeIsOnTheFeed()
     {
-        var changes = new List<AlarmChanged>();
-        var feed = _crossing.Cluster.Runtime.GetStreamProvider(CrossingEvent.StreamProvider).GetStream<CrossingEvent>(CrossingEvent.StreamFor(TestSites.CrossingId));
-        await using var subscription = await feed.SubscribeAsync((e, _) =>
-        {
-            if (e.Item is AlarmChanged changed)
-            {
-                lock (changes)
-                {
-                    changes.Add(changed);
-                }
-            }
-
-            return Task.CompletedTask;
-        });
+        var (changes, subscription) = await _crossing.CollectFeedAsync<AlarmChanged>();
+        await using var _ = subscription;
 
         var raised = await Book.Raise(Alarm("wb-lane-1", "fault", "load cell drift"));
         Assert.Equal([raised], await Book.Open());

@@ -50,20 +50,8 @@ public sealed class VehicleFlowTests : IAsyncLifetime
     public async Task HandoverAtTheBorder_IsPublishedOnTheCrossingFeed()
     {
         await Controller("ctl-agv-01").OnConnectionChanged(true, _crossing.Now);
-        var crossed = new List<ContainerCrossed>();
-        var feed = _crossing.Cluster.Runtime.GetStreamProvider(CrossingEvent.StreamProvider).GetStream<CrossingEvent>(CrossingEvent.StreamFor(TestSites.CrossingId));
-        await using var subscription = await feed.SubscribeAsync((e, _) =>
-        {
-            if (e.Item is ContainerCrossed c)
-            {
-                lock (crossed)
-                {
-                    crossed.Add(c);
-                }
-            }
-
-            return Task.CompletedTask;
-        });
+        var (crossed, subscription) = await _crossing.CollectFeedAsync<ContainerCrossed>();
+        await using var _ = subscription;
 
         await Vehicle("agv-01").ReserveFor("CSQU3054383");
         await Vehicle("agv-01").Loaded("CSQU3054383");

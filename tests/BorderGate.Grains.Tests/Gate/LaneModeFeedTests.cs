@@ -15,20 +15,8 @@ public sealed class LaneModeFeedTests : IAsyncLifetime
     [Fact]
     public async Task EveryChangeOfMode_IsOnTheFeed_OnceEach()
     {
-        var changes = new List<LaneModeChanged>();
-        var feed = _crossing.Cluster.Runtime.GetStreamProvider(CrossingEvent.StreamProvider).GetStream<CrossingEvent>(CrossingEvent.StreamFor(TestSites.CrossingId));
-        await using var subscription = await feed.SubscribeAsync((e, _) =>
-        {
-            if (e.Item is LaneModeChanged changed)
-            {
-                lock (changes)
-                {
-                    changes.Add(changed);
-                }
-            }
-
-            return Task.CompletedTask;
-        });
+        var (changes, subscription) = await _crossing.CollectFeedAsync<LaneModeChanged>();
+        await using var _ = subscription;
         var lane = (await _crossing.Gate.Snapshot()).Lanes[0].LaneId;
 
         await _crossing.Gate.LaneHealthChanged(lane, false, "plate camera stale");
