@@ -50,16 +50,9 @@ internal static class LivePhones
     /// <summary>Starts the phones' process and waits until they all follow their trucks.</summary>
     public static async Task<Process> StartAsync(Uri baseUri, int count, string declaration)
     {
-        var start = new ProcessStartInfo(Environment.ProcessPath!) { UseShellExecute = false, RedirectStandardInput = true, RedirectStandardOutput = true };
-        if (!Environment.ProcessPath!.EndsWith("BorderGate.Benchmarks", StringComparison.Ordinal))
-        {
-            start.ArgumentList.Add(typeof(LivePhones).Assembly.Location);
-        }
-
-        foreach (var arg in new[] { Mode, baseUri.ToString(), count.ToString(CultureInfo.InvariantCulture), declaration })
-        {
-            start.ArgumentList.Add(arg);
-        }
+        var start = BenchmarkProcess.Again([Mode, baseUri.ToString(), count.ToString(CultureInfo.InvariantCulture), declaration]);
+        start.RedirectStandardInput = true;
+        start.RedirectStandardOutput = true;
 
         // Real phones are elsewhere: on this machine they should take as little CPU from the silo and the browser as they
         // can (workstation GC, thread pool workers that do not spin).

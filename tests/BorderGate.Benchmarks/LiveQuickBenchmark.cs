@@ -28,17 +28,7 @@ internal static class LiveQuickBenchmark
     /// <summary>Runs this benchmark again in a child process with the silo host's runtime settings (server, concurrent GC; thread pool workers that do not spin); answers its exit code.</summary>
     public static async Task<int> RunUnderHostGcAsync(string[] args)
     {
-        var start = new ProcessStartInfo(Environment.ProcessPath!) { UseShellExecute = false };
-        if (!Environment.ProcessPath!.EndsWith("BorderGate.Benchmarks", StringComparison.Ordinal))
-        {
-            start.ArgumentList.Add(typeof(LiveQuickBenchmark).Assembly.Location);
-        }
-
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
+        var start = BenchmarkProcess.Again(args);
         start.Environment["DOTNET_gcServer"] = "1";
         start.Environment["DOTNET_gcConcurrent"] = "1";
         start.Environment["DOTNET_ThreadPool_UnfairSemaphoreSpinLimit"] = "0";
