@@ -37,13 +37,24 @@ internal sealed class DriverStatuses(IGrainFactory grains, SiteLayout site)
     public async Task<(Visibility Visibility, DriverStatus? Status)> ForUserAsync(ClaimsPrincipal user, string plate)
     {
         var normalized = TrucksApi.Normalize(plate);
-        var status = user.IsOperator() ? await OfTruckAsync(normalized).ConfigureAwait(false)
-            : user.Company() is { } company ? await ForCompanyAsync(normalized, company).ConfigureAwait(false)
-            : user.Driver() is { } driver && string.Equals(driver.Plate, normalized, StringComparison.Ordinal) ? await ForDriverAsync(normalized, driver.Declaration).ConfigureAwait(false)
-            : null;
-        return status is not null ? (Visibility.Shown, (DriverStatus?)status)
-            : user.IsOperator() || user.Company() is not null || user.Driver()?.Plate == normalized ? (Visibility.None, null)
-            : (Visibility.Forbidden, null);
+        if (user.IsOperator())
+        {
+            return Seen(await OfTruckAsync(normalized).ConfigureAwait(false));
+        }
+
+        if (user.Company() is { } company)
+        {
+            return Seen(await ForCompanyAsync(normalized, company).ConfigureAwait(false));
+        }
+
+        if (user.Driver() is { } driver && string.Equals(driver.Plate, normalized, StringComparison.Ordinal))
+        {
+            return Seen(await ForDriverAsync(normalized, driver.Declaration).ConfigureAwait(false));
+        }
+
+        return (Visibility.Forbidden, null);
+
+        static (Visibility, DriverStatus?) Seen(DriverStatus? status) => (status is null ? Visibility.None : Visibility.Shown, status);
     }
 
     /// <summary>The status of the truck's current trip, if it has one that <paramref name="shown"/> lets be seen.</summary>
