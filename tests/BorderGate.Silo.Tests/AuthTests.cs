@@ -41,8 +41,8 @@ public sealed class AuthMatrixTests : IAsyncLifetime
         _tokens["anonymous"] = null;
         _tokens["driver A"] = await _silo.DriverTokenAsync(PlateA);
         _tokens["driver B"] = await _silo.DriverTokenAsync(PlateB, DeclarationB);
-        _tokens["company A"] = await CompanyTokenAsync(CompanyA);
-        _tokens["company B"] = await CompanyTokenAsync(CompanyB);
+        _tokens["company A"] = await _silo.CompanyTokenAsync(CompanyA);
+        _tokens["company B"] = await _silo.CompanyTokenAsync(CompanyB);
         _tokens["operator"] = await _silo.OperatorTokenAsync(DevelopmentCredentials.OperatorName);
         _tokens["supervisor"] = await _silo.OperatorTokenAsync(DevelopmentCredentials.SupervisorName);
     }
@@ -228,13 +228,6 @@ public sealed class AuthMatrixTests : IAsyncLifetime
     }
 
     private HttpClient Client(string who) => _tokens[who] is { } token ? _silo.WithToken(token) : new HttpClient { BaseAddress = _silo.BaseAddress };
-
-    private async Task<string> CompanyTokenAsync(string company)
-    {
-        using var response = await _silo.Anonymous.PostAsJsonAsync(SignInRoutes.Company, new CompanySignIn(company, TestAuth.CompanyKey(company)));
-        response.EnsureSuccessStatusCode();
-        return (await response.Content.ReadFromJsonAsync<SignedIn>())!.AccessToken;
-    }
 }
 
 /// <summary>Signing in: configured accounts, development accounts, guessing slowed down, tokens that expire, bad settings refused.</summary>

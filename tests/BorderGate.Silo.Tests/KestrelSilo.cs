@@ -51,18 +51,21 @@ internal sealed class KestrelSilo : IAsyncDisposable
         _companies.GetOrAdd(company, c => SignedInHandler.Client(BaseAddress, TestAuth.Credentials, TimeSpan.FromSeconds(30), asCompany: c));
 
     /// <summary>A driver's token: signed in with the truck's plate and declaration number.</summary>
-    public async Task<string> DriverTokenAsync(string plate, string declaration = TestDeclarations.Number)
-    {
-        using var response = await Anonymous.PostAsJsonAsync(SignInRoutes.Driver, new DriverSignIn(plate, declaration));
-        Assert.True(response.IsSuccessStatusCode, $"driver sign-in for {plate}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
-        return (await response.Content.ReadFromJsonAsync<SignedIn>())!.AccessToken;
-    }
+    public Task<string> DriverTokenAsync(string plate, string declaration = TestDeclarations.Number) =>
+        TokenAsync(SignInRoutes.Driver, new DriverSignIn(plate, declaration));
 
     /// <summary>An operator's or supervisor's token (development accounts).</summary>
-    public async Task<string> OperatorTokenAsync(string user = DevelopmentCredentials.SupervisorName)
+    public Task<string> OperatorTokenAsync(string user = DevelopmentCredentials.SupervisorName) =>
+        TokenAsync(SignInRoutes.Operator, new OperatorSignIn(user, TestAuth.Secret));
+
+    /// <summary>A company's token (its development key).</summary>
+    public Task<string> CompanyTokenAsync(string company) =>
+        TokenAsync(SignInRoutes.Company, new CompanySignIn(company, TestAuth.CompanyKey(company)));
+
+    private async Task<string> TokenAsync<T>(string route, T signIn)
     {
-        using var response = await Anonymous.PostAsJsonAsync(SignInRoutes.Operator, new OperatorSignIn(user, TestAuth.Secret));
-        response.EnsureSuccessStatusCode();
+        using var response = await Anonymous.PostAsJsonAsync(route, signIn);
+        Assert.True(response.IsSuccessStatusCode, $"sign-in at {route}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
         return (await response.Content.ReadFromJsonAsync<SignedIn>())!.AccessToken;
     }
 

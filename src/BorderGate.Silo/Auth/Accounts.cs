@@ -25,7 +25,7 @@ internal sealed class Accounts(IOptions<AuthOptions> options)
                 : null;
         }
 
-        if (_options.IsDevelopment && username is DevelopmentCredentials.OperatorName or DevelopmentCredentials.SupervisorName
+        if (_options.HasDevelopmentSecret && username is DevelopmentCredentials.OperatorName or DevelopmentCredentials.SupervisorName
             && FixedTimeEquals(password, _options.DevelopmentSecret!))
         {
             return username == DevelopmentCredentials.SupervisorName
@@ -52,7 +52,7 @@ internal sealed class Accounts(IOptions<AuthOptions> options)
             return CryptographicOperations.FixedTimeEquals(actual, Convert.FromHexString(account.KeyHash!));
         }
 
-        if (_options.IsDevelopment)
+        if (_options.HasDevelopmentSecret)
         {
             return FixedTimeEquals(key, DevelopmentCredentials.CompanyKey(_options.DevelopmentSecret!, companyId));
         }

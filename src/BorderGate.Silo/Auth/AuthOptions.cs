@@ -44,7 +44,7 @@ internal sealed class AuthOptions
     /// <summary>Companies by account id (as in their declarations).</summary>
     public Dictionary<string, CompanyAccount> Companies { get; set; } = new(StringComparer.Ordinal);
 
-    public bool IsDevelopment => !string.IsNullOrEmpty(DevelopmentSecret);
+    public bool HasDevelopmentSecret => !string.IsNullOrEmpty(DevelopmentSecret);
 }
 
 /// <summary>An operator's account.</summary>
@@ -74,7 +74,7 @@ internal sealed class AuthOptionsValidator(IHostEnvironment environment) : IVali
     {
         var errors = new List<string>();
         const string Section = AuthOptions.SectionName;
-        if (options.IsDevelopment && !environment.IsDevelopment())
+        if (options.HasDevelopmentSecret && !environment.IsDevelopment())
         {
             errors.Add($"{DevelopmentCredentials.SecretKey} is set outside the Development environment (here: {environment.EnvironmentName}): development accounts, and tokens signed with a key anyone can derive, are for development only; configure {Section}:SigningKey, {Section}:Users and {Section}:Companies.");
         }
@@ -86,7 +86,7 @@ internal sealed class AuthOptionsValidator(IHostEnvironment environment) : IVali
                 errors.Add($"{Section}:SigningKey must be base64 of at least {TokenKeys.MinimumKeyBytes} random bytes (openssl rand -base64 32).");
             }
         }
-        else if (!options.IsDevelopment)
+        else if (!options.HasDevelopmentSecret)
         {
             errors.Add($"{Section}:SigningKey is not set: every silo of the crossing needs the same token signing key (base64 of at least {TokenKeys.MinimumKeyBytes} random bytes: openssl rand -base64 32).");
         }
