@@ -409,6 +409,7 @@ public sealed class SignInTests
     [InlineData("BorderGate:Auth:Companies:x:KeyHash", "abc", "BorderGate:Auth:Companies:x:KeyHash must be the SHA-256")]
     [InlineData("BorderGate:Auth:OperatorTokenLifetime", "00:00:00", "BorderGate:Auth:OperatorTokenLifetime must be more than zero")]
     [InlineData("BorderGate:Auth:FailedSignInsPerMinute", "0", "BorderGate:Auth:FailedSignInsPerMinute must be at least 1")]
+    [InlineData("BorderGate:Auth:KnownProxies:0", "proxy.example", "BorderGate:Auth:KnownProxies: 'proxy.example' is not an IP address")]
     public async Task BadAuthSettings_RefuseToStart_NamingTheSetting(string key, string? value, string expected)
     {
         var settings = key == "BorderGate:Auth:DevelopmentSecret"

@@ -46,6 +46,17 @@ public sealed class SiloHostTests
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri("/alive", UriKind.Relative))).StatusCode);
     }
 
+    /// <summary>The control room's batch window: zero to a second, else the silo does not start, naming the setting.</summary>
+    [Theory]
+    [InlineData("-00:00:00.010")]
+    [InlineData("00:00:05")]
+    public async Task BadChangeBatchWindow_RefusesToStart_WithClearMessage(string window)
+    {
+        await using var silo = new SiloFactory(new Dictionary<string, string?> { ["BorderGate:Storage"] = "Memory", ["BorderGate:Live:ChangeBatchWindow"] = window });
+        var error = Assert.Throws<OptionsValidationException>(() => silo.CreateClient());
+        Assert.Contains("BorderGate:Live:ChangeBatchWindow must be between 0 and 1 second", error.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("Oracle", "BorderGate:Storage is 'Oracle'")]
     [InlineData("Postgres", "BorderGate:PostgresConnectionString is empty")]
