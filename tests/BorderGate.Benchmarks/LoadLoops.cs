@@ -12,6 +12,9 @@ internal static partial class LoadLoops
     /// <summary>How late the last open loop's pacer started each call after it fell due (µs, sorted): the harness's own share of the latencies.</summary>
     public static double[] LastIssueLateness { get; private set; } = [];
 
+    /// <summary>The last open loop's latencies counted from when the pacer started each call (µs, sorted): the system's own share.</summary>
+    public static double[] LastFromStart { get; private set; } = [];
+
     /// <summary>Calls per second with <paramref name="callers"/> callers each awaiting one call at a time.</summary>
     public static async Task<double> ClosedLoopAsync(Func<int, Task> call, int callers, TimeSpan duration)
     {
@@ -47,6 +50,7 @@ internal static partial class LoadLoops
         var allDone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var ticksPerCall = Stopwatch.Frequency / rate;
         var late = new double[total];
+        var fromStart = new double[total];
         var pacer = new Thread(() =>
         {
             var start = Stopwatch.GetTimestamp();
@@ -54,7 +58,9 @@ internal static partial class LoadLoops
             while (sent < total)
             {
                 var now = Stopwatch.GetTimestamp();
-                var due = (int)Math.Min(total, (now - start) / ticksPerCall);
+                // Call i falls due at start + i periods: at `now` calls 0 … ⌊elapsed / period⌋ are due (counting them as
+                // ⌊elapsed / period⌋ left each one a whole period late, a millisecond at 1,000 calls a second).
+                var due = (int)Math.Min(total, (now - start) / ticksPerCall + 1);
                 for (; sent < due; sent++)
                 {
                     var scheduled = start + (long)(sent * ticksPerCall);
@@ -71,13 +77,16 @@ internal static partial class LoadLoops
         pacer.Join();
         Array.Sort(latencies);
         Array.Sort(late);
+        Array.Sort(fromStart);
         LastIssueLateness = late;
+        LastFromStart = fromStart;
         return latencies;
 
         async Task TimeAsync(long scheduled, int index)
         {
             await call(index);
             latencies[index] = Stopwatch.GetElapsedTime(scheduled).TotalMicroseconds;
+            fromStart[index] = latencies[index] - late[index];
             if (Interlocked.Decrement(ref outstanding) == 0)
             {
                 allDone.TrySetResult();
