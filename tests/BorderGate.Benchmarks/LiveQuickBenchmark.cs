@@ -143,6 +143,7 @@ internal static class LiveQuickBenchmark
 
             var framesBefore = await page.EvaluateAsync<int>("() => window.bordergateFrames.length");
             var longTasksBefore = await page.EvaluateAsync<int>("() => window.bordergateLongTasks.length");
+            var loadStartedAt = await page.EvaluateAsync<double>("() => performance.now()");
             var gcBefore = (Gen0: GC.CollectionCount(0), Gen1: GC.CollectionCount(1), Gen2: GC.CollectionCount(2), Pause: GC.GetTotalPauseDuration());
             var allocated = GC.GetTotalAllocatedBytes();
             var cpu = Process.GetCurrentProcess().TotalProcessorTime;
@@ -198,8 +199,10 @@ internal static class LiveQuickBenchmark
                 $"# the map's frames under that load: {frames.Length / seconds:0} a second, frame gap p99 {LoadLoops.Percentile(gaps, 0.99):0.0} ms, longest {gaps[^1]:0.0} ms ({site.Lanes.Count} lanes, {site.YardBlocks.Sum(b => b.Rows * b.Bays)} yard slots, {site.DriverlessTrucks.Count} vehicles, every vehicle moving, ten equipment views a second)"));
             output.WriteLine(string.Create(inv,
                 $"# from the publish to the hub's send to the map's connection: p50 {LoadLoops.Percentile(toSend, 0.5):0.0} ms, p99 {LoadLoops.Percentile(toSend, 0.99):0.0} ms; to the page's handler: p50 {LoadLoops.Percentile(received, 0.5):0.0} ms, p99 {LoadLoops.Percentile(received, 0.99):0.0} ms (the rest is waiting for the frame)"));
+            // When each long task came, from the load's start: one at the start is the page warming up, others are the load's.
+            var longTaskTimes = string.Concat(longTasks.Select(t => string.Create(inv, $"; {t[1]:0} ms at {(t[0] - loadStartedAt) / 1000:0.0} s")));
             output.WriteLine(string.Create(inv,
-                $"# pauses: the silo's GC {gcAfter.Gen0 - gcBefore.Gen0}/{gcAfter.Gen1 - gcBefore.Gen1}/{gcAfter.Gen2 - gcBefore.Gen2} collections (gen 0/1/2), {(gcAfter.Pause - gcBefore.Pause).TotalMilliseconds:0} ms paused in all; the page's long tasks: {longTasks.Length}, {longTasks.Sum(t => t[1]):0} ms in all, longest {(longTasks.Length == 0 ? 0 : longTasks.Max(t => t[1])):0} ms"));
+                $"# pauses: the silo's GC {gcAfter.Gen0 - gcBefore.Gen0}/{gcAfter.Gen1 - gcBefore.Gen1}/{gcAfter.Gen2 - gcBefore.Gen2} collections (gen 0/1/2), {(gcAfter.Pause - gcBefore.Pause).TotalMilliseconds:0} ms paused in all; the page's long tasks: {longTasks.Length}, {longTasks.Sum(t => t[1]):0} ms in all, longest {(longTasks.Length == 0 ? 0 : longTasks.Max(t => t[1])):0} ms{longTaskTimes}"));
             output.WriteLine(string.Create(inv,
                 $"# publish (append to the feed, durable) p99 {LoadLoops.Percentile(publishLatencies, 0.99) / 1000:0.0} ms; {open} of {drivers} phones still connected; CPU {cpuUsed.TotalSeconds:0.0} s over the run, {(GC.GetTotalAllocatedBytes() - allocated) / 1048576.0:0} MB allocated; working set {Process.GetCurrentProcess().WorkingSet64 / 1048576.0:0} MB"));
         }
