@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Net.Sockets;
+using BorderGate.Contracts.Auth;
 using BorderGate.TestSupport;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -83,6 +84,45 @@ public sealed class ClusterHostTests
         Assert.Equal("29C88802", change.GetProperty("event").GetProperty("plate").GetString());
         Assert.Equal("booked", change.GetProperty("event").GetProperty("event").GetString());
         Assert.Equal(1, await DirectoryRowsAsync(database.ConnectionString, "truck", "29C88802"));
+    }
+
+    /// <summary>
+    /// The allowance of failed sign-ins is the cluster's: guesses spread over two silo hosts are counted together (a cluster
+    /// of N silos does not allow N times the guesses), and once over it the right password is refused on both until the
+    /// minute ends; other kinds of sign-in from the address go on.
+    /// </summary>
+    [Fact]
+    public async Task FailedSignInsOnTwoSiloHosts_CountAgainstOneAllowance()
+    {
+        await using var database = await PostgresTestDatabase.CreateAsync("silo_cluster_sign_in");
+        Dictionary<string, string?> Settings()
+        {
+            var settings = ClusterSettings(database.ConnectionString, FreePort());
+            settings[DevelopmentCredentials.SecretKey] = TestAuth.Secret;
+            settings["BorderGate:Auth:FailedSignInsPerMinute"] = "3";
+            return settings;
+        }
+
+        await using var first = new KestrelSilo(Settings());
+        await using var second = new KestrelSilo(Settings());
+        await Wait.WaitUntil(async () => await ActiveSilosAsync(database.ConnectionString) == 2, TimeSpan.FromSeconds(10), "two silos active");
+
+        async Task<HttpStatusCode> SignInAsync(KestrelSilo silo, string password)
+        {
+            using var response = await silo.Anonymous.PostAsJsonAsync(SignInRoutes.Operator, new OperatorSignIn(DevelopmentCredentials.OperatorName, password));
+            return response.StatusCode;
+        }
+
+        Assert.Equal(HttpStatusCode.Unauthorized, await SignInAsync(first, "guess 1"));
+        Assert.Equal(HttpStatusCode.Unauthorized, await SignInAsync(second, "guess 2"));
+        Assert.Equal(HttpStatusCode.Unauthorized, await SignInAsync(first, "guess 3"));
+
+        // Each silo alone has seen at most two failures: only the cluster's count is over three.
+        Assert.Equal(HttpStatusCode.TooManyRequests, await SignInAsync(second, TestAuth.Secret));
+        Assert.Equal(HttpStatusCode.TooManyRequests, await SignInAsync(first, TestAuth.Secret));
+        using var company = await second.Anonymous.PostAsJsonAsync(SignInRoutes.Company, new CompanySignIn(TestDeclarations.Company, TestAuth.CompanyKey(TestDeclarations.Company)));
+        Assert.Equal(HttpStatusCode.OK, company.StatusCode);
+        Assert.Equal(1, await DirectoryRowsAsync(database.ConnectionString, "signinallowance", "operator|127.0.0.1"));
     }
 
     private static Dictionary<string, string?> ClusterSettings(string connectionString, int siloPort) => new()

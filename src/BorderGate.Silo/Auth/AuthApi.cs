@@ -1,3 +1,4 @@
+using BorderGate.Actors;
 using System.Globalization;
 using BorderGate.Contracts.Auth;
 using BorderGate.Silo.Api;
@@ -40,7 +41,23 @@ internal static partial class AuthApi
     {
         var address = http.Connection.RemoteIpAddress;
         var client = SignInGuard.KeyOf(kind, address);
-        if (guard.TryBegin(client) is { } wait)
+        TimeSpan? over;
+        try
+        {
+            over = await guard.TryBeginAsync(client).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is SiloUnavailableException or GrainCallTimeoutException)
+        {
+            // The cluster cannot say how many tries the client has left (a silo died, failover under way): no check
+            // without the count, or a guesser could go on while the cluster heals.
+            guard.Count(kind, "unavailable");
+            LogAllowanceUnavailable(log, kind, address?.ToString() ?? "unknown", e);
+            http.Response.Headers.RetryAfter = "1";
+            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Sign-in unavailable",
+                detail: "Sign-in cannot be checked just now: try again in a few seconds.");
+        }
+
+        if (over is { } wait)
         {
             guard.Count(kind, "throttled");
             var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
@@ -51,7 +68,7 @@ internal static partial class AuthApi
 
         if (await check().ConfigureAwait(false) is { } signedIn)
         {
-            guard.Succeeded(client);
+            await guard.SucceededAsync(client).ConfigureAwait(false);
             guard.Count(kind, "ok");
             LogSignedIn(log, kind, signedIn.Name, address?.ToString() ?? "unknown");
             return TypedResults.Ok(signedIn);
@@ -71,6 +88,9 @@ internal static partial class AuthApi
 
     [LoggerMessage(1602, LogLevel.Warning, "Sign-in refused: {Kind} '{Who}' from {Client}")]
     private static partial void LogRefused(ILogger logger, string kind, string who, string client);
+
+    [LoggerMessage(1603, LogLevel.Error, "Sign-in unavailable: the allowance of {Kind} sign-ins from {Client} could not be counted")]
+    private static partial void LogAllowanceUnavailable(ILogger logger, string kind, string client, Exception error);
 }
 
 /// <summary>The sign-ins' log category.</summary>
