@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Net.Sockets;
 using BorderGate.Contracts.Auth;
 using BorderGate.TestSupport;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -123,6 +124,50 @@ public sealed class ClusterHostTests
         using var company = await second.Anonymous.PostAsJsonAsync(SignInRoutes.Company, new CompanySignIn(TestDeclarations.Company, TestAuth.CompanyKey(TestDeclarations.Company)));
         Assert.Equal(HttpStatusCode.OK, company.StatusCode);
         Assert.Equal(1, await DirectoryRowsAsync(database.ConnectionString, "signinallowance", "operator|127.0.0.1"));
+    }
+
+    /// <summary>
+    /// The silo host that keeps an address's allowance dies (killed: port closed, nothing said): until the cluster has
+    /// declared it dead, the other host cannot count that address's attempts and answers 503 with Retry-After instead of
+    /// checking the password uncounted; once it is declared dead the allowance starts again on the survivor, no hand needed.
+    /// </summary>
+    [Fact]
+    public async Task SignIn_WhileTheAllowancesSiloIsDying_Answers503_ThenWorksOnTheSurvivor()
+    {
+        await using var database = await PostgresTestDatabase.CreateAsync("silo_cluster_sign_in_dead");
+        Dictionary<string, string?> Settings()
+        {
+            var settings = ClusterSettings(database.ConnectionString, FreePort());
+            settings[DevelopmentCredentials.SecretKey] = TestAuth.Secret;
+            // Calls to a silo that cannot be reached give up before the cluster's verdict (which takes ~1–2 s).
+            settings["BorderGate:Cluster:RerouteWait"] = "00:00:00.2";
+            return settings;
+        }
+
+        await using var first = new KestrelSilo(Settings());
+        await using var second = new KestrelSilo(Settings());
+        await Wait.WaitUntil(async () => await ActiveSilosAsync(database.ConnectionString) == 2, TimeSpan.FromSeconds(10), "two silos active");
+        using (var wrong = await first.Anonymous.PostAsJsonAsync(SignInRoutes.Operator, new OperatorSignIn(DevelopmentCredentials.OperatorName, "guess")))
+        {
+            // The allowance of 127.0.0.1's operator sign-ins is now active on the first silo.
+            Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
+        }
+
+        await first.Services.GetRequiredService<BorderGate.Actors.Hosting.ActorRuntime>().Cluster!.CrashAsync();
+
+        using var unavailable = await second.Anonymous.PostAsJsonAsync(SignInRoutes.Operator, new OperatorSignIn(DevelopmentCredentials.OperatorName, TestAuth.Secret));
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, unavailable.StatusCode);
+        Assert.Equal(TimeSpan.FromSeconds(1), unavailable.Headers.RetryAfter?.Delta);
+        Assert.Contains("Sign-in cannot be checked just now", await unavailable.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        await Wait.WaitUntil(
+            async () =>
+            {
+                using var again = await second.Anonymous.PostAsJsonAsync(SignInRoutes.Operator, new OperatorSignIn(DevelopmentCredentials.OperatorName, TestAuth.Secret));
+                return again.StatusCode == HttpStatusCode.OK;
+            },
+            TimeSpan.FromSeconds(15),
+            "sign-in works on the survivor once the dead silo is declared dead");
     }
 
     private static Dictionary<string, string?> ClusterSettings(string connectionString, int siloPort) => new()
