@@ -359,6 +359,33 @@ public sealed class SignInTests
         Assert.Equal(27, answers.Count(a => a == HttpStatusCode.TooManyRequests));
     }
 
+    /// <summary>
+    /// Sign-ins that succeed are not limited however many come at once from one address (drivers behind one gateway):
+    /// beyond the allowance they wait for those being checked instead of being refused; a guess among them still counts.
+    /// </summary>
+    [Fact]
+    public async Task SignInsSentAllAtOnce_ThatSucceed_AreAllAdmitted()
+    {
+        await using var silo = new KestrelSilo(Configured(failedPerMinute: 3));
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 24).Select(async i =>
+        {
+            using var response = await silo.Anonymous.PostAsJsonAsync(SignInRoutes.Company, new CompanySignIn("vn-fruit-co", i == 5 ? "a guess" : CompanyKey));
+            return response.StatusCode;
+        }));
+
+        Assert.Equal(23, answers.Count(a => a == HttpStatusCode.OK));
+        Assert.Equal(HttpStatusCode.Unauthorized, answers[5]);
+        for (var i = 0; i < 2; i++)
+        {
+            using var wrong = await silo.Anonymous.PostAsJsonAsync(SignInRoutes.Company, new CompanySignIn("vn-fruit-co", "another guess"));
+            Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
+        }
+
+        using var throttled = await silo.Anonymous.PostAsJsonAsync(SignInRoutes.Company, new CompanySignIn("vn-fruit-co", CompanyKey));
+        Assert.Equal(HttpStatusCode.TooManyRequests, throttled.StatusCode);
+    }
+
     /// <summary>A token is accepted until it expires on the auth clock (30 s of skew allowed), then refused; signing in again gives a fresh one.</summary>
     [Fact]
     public async Task Tokens_ExpireOnTheAuthClock()

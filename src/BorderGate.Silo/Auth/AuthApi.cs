@@ -66,9 +66,21 @@ internal static partial class AuthApi
                 detail: string.Create(CultureInfo.InvariantCulture, $"Too many failed sign-ins from this address: try again in {seconds} s."));
         }
 
-        if (await check().ConfigureAwait(false) is { } signedIn)
+        SignedIn? signedIn = null;
+        var answered = false;
+        try
         {
-            await guard.SucceededAsync(client).ConfigureAwait(false);
+            signedIn = await check().ConfigureAwait(false);
+            answered = true;
+        }
+        finally
+        {
+            // Ended whatever happened: a check that threw was no guess, but it must not hold its place either.
+            await guard.EndAsync(client, failed: answered && signedIn is null).ConfigureAwait(false);
+        }
+
+        if (signedIn is not null)
+        {
             guard.Count(kind, "ok");
             LogSignedIn(log, kind, signedIn.Name, address?.ToString() ?? "unknown");
             return TypedResults.Ok(signedIn);

@@ -3,50 +3,90 @@ using BorderGate.Actors;
 namespace BorderGate.Silo.Auth;
 
 /// <summary>
-/// One client's failed sign-ins of one kind in the current minute (key: <see cref="SignInGuard.KeyOf"/>), one activation
-/// for the whole cluster: every silo host counts against the same allowance, so that a cluster of N silos does not allow N
-/// times the guesses. Kept in memory only: the count is a minute's, and a silo that dies takes at most that minute with it.
-/// Left to the runtime's idle collection (not deactivated once the count is back to zero: in a cluster each activation is a
-/// directory row, and a shift's phones signing in one after another from one address would write one each).
+/// One client's sign-ins of one kind (key: <see cref="SignInGuard.KeyOf"/>), one activation for the whole cluster: every
+/// silo host counts against the same allowance, so that a cluster of N silos does not allow N times the guesses. It admits
+/// an attempt only while the failures of the current minute plus the attempts being checked stay within the allowance:
+/// guesses sent all at once cannot all be checked, and sign-ins sent all at once that succeed (drivers behind one address)
+/// wait their turn instead of being refused. Kept in memory only: the counts are a minute's, and a silo that dies takes at
+/// most that minute with it. Left to the runtime's idle collection.
 /// </summary>
 internal interface ISignInAllowanceGrain : IGrainWithStringKey
 {
     /// <summary>
-    /// Counts an attempt that begins at <paramref name="now"/> (the auth clock's, so that the window is real time whatever
-    /// the site's clock does); answers how long the client must wait when it is over <paramref name="limit"/> failures a
-    /// minute (the attempt is refused then), else null.
+    /// Asks to check an attempt that begins at <paramref name="now"/> (the auth clock's, so that the window is real time
+    /// whatever the site's clock does), under <paramref name="limit"/> failures a minute.
     /// </summary>
-    Task<TimeSpan?> TryBegin(DateTimeOffset now, int limit);
+    Task<SignInTurn> TryBegin(DateTimeOffset now, int limit);
 
-    /// <summary>The attempt begun at <paramref name="now"/> succeeded: it does not count against the client.</summary>
-    Task Succeeded(DateTimeOffset now);
+    /// <summary>An admitted attempt was checked: a failure counts against the client until its minute ends.</summary>
+    Task End(DateTimeOffset now, bool failed);
+}
+
+/// <summary>What an attempt may do: be checked, wait for those being checked, or be refused for <see cref="Wait"/>.</summary>
+internal sealed record SignInTurn(SignInTurnKind Kind, TimeSpan Wait)
+{
+    public static readonly SignInTurn Admitted = new(SignInTurnKind.Admitted, TimeSpan.Zero);
+    public static readonly SignInTurn Busy = new(SignInTurnKind.Busy, TimeSpan.Zero);
+}
+
+internal enum SignInTurnKind
+{
+    Admitted,
+    Busy,
+    Throttled,
 }
 
 internal sealed class SignInAllowanceGrain : Grain, ISignInAllowanceGrain
 {
     private static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
 
-    private DateTimeOffset _windowEnd;
-    private int _attempts;
+    // An attempt whose end never came (its silo host died while checking it) stops holding a place after this long.
+    private static readonly TimeSpan CheckLimit = TimeSpan.FromSeconds(30);
 
-    public Task<TimeSpan?> TryBegin(DateTimeOffset now, int limit)
+    private readonly List<DateTimeOffset> _checking = [];
+    private DateTimeOffset _windowEnd;
+    private int _failures;
+
+    public Task<SignInTurn> TryBegin(DateTimeOffset now, int limit)
     {
         if (now >= _windowEnd)
         {
             // A new minute from this attempt on.
             _windowEnd = now + Window;
-            _attempts = 0;
+            _failures = 0;
         }
 
-        _attempts++;
-        return Task.FromResult<TimeSpan?>(_attempts > limit ? _windowEnd - now : null);
+        _checking.RemoveAll(started => now - started > CheckLimit);
+        if (_failures >= limit)
+        {
+            return Task.FromResult(new SignInTurn(SignInTurnKind.Throttled, _windowEnd - now));
+        }
+
+        if (_failures + _checking.Count >= limit)
+        {
+            return Task.FromResult(SignInTurn.Busy);
+        }
+
+        _checking.Add(now);
+        return Task.FromResult(SignInTurn.Admitted);
     }
 
-    public Task Succeeded(DateTimeOffset now)
+    public Task End(DateTimeOffset now, bool failed)
     {
-        if (now < _windowEnd && _attempts > 0)
+        if (_checking.Count > 0)
         {
-            _attempts--;
+            _checking.RemoveAt(0);
+        }
+
+        if (failed)
+        {
+            if (now >= _windowEnd)
+            {
+                _windowEnd = now + Window;
+                _failures = 0;
+            }
+
+            _failures++;
         }
 
         return Task.CompletedTask;

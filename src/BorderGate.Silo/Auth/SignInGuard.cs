@@ -7,14 +7,20 @@ namespace BorderGate.Silo.Auth;
 /// <summary>
 /// Counts failed sign-ins per kind and client address in one-minute windows: past
 /// <see cref="AuthOptions.FailedSignInsPerMinute"/> the address is refused (429) until its window ends, so that passwords,
-/// company keys and declaration numbers cannot be guessed at speed. An attempt counts from its start (many sent at once
-/// cannot all pass) and is taken back when it succeeds, so successful sign-ins are not limited. The count is the
-/// cluster's, kept by one <see cref="ISignInAllowanceGrain"/> per client and kind whichever silo host the attempt came to.
-/// Also the sign-ins' metrics.
+/// company keys and declaration numbers cannot be guessed at speed. Attempts being checked hold a place in the allowance
+/// (guesses sent all at once cannot all be checked); one that finds the allowance taken by attempts still being checked
+/// waits for them (up to <see cref="BusyWait"/>), so that sign-ins that succeed are not limited, however many come at once.
+/// The counts are the cluster's, kept by one <see cref="ISignInAllowanceGrain"/> per client and kind whichever silo host
+/// the attempt came to. Also the sign-ins' metrics.
 /// </summary>
 internal sealed class SignInGuard
 {
     public const string MeterName = "BorderGate.Silo.Auth";
+
+    /// <summary>How long an attempt waits for those being checked before it is refused (429, try again in a second).</summary>
+    public static readonly TimeSpan BusyWait = TimeSpan.FromSeconds(10);
+
+    private static readonly TimeSpan BusyPoll = TimeSpan.FromMilliseconds(20);
 
     private readonly IGrainFactory _grains;
     private readonly int _limit;
@@ -31,14 +37,35 @@ internal sealed class SignInGuard
     }
 
     /// <summary>
-    /// Counts a sign-in attempt from <paramref name="client"/> before its credentials are checked, so that attempts sent
-    /// all at once are counted as they come, not after each check; answers how long it must wait when it is over the
-    /// allowance (the attempt is refused then), else null. A successful attempt is taken back (<see cref="SucceededAsync"/>).
+    /// Takes a place in <paramref name="client"/>'s allowance before its credentials are checked, waiting for attempts
+    /// being checked when they hold the rest of it; answers how long the client must wait when it is over the allowance
+    /// (the attempt is refused then), else null — and the attempt must then be ended (<see cref="EndAsync"/>).
     /// </summary>
-    public Task<TimeSpan?> TryBeginAsync(string client) => Allowance(client).TryBegin(_time.GetUtcNow(), _limit);
+    public async Task<TimeSpan?> TryBeginAsync(string client)
+    {
+        var allowance = Allowance(client);
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        while (true)
+        {
+            var turn = await allowance.TryBegin(_time.GetUtcNow(), _limit).ConfigureAwait(false);
+            switch (turn.Kind)
+            {
+                case SignInTurnKind.Admitted:
+                    return null;
+                case SignInTurnKind.Throttled:
+                    return turn.Wait;
+                case SignInTurnKind.Busy when System.Diagnostics.Stopwatch.GetElapsedTime(started) >= BusyWait:
+                    return TimeSpan.FromSeconds(1);
+                default:
+                    // Polled on real time (not the auth clock, which tests stop): the attempts being checked end within moments.
+                    await Task.Delay(BusyPoll).ConfigureAwait(false);
+                    break;
+            }
+        }
+    }
 
-    /// <summary>The attempt succeeded: it does not count against the address.</summary>
-    public Task SucceededAsync(string client) => Allowance(client).Succeeded(_time.GetUtcNow());
+    /// <summary>The attempt was checked: a failure counts against the client until its minute ends.</summary>
+    public Task EndAsync(string client, bool failed) => Allowance(client).End(_time.GetUtcNow(), failed);
 
     private ISignInAllowanceGrain Allowance(string client) => _grains.GetGrain<ISignInAllowanceGrain>(client);
 
