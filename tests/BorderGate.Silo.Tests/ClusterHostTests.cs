@@ -96,16 +96,8 @@ public sealed class ClusterHostTests
     public async Task FailedSignInsOnTwoSiloHosts_CountAgainstOneAllowance()
     {
         await using var database = await PostgresTestDatabase.CreateAsync("silo_cluster_sign_in");
-        Dictionary<string, string?> Settings()
-        {
-            var settings = ClusterSettings(database.ConnectionString, FreePort());
-            settings[DevelopmentCredentials.SecretKey] = TestAuth.Secret;
-            settings["BorderGate:Auth:FailedSignInsPerMinute"] = "3";
-            return settings;
-        }
-
-        await using var first = new KestrelSilo(Settings());
-        await using var second = new KestrelSilo(Settings());
+        await using var first = new KestrelSilo(SigningInSettings(database.ConnectionString, "BorderGate:Auth:FailedSignInsPerMinute", "3"));
+        await using var second = new KestrelSilo(SigningInSettings(database.ConnectionString, "BorderGate:Auth:FailedSignInsPerMinute", "3"));
         await Wait.WaitUntil(async () => await ActiveSilosAsync(database.ConnectionString) == 2, TimeSpan.FromSeconds(10), "two silos active");
 
         async Task<HttpStatusCode> SignInAsync(KestrelSilo silo, string password)
@@ -135,17 +127,9 @@ public sealed class ClusterHostTests
     public async Task SignIn_WhileTheAllowancesSiloIsDying_Answers503_ThenWorksOnTheSurvivor()
     {
         await using var database = await PostgresTestDatabase.CreateAsync("silo_cluster_sign_in_dead");
-        Dictionary<string, string?> Settings()
-        {
-            var settings = ClusterSettings(database.ConnectionString, FreePort());
-            settings[DevelopmentCredentials.SecretKey] = TestAuth.Secret;
-            // Calls to a silo that cannot be reached give up before the cluster's verdict (which takes ~1–2 s).
-            settings["BorderGate:Cluster:RerouteWait"] = "00:00:00.2";
-            return settings;
-        }
-
-        await using var first = new KestrelSilo(Settings());
-        await using var second = new KestrelSilo(Settings());
+        // Calls to a silo that cannot be reached give up before the cluster's verdict (which takes ~1–2 s).
+        await using var first = new KestrelSilo(SigningInSettings(database.ConnectionString, "BorderGate:Cluster:RerouteWait", "00:00:00.2"));
+        await using var second = new KestrelSilo(SigningInSettings(database.ConnectionString, "BorderGate:Cluster:RerouteWait", "00:00:00.2"));
         await Wait.WaitUntil(async () => await ActiveSilosAsync(database.ConnectionString) == 2, TimeSpan.FromSeconds(10), "two silos active");
         using (var wrong = await first.Anonymous.PostAsJsonAsync(SignInRoutes.Operator, new OperatorSignIn(DevelopmentCredentials.OperatorName, "guess")))
         {
@@ -168,6 +152,15 @@ public sealed class ClusterHostTests
             },
             TimeSpan.FromSeconds(15),
             "sign-in works on the survivor once the dead silo is declared dead");
+    }
+
+    /// <summary>A silo host of the test cluster with the development accounts (which setting auth keys would turn off) and one setting more.</summary>
+    private static Dictionary<string, string?> SigningInSettings(string connectionString, string setting, string value)
+    {
+        var settings = ClusterSettings(connectionString, FreePort());
+        settings[DevelopmentCredentials.SecretKey] = TestAuth.Secret;
+        settings[setting] = value;
+        return settings;
     }
 
     private static Dictionary<string, string?> ClusterSettings(string connectionString, int siloPort) => new()
