@@ -25,13 +25,14 @@ namespace BorderGate.Benchmarks;
 /// </summary>
 internal static class LiveQuickBenchmark
 {
-    /// <summary>Runs this benchmark again in a child process with the silo host's runtime settings (server, concurrent GC; thread pool workers that do not spin); answers its exit code.</summary>
+    /// <summary>Runs this benchmark again in a child process with the silo host's runtime settings (server, concurrent GC without dynamic adaptation of the heaps; thread pool workers that do not spin: the silo's runtimeconfig); answers its exit code.</summary>
     public static async Task<int> RunUnderHostGcAsync(string[] args)
     {
         var start = BenchmarkProcess.Again(args);
         start.Environment["DOTNET_gcServer"] = "1";
         start.Environment["DOTNET_gcConcurrent"] = "1";
         start.Environment["DOTNET_ThreadPool_UnfairSemaphoreSpinLimit"] = "0";
+        start.Environment["DOTNET_GCDynamicAdaptationMode"] = "0";
         using var child = Process.Start(start)!;
         await child.WaitForExitAsync();
         return child.ExitCode;

@@ -8,6 +8,22 @@ namespace BorderGate.Silo.Tests;
 
 public sealed class SiloHostTests
 {
+    /// <summary>
+    /// The silo's runtime settings that its latency figures rest on (docs/benchmarks.md, live; the live benchmark runs under
+    /// the same): server GC without .NET's dynamic adaptation of the heaps, and thread pool workers that do not spin.
+    /// </summary>
+    [Fact]
+    public void RuntimeSettings_ServerGcWithoutDynamicAdaptation_WorkersThatDoNotSpin()
+    {
+        using var config = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "BorderGate.Silo.runtimeconfig.json")));
+        var properties = config.RootElement.GetProperty("runtimeOptions").GetProperty("configProperties");
+
+        Assert.True(properties.GetProperty("System.GC.Server").GetBoolean());
+        Assert.Equal(0, properties.GetProperty("System.GC.DynamicAdaptationMode").GetInt32());
+        Assert.Equal(0, properties.GetProperty("System.Threading.ThreadPool.UnfairSemaphoreSpinLimit").GetInt32());
+        Assert.False(properties.TryGetProperty("System.GC.Concurrent", out var concurrent) && !concurrent.GetBoolean());
+    }
+
     [Fact]
     public async Task Health_OnEmbeddedSqlite_IsHealthy_AndTheDatabaseFileExists()
     {
