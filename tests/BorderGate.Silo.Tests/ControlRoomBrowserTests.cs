@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
+using BorderGate.TestSupport;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
 
@@ -112,6 +113,44 @@ public sealed class ControlRoomBrowserTests(ITestOutputHelper output) : BrowserT
         await Assertions.Expect(page.Locator("#map .lane[data-lane='lane-1']")).ToHaveAttributeAsync("data-plate", "");
         await page.ClickAsync("#open-lane");
         await Assertions.Expect(page.Locator("#map .lane[data-lane='lane-1']")).ToHaveAttributeAsync("data-mode", "Open");
+    }
+
+    /// <summary>
+    /// An operator holds a booked truck from the map with a reason and releases it (booked again); a release of a truck
+    /// that is not held, and a hold of the truck in a lane (clicking the lane takes its plate), are refused and say why;
+    /// "Dispatch now" runs dispatch.
+    /// </summary>
+    [Fact]
+    public async Task OperatorHoldsAndReleasesATruckOnTheMap_AndDispatchesAgain()
+    {
+        var page = await OpenMapAsync();
+        var declared = await Silo.Company().PostAsJsonAsync("/api/trips", TestDeclarations.Declaration("29C70005"));
+        Assert.Equal(System.Net.HttpStatusCode.Created, declared.StatusCode);
+
+        await page.FillAsync("#truck-plate", "29C-700.05");
+        await page.FillAsync("#truck-reason", "documents to check");
+        await page.ClickAsync("#hold-truck");
+        await Wait.WaitUntil(async () => await StatusAsync("29C70005") == "Held", TimeSpan.FromSeconds(5), "the truck held");
+        await Assertions.Expect(page.Locator("#truck-error")).ToHaveTextAsync("");
+        await page.ClickAsync("#release-truck");
+        await Wait.WaitUntil(async () => await StatusAsync("29C70005") == "Booked", TimeSpan.FromSeconds(5), "the truck booked again");
+        await page.ClickAsync("#release-truck");
+        await Assertions.Expect(page.Locator("#truck-error")).ToContainTextAsync("Truck 29C70005 is not held");
+
+        await Silo.DeclareAndArriveAsync("29C70006");
+        var lane = (await Silo.Http.GetFromJsonAsync<System.Text.Json.JsonElement>("/api/trucks/29C70006/status")).GetProperty("laneId").GetString();
+        await Assertions.Expect(page.Locator($"#map .lane[data-lane='{lane}']")).ToHaveAttributeAsync("data-plate", "29C70006");
+        await page.ClickAsync($"#map .lane[data-lane='{lane}']");
+        await Assertions.Expect(page.Locator("#truck-plate")).ToHaveValueAsync("29C70006");
+        await page.ClickAsync("#hold-truck");
+        await Assertions.Expect(page.Locator("#truck-error")).ToContainTextAsync("Truck 29C70006 is not waiting or booked");
+        Assert.Equal("Called", await StatusAsync("29C70006"));
+
+        await page.ClickAsync("#dispatch");
+        await Assertions.Expect(page.Locator("#truck-error")).ToHaveTextAsync("");
+
+        async Task<string?> StatusAsync(string plate) =>
+            (await Silo.Http.GetFromJsonAsync<System.Text.Json.JsonElement>($"/api/trucks/{plate}/status")).GetProperty("status").GetString();
     }
 
     /// <summary>The map draws the equipment it is sent: every driverless truck on the route, every crane on its rail, every yard slot.</summary>

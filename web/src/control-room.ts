@@ -224,9 +224,17 @@ async function main(): Promise<void> {
       laneState.textContent = `${lane?.mode ?? "Open"}${lane?.reason ? ` — ${lane.reason}` : ""}${lane?.plate ? ` · ${lane.plate}` : ""}`;
     }
   };
+  const truckPlate = document.getElementById("truck-plate") as HTMLInputElement;
+  const truckError = document.getElementById("truck-error")!;
   map.onLaneClicked((laneId) => {
     selected = laneId;
     laneError.textContent = "";
+    // The truck in the lane is the one the truck actions take, unless the operator types another plate.
+    const plate = state.lanes.get(laneId)?.plate;
+    if (plate) {
+      truckPlate.value = plate;
+      truckError.textContent = "";
+    }
     showLane();
   });
 
@@ -336,14 +344,27 @@ async function main(): Promise<void> {
   });
 
   // Operator actions: what they change comes back on the feed like any other change.
-  const act = async (method: string, ...args: unknown[]): Promise<void> => {
-    laneError.textContent = "";
+  const act = async (method: string, ...args: unknown[]): Promise<void> => actOn(laneError, method, ...args);
+  const actOn = async (errors: HTMLElement, method: string, ...args: unknown[]): Promise<void> => {
+    errors.textContent = "";
     try {
       await hub.invoke(method, ...args);
     } catch (error) {
-      laneError.textContent = error instanceof Error ? error.message.replace(/^.*HubException: /, "") : String(error);
+      errors.textContent = error instanceof Error ? error.message.replace(/^.*HubException: /, "") : String(error);
     }
   };
+  const onTruck = (method: "HoldTruck" | "ReleaseTruck"): void => {
+    const plate = truckPlate.value.trim();
+    if (!plate) {
+      truckError.textContent = "Enter the truck's plate, or click the lane it is in.";
+      return;
+    }
+    const reason = (document.getElementById("truck-reason") as HTMLInputElement).value.trim();
+    void (method === "HoldTruck" ? actOn(truckError, method, plate, reason || null) : actOn(truckError, method, plate));
+  };
+  document.getElementById("hold-truck")!.addEventListener("click", () => onTruck("HoldTruck"));
+  document.getElementById("release-truck")!.addEventListener("click", () => onTruck("ReleaseTruck"));
+  document.getElementById("dispatch")!.addEventListener("click", () => void actOn(truckError, "Dispatch"));
   document.getElementById("close-lane")!.addEventListener("click", () => {
     const reason = (document.getElementById("lane-reason") as HTMLInputElement).value;
     if (selected) {
