@@ -13,7 +13,7 @@ internal static partial class CrossingApi
 {
     /// <summary>Who returned equipment to service, and why: the record of a supervisor's action (the device grain keeps no actor).</summary>
     [LoggerMessage(1501, LogLevel.Information, "Device {Device} returned to service by {Supervisor}: {Reason}")]
-    internal static partial void LogReturnedToService(ILogger logger, string device, string supervisor, string reason);
+    private static partial void LogReturnedToService(ILogger logger, string device, string supervisor, string reason);
 
     public static RouteGroupBuilder MapCrossingApi(this RouteGroupBuilder root)
     {
@@ -41,17 +41,10 @@ internal static partial class CrossingApi
                 ? TypedResults.Ok(await grains.GetGrain<IDeviceGrain>(CrossingIds.Device(site.CrossingId, deviceId)).Status())
                 : TypedResults.NotFound(new ProblemDetailsBody($"Crossing {site.CrossingId} has no device '{deviceId}'.")));
         api.MapPost("/crossing/devices/{deviceId}/clear-fault", async Task<Results<NoContent, NotFound<ProblemDetailsBody>>> (string deviceId, OperatorAction action, ClaimsPrincipal user, IGrainFactory grains, SiteLayout site, ILogger<OperatorAction> log) =>
-        {
-            if (!KnownDevice(site, deviceId))
-            {
-                return TypedResults.NotFound(new ProblemDetailsBody($"Crossing {site.CrossingId} has no device '{deviceId}'."));
-            }
-
-            // The operator acknowledged the alarm and the equipment was checked: it may rejoin dispatch.
-            await grains.GetGrain<IDeviceGrain>(CrossingIds.Device(site.CrossingId, deviceId)).ClearFault();
-            LogReturnedToService(log, deviceId, user.Actor(), action.Reason ?? string.Empty);
-            return TypedResults.NoContent();
-        }).RequireAuthorization(Policies.Supervisors);
+            await ReturnToServiceAsync(grains, site, deviceId, user.Actor(), action.Reason ?? string.Empty, log)
+                ? TypedResults.NoContent()
+                : TypedResults.NotFound(new ProblemDetailsBody($"Crossing {site.CrossingId} has no device '{deviceId}'.")))
+            .RequireAuthorization(Policies.Supervisors);
         api.MapPost("/crossing/dispatch", async (IGrainFactory grains, SiteLayout site) =>
         {
             await Gate(grains, site).Dispatch();
@@ -61,6 +54,22 @@ internal static partial class CrossingApi
     }
 
     private static bool KnownDevice(SiteLayout site, string deviceId) => site.Devices().Any(d => d.DeviceId == deviceId);
+
+    /// <summary>
+    /// Returns the device's equipment to service once it was checked (its alarm acknowledged): it may rejoin dispatch. The
+    /// supervisor who did is logged (the device grain keeps no actor). False when the crossing has no such device.
+    /// </summary>
+    internal static async Task<bool> ReturnToServiceAsync(IGrainFactory grains, SiteLayout site, string deviceId, string supervisor, string reason, ILogger log)
+    {
+        if (!KnownDevice(site, deviceId))
+        {
+            return false;
+        }
+
+        await grains.GetGrain<IDeviceGrain>(CrossingIds.Device(site.CrossingId, deviceId)).ClearFault().ConfigureAwait(false);
+        LogReturnedToService(log, deviceId, supervisor, reason);
+        return true;
+    }
 
     private static IGateGrain Gate(IGrainFactory grains, SiteLayout site) => grains.GetGrain<IGateGrain>(site.CrossingId);
 

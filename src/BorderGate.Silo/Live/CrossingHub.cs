@@ -3,7 +3,6 @@ using BorderGate.Contracts.Crossing;
 using BorderGate.Contracts.Live;
 using BorderGate.Contracts.Site;
 using BorderGate.Silo.Api;
-using BorderGate.Contracts.Devices;
 using BorderGate.Silo.Auth;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
@@ -72,13 +71,10 @@ internal sealed class CrossingHub(LiveFollowers followers, EquipmentTicker equip
     [Authorize(Policy = Policies.Supervisors)]
     public async Task ClearFault(string deviceId)
     {
-        if (!site.Devices().Any(d => d.DeviceId == deviceId))
+        if (!await CrossingApi.ReturnToServiceAsync(grains, site, deviceId, Operator, "from the control room's map", logger).ConfigureAwait(false))
         {
             throw new HubException($"Crossing {site.CrossingId} has no device '{deviceId}'.");
         }
-
-        await grains.GetGrain<IDeviceGrain>(CrossingIds.Device(site.CrossingId, deviceId)).ClearFault().ConfigureAwait(false);
-        CrossingApi.LogReturnedToService(logger, deviceId, Operator, "from the control room's map");
     }
 
     public override async Task OnDisconnectedAsync(Exception? exception)
