@@ -1,5 +1,5 @@
-using BorderGate.Actors;
 using System.Globalization;
+using BorderGate.Actors;
 using BorderGate.Contracts.Auth;
 using BorderGate.Silo.Api;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -41,6 +41,7 @@ internal static partial class AuthApi
     {
         var address = http.Connection.RemoteIpAddress;
         var client = SignInGuard.KeyOf(kind, address);
+        var from = address?.ToString() ?? "unknown";
         TimeSpan? over;
         try
         {
@@ -51,7 +52,7 @@ internal static partial class AuthApi
             // The cluster cannot say how many tries the client has left (a silo died, failover under way): no check
             // without the count, or a guesser could go on while the cluster heals.
             guard.Count(kind, "unavailable");
-            LogAllowanceUnavailable(log, kind, address?.ToString() ?? "unknown", e);
+            LogAllowanceUnavailable(log, kind, from, e);
             http.Response.Headers.RetryAfter = "1";
             return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Sign-in unavailable",
                 detail: "Sign-in cannot be checked just now: try again in a few seconds.");
@@ -82,13 +83,13 @@ internal static partial class AuthApi
         if (signedIn is not null)
         {
             guard.Count(kind, "ok");
-            LogSignedIn(log, kind, signedIn.Name, address?.ToString() ?? "unknown");
+            LogSignedIn(log, kind, signedIn.Name, from);
             return TypedResults.Ok(signedIn);
         }
 
         guard.Count(kind, "refused");
         // An operator's refused user name is not logged whole: people type their password into it now and then.
-        LogRefused(log, kind, kind == "operator" ? Shortened(who) : who ?? string.Empty, address?.ToString() ?? "unknown");
+        LogRefused(log, kind, kind == "operator" ? Shortened(who) : who ?? string.Empty, from);
         return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Sign-in refused", detail: refusal);
     }
 

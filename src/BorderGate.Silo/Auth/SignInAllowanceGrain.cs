@@ -49,13 +49,7 @@ internal sealed class SignInAllowanceGrain : Grain, ISignInAllowanceGrain
 
     public Task<SignInTurn> TryBegin(DateTimeOffset now, int limit)
     {
-        if (now >= _windowEnd)
-        {
-            // A new minute from this attempt on.
-            _windowEnd = now + Window;
-            _failures = 0;
-        }
-
+        RollWindow(now);
         _checking.RemoveAll(started => now - started > CheckLimit);
         if (_failures >= limit)
         {
@@ -80,15 +74,20 @@ internal sealed class SignInAllowanceGrain : Grain, ISignInAllowanceGrain
 
         if (failed)
         {
-            if (now >= _windowEnd)
-            {
-                _windowEnd = now + Window;
-                _failures = 0;
-            }
-
+            RollWindow(now);
             _failures++;
         }
 
         return Task.CompletedTask;
+    }
+
+    /// <summary>Once the minute is over, a new one from <paramref name="now"/> on, with no failures yet.</summary>
+    private void RollWindow(DateTimeOffset now)
+    {
+        if (now >= _windowEnd)
+        {
+            _windowEnd = now + Window;
+            _failures = 0;
+        }
     }
 }

@@ -1,5 +1,6 @@
-using BorderGate.Actors;
+using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using BorderGate.Actors;
 using Microsoft.Extensions.Options;
 
 namespace BorderGate.Silo.Auth;
@@ -44,7 +45,7 @@ internal sealed class SignInGuard
     public async Task<TimeSpan?> TryBeginAsync(string client)
     {
         var allowance = Allowance(client);
-        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var started = Stopwatch.GetTimestamp();
         while (true)
         {
             var turn = await allowance.TryBegin(_time.GetUtcNow(), _limit).ConfigureAwait(false);
@@ -54,7 +55,7 @@ internal sealed class SignInGuard
                     return null;
                 case SignInTurnKind.Throttled:
                     return turn.Wait;
-                case SignInTurnKind.Busy when System.Diagnostics.Stopwatch.GetElapsedTime(started) >= BusyWait:
+                case SignInTurnKind.Busy when Stopwatch.GetElapsedTime(started) >= BusyWait:
                     return TimeSpan.FromSeconds(1);
                 default:
                     // Polled on real time (not the auth clock, which tests stop): the attempts being checked end within moments.
