@@ -156,15 +156,17 @@ internal static class LiveQuickBenchmark
             }
 
             var warmUpLongTasksBefore = await page.EvaluateAsync<int>("() => window.bordergateLongTasks.length");
-            var (jitMethods, jitTime) = (System.Runtime.JitInfo.GetCompiledMethodCount(), System.Runtime.JitInfo.GetCompilationTime());
+            // The JIT's work so far in this process (the silo's): methods compiled and the time spent compiling them.
+            static (long Methods, TimeSpan Time) Jitted() => (System.Runtime.JitInfo.GetCompiledMethodCount(), System.Runtime.JitInfo.GetCompilationTime());
+            var jitBefore = Jitted();
             if (warmUp > 0)
             {
                 await LoadLoops.OpenLoopAsync(Publish, rate, TimeSpan.FromSeconds(warmUp));
                 var warmUpLast = published.Keys.Max();
                 await page.WaitForFunctionAsync($"() => window.bordergateDrawn.length > 0 && window.bordergateDrawn[window.bordergateDrawn.length - 1][0] >= {warmUpLast}", null, new PageWaitForFunctionOptions { Timeout = 60_000 });
                 var warmUpLongTasks = await page.EvaluateAsync<double[][]>($"() => window.bordergateLongTasks.slice({warmUpLongTasksBefore})");
-                output.WriteLine(string.Create(inv, $"# warm-up: the same load for {warmUp:0} s first, not counted; the page's long tasks in it: {warmUpLongTasks.Length}, longest {(warmUpLongTasks.Length == 0 ? 0 : warmUpLongTasks.Max(t => t[1])):0} ms; the silo's JIT compiled {System.Runtime.JitInfo.GetCompiledMethodCount() - jitMethods} methods in {(System.Runtime.JitInfo.GetCompilationTime() - jitTime).TotalMilliseconds:0} ms"));
-                (jitMethods, jitTime) = (System.Runtime.JitInfo.GetCompiledMethodCount(), System.Runtime.JitInfo.GetCompilationTime());
+                output.WriteLine(string.Create(inv, $"# warm-up: the same load for {warmUp:0} s first, not counted; the page's long tasks in it: {warmUpLongTasks.Length}, longest {(warmUpLongTasks.Length == 0 ? 0 : warmUpLongTasks.Max(t => t[1])):0} ms; the silo's JIT compiled {Jitted().Methods - jitBefore.Methods} methods in {(Jitted().Time - jitBefore.Time).TotalMilliseconds:0} ms"));
+                jitBefore = Jitted();
                 published.Clear();
                 sent.Clear();
             }
@@ -177,7 +179,7 @@ internal static class LiveQuickBenchmark
             var cpu = Process.GetCurrentProcess().TotalProcessorTime;
             var publishLatencies = await LoadLoops.OpenLoopAsync(i => Publish(1_000_000 + i), rate, TimeSpan.FromSeconds(seconds));
             var cpuUsed = Process.GetCurrentProcess().TotalProcessorTime - cpu;
-            var jitted = (Methods: System.Runtime.JitInfo.GetCompiledMethodCount() - jitMethods, Time: System.Runtime.JitInfo.GetCompilationTime() - jitTime);
+            var jitted = (Methods: Jitted().Methods - jitBefore.Methods, Time: Jitted().Time - jitBefore.Time);
             var gcAfter = (Gen0: GC.CollectionCount(0), Gen1: GC.CollectionCount(1), Gen2: GC.CollectionCount(2), Pause: GC.GetTotalPauseDuration());
             var longTasks = await page.EvaluateAsync<double[][]>($"() => window.bordergateLongTasks.slice({longTasksBefore})");
             if (tracer is not null)
