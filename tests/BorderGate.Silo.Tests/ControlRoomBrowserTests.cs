@@ -116,9 +116,9 @@ public sealed class ControlRoomBrowserTests(ITestOutputHelper output) : BrowserT
     }
 
     /// <summary>
-    /// An operator holds a booked truck from the map with a reason and releases it (booked again); a release of a truck
-    /// that is not held, and a hold of the truck in a lane (clicking the lane takes its plate), are refused and say why;
-    /// "Dispatch now" runs dispatch.
+    /// An operator holds a booked truck from the map with a reason and releases it (booked again); a hold without a plate,
+    /// a release of a truck that is not held, and a hold of the truck in a lane (clicking the lane takes its plate), are
+    /// refused and say why; "Dispatch now" runs dispatch.
     /// </summary>
     [Fact]
     public async Task OperatorHoldsAndReleasesATruckOnTheMap_AndDispatchesAgain()
@@ -127,6 +127,8 @@ public sealed class ControlRoomBrowserTests(ITestOutputHelper output) : BrowserT
         var declared = await Silo.Company().PostAsJsonAsync("/api/trips", TestDeclarations.Declaration("29C70005"));
         Assert.Equal(System.Net.HttpStatusCode.Created, declared.StatusCode);
 
+        await page.ClickAsync("#hold-truck");
+        await Assertions.Expect(page.Locator("#truck-error")).ToHaveTextAsync("Enter the truck's plate, or click the lane it is in.");
         await page.FillAsync("#truck-plate", "29C-700.05");
         await page.FillAsync("#truck-reason", "documents to check");
         await page.ClickAsync("#hold-truck");
