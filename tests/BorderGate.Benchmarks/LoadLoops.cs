@@ -7,9 +7,11 @@ namespace BorderGate.Benchmarks;
 internal static partial class LoadLoops
 {
     /// <summary>How long the open loop's pacer sleeps between starts of what fell due (on Linux; a millisecond elsewhere).</summary>
-    private static readonly TimeSpan s_pacerTick = TimeSpan.FromMicroseconds(100);
+    private static readonly TimeSpan s_pacerTick = TimeSpan.FromMicroseconds(int.Parse(Environment.GetEnvironmentVariable("PACER_US") ?? "100"));
 
     /// <summary>How late the last open loop's pacer started each call after it fell due (µs, sorted): the harness's own share of the latencies.</summary>
+    private static int s_dumps;
+
     public static double[] LastIssueLateness { get; private set; } = [];
 
     /// <summary>The last open loop's latencies counted from when the pacer started each call (µs, sorted): the system's own share.</summary>
@@ -75,6 +77,11 @@ internal static partial class LoadLoops
         pacer.Start();
         await allDone.Task;
         pacer.Join();
+        if (Environment.GetEnvironmentVariable("LOADLOOP_DUMP") is { Length: > 0 } dump)
+        {
+            File.WriteAllLines($"{dump}.{Interlocked.Increment(ref s_dumps)}", latencies.Select((l, i) => $"{i / rate * 1e6:F0} {l:F0} {late[i]:F0}"));
+        }
+
         Array.Sort(latencies);
         Array.Sort(late);
         Array.Sort(fromStart);
