@@ -14,7 +14,13 @@ public sealed class PingGrain : Grain, IPingGrain
 {
     private int _calls;
 
-    public ValueTask<int> Ping(int value) => ValueTask.FromResult(value + ++_calls);
+    public static long Total;
+
+    public ValueTask<int> Ping(int value)
+    {
+        Interlocked.Increment(ref Total);
+        return ValueTask.FromResult(value + ++_calls);
+    }
 
     public async Task<int> PingAsync(int value)
     {

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using BorderGate.Actors;
+using BorderGate.Actors.Diagnostics;
 using BorderGate.Actors.Hosting;
 using BorderGate.Actors.Postgres;
 using BorderGate.TestSupport;
@@ -22,6 +23,8 @@ internal static class ClusterQuickBenchmark
     public static async Task RunAsync(TextWriter output)
     {
         output.WriteLine($"# machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}");
+        output.WriteLine($"# wake-ups on this machine, idle: {WakeUpProbe.Measure()}");
+        output.WriteLine($"# the machine's own hiccups: {WakeUpProbe.Hiccups(TimeSpan.FromSeconds(3))}");
         await using var database = await PostgresTestDatabase.CreateAsync("bench_cluster");
         var a = await StartSiloAsync(database.ConnectionString);
         var b = await StartSiloAsync(database.ConnectionString);
@@ -48,9 +51,13 @@ internal static class ClusterQuickBenchmark
                     var allocated = GC.GetTotalAllocatedBytes();
                     var collections = GC.CollectionCount(0);
                     var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+                    using var frames = new FramesSentCounter();
+                    var watch = Stopwatch.StartNew();
+                    var pings = Interlocked.Read(ref PingGrain.Total);
                     var l = await LoadLoops.OpenLoopAsync(Call, r, TimeSpan.FromSeconds(3));
+                    output.WriteLine($"# {Interlocked.Read(ref PingGrain.Total) - pings} pings answered for {l.Length} calls, {frames.Count} frames sent");
                     EnsureCallsStayedRemote(a, b);
-                    var busy = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds / 3 / Environment.ProcessorCount;
+                    var busy = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds / watch.Elapsed.TotalSeconds / Environment.ProcessorCount;
                     output.WriteLine(
                         $"# rate {r}: p50 {LoadLoops.Percentile(l, 0.5):F0} p99 {LoadLoops.Percentile(l, 0.99):F0} max {l[^1]:F0} µs, gc pause {(GC.GetTotalPauseDuration() - pause).TotalMilliseconds:F0} ms " +
                         $"in {GC.CollectionCount(0) - collections} collections, {(GC.GetTotalAllocatedBytes() - allocated) / l.Length} bytes allocated per call, " +
@@ -81,6 +88,9 @@ internal static class ClusterQuickBenchmark
             var late = LoadLoops.LastIssueLateness;
             output.WriteLine($"# counted from when the pacer started each call instead (the system's own share): p50 {LoadLoops.Percentile(LoadLoops.LastFromStart, 0.5):F1} µs, p99 {LoadLoops.Percentile(LoadLoops.LastFromStart, 0.99):F1} µs");
             output.WriteLine($"# the pacer started calls after they fell due by p50 {LoadLoops.Percentile(late, 0.5):F1} µs, p99 {LoadLoops.Percentile(late, 0.99):F1} µs, max {late[^1]:F1} µs (in the latencies above)");
+            var trickle = await LoadLoops.OpenLoopAsync(Call, 1_000, TimeSpan.FromSeconds(3));
+            EnsureCallsStayedRemote(a, b);
+            output.WriteLine($"# the same calls at 1,000 a second, for the floor this machine leaves: p50 {LoadLoops.Percentile(trickle, 0.5):F0} µs, p99 {LoadLoops.Percentile(trickle, 0.99):F0} µs, max {trickle[^1]:F0} µs");
 
             output.WriteLine($"failover_s: {await FailoverAsync(a, b, keys):F2}");
             output.WriteLine($"# {Grains} grains active on a crashed silo (its port closed, its membership stopped, nothing said), called from a survivor until each answered; default membership timings");
@@ -90,6 +100,30 @@ internal static class ClusterQuickBenchmark
             await a.DisposeAsync();
             await b.DisposeAsync();
         }
+    }
+
+    /// <summary>Frames the silos' connections wrote while it is alive (the transport's own counter).</summary>
+    private sealed class FramesSentCounter : IDisposable
+    {
+        private readonly System.Diagnostics.Metrics.MeterListener _listener = new();
+        private long _count;
+
+        public FramesSentCounter()
+        {
+            _listener.InstrumentPublished = (instrument, listener) =>
+            {
+                if (instrument.Name == ActorDiagnostics.TransportFramesSentInstrument)
+                {
+                    listener.EnableMeasurementEvents(instrument);
+                }
+            };
+            _listener.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref _count, value));
+            _listener.Start();
+        }
+
+        public long Count => Interlocked.Read(ref _count);
+
+        public void Dispose() => _listener.Dispose();
     }
 
     /// <summary>

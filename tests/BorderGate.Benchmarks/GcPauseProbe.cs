@@ -37,10 +37,18 @@ internal sealed class GcPauseProbe : EventListener
 
             var suspend = _pauses.Select(p => p.SuspendMs).Order().ToArray();
             var pause = _pauses.Select(p => p.PauseMs).Order().ToArray();
-            return $"{_pauses.Count} pauses (gen {string.Join('/', _pauses.GroupBy(p => p.Generation).OrderBy(g => g.Key).Select(g => $"{g.Key}:{g.Count()}"))}); " +
-                $"suspending the threads p50 {suspend[suspend.Length / 2]:F2} max {suspend[^1]:F2} ms, sum {suspend.Sum():F0} ms; " +
-                $"whole pause p50 {pause[pause.Length / 2]:F2} max {pause[^1]:F2} ms, sum {pause.Sum():F0} ms";
+            var byGeneration = _pauses.GroupBy(p => p.Generation).OrderBy(g => g.Key)
+                .Select(g => $"gen {g.Key}: {g.Count()} × p50 {Median(g.Select(p => p.PauseMs))} max {g.Max(p => p.PauseMs):F1} ms");
+            return $"{_pauses.Count} pauses, {string.Join(", ", byGeneration)}; " +
+                $"suspending the threads p50 {suspend[suspend.Length / 2]:F2} max {suspend[^1]:F2} ms; " +
+                $"whole pauses sum {pause.Sum():F0} ms";
         }
+    }
+
+    private static string Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted[sorted.Length / 2].ToString("F1", System.Globalization.CultureInfo.InvariantCulture);
     }
 
     protected override void OnEventSourceCreated(EventSource eventSource)

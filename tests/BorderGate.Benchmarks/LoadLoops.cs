@@ -6,12 +6,22 @@ namespace BorderGate.Benchmarks;
 /// <summary>The two ways the quick modes load a call: as fast as it goes (closed loop), and at a fixed rate (open loop).</summary>
 internal static partial class LoadLoops
 {
-    /// <summary>How long the open loop's pacer sleeps between starts of what fell due (on Linux; a millisecond elsewhere).</summary>
-    private static readonly TimeSpan s_pacerTick = TimeSpan.FromMicroseconds(int.Parse(Environment.GetEnvironmentVariable("PACER_US") ?? "100"));
+    /// <summary>
+    /// How long the open loop's pacer sleeps between starts of what fell due (on Linux; a millisecond elsewhere); 100 µs
+    /// unless <c>PACER_US</c> says otherwise (longer sleeps start calls in bigger batches).
+    /// </summary>
+    private static readonly TimeSpan s_pacerTick = TimeSpan.FromMicroseconds(
+        int.Parse(Environment.GetEnvironmentVariable("PACER_US") ?? "100", System.Globalization.CultureInfo.InvariantCulture));
 
-    /// <summary>How late the last open loop's pacer started each call after it fell due (µs, sorted): the harness's own share of the latencies.</summary>
+    // For finding stalls: LOADLOOP_DUMP=/tmp/d writes each open loop's calls in the order they fell due to /tmp/d.1,
+    // /tmp/d.2 … (due µs, latency µs, pacer lateness µs; the first line has the loop's start on the monotonic clock that
+    // `perf record -k CLOCK_MONOTONIC` stamps events with); LOADLOOP_TRACE=1 prints the thread pool and the heap every
+    // 100 ms while a loop runs.
+    private static readonly string? s_dumpPath = Environment.GetEnvironmentVariable("LOADLOOP_DUMP") is { Length: > 0 } path ? path : null;
+    private static readonly bool s_trace = Environment.GetEnvironmentVariable("LOADLOOP_TRACE") is { Length: > 0 };
     private static int s_dumps;
 
+    /// <summary>How late the last open loop's pacer started each call after it fell due (µs, sorted): the harness's own share of the latencies.</summary>
     public static double[] LastIssueLateness { get; private set; } = [];
 
     /// <summary>The last open loop's latencies counted from when the pacer started each call (µs, sorted): the system's own share.</summary>
@@ -53,9 +63,12 @@ internal static partial class LoadLoops
         var ticksPerCall = Stopwatch.Frequency / rate;
         var late = new double[total];
         var fromStart = new double[total];
+        var traceStart = Stopwatch.GetTimestamp();
+        long pacerStart = 0;
         var pacer = new Thread(() =>
         {
             var start = Stopwatch.GetTimestamp();
+            pacerStart = start;
             var sent = 0;
             while (sent < total)
             {
@@ -75,11 +88,17 @@ internal static partial class LoadLoops
         })
         { IsBackground = true, Name = "open-loop pacer" };
         pacer.Start();
+        using var monitor = s_trace ? new Timer(_ =>
+        {
+            Console.Error.WriteLine($"[{Stopwatch.GetElapsedTime(traceStart).TotalMilliseconds:F0} ms] threads {ThreadPool.ThreadCount}, queued {ThreadPool.PendingWorkItemCount}, done {ThreadPool.CompletedWorkItemCount}, outstanding {Volatile.Read(ref outstanding)}, gc {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}, heap {GC.GetTotalMemory(false) >> 20} MB");
+        }, null, 0, 100) : null;
         await allDone.Task;
         pacer.Join();
-        if (Environment.GetEnvironmentVariable("LOADLOOP_DUMP") is { Length: > 0 } dump)
+        if (s_dumpPath is { } dump)
         {
-            File.WriteAllLines($"{dump}.{Interlocked.Increment(ref s_dumps)}", latencies.Select((l, i) => $"{i / rate * 1e6:F0} {l:F0} {late[i]:F0}"));
+            File.WriteAllLines(
+                $"{dump}.{Interlocked.Increment(ref s_dumps)}",
+                new[] { $"# start {pacerStart} frequency {Stopwatch.Frequency}" }.Concat(latencies.Select((l, i) => $"{i / rate * 1e6:F0} {l:F0} {late[i]:F0}")));
         }
 
         Array.Sort(latencies);
@@ -101,11 +120,14 @@ internal static partial class LoadLoops
         }
     }
 
-    private static void Pause()
+    private static void Pause() => Sleep(s_pacerTick);
+
+    /// <summary>Sleeps about <paramref name="time"/>: <c>nanosleep</c> on Linux, <c>Thread.Sleep</c>'s millisecond grain elsewhere.</summary>
+    public static void Sleep(TimeSpan time)
     {
         if (OperatingSystem.IsLinux())
         {
-            var request = new Timespec { Seconds = 0, Nanoseconds = (long)(s_pacerTick.Ticks * 100) };
+            var request = new Timespec { Seconds = 0, Nanoseconds = (long)(time.Ticks * 100) };
             _ = NanoSleep(ref request, IntPtr.Zero);
         }
         else
