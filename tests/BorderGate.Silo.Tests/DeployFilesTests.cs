@@ -86,7 +86,7 @@ public sealed partial class DeployFilesTests
         Assert.All(s_silos, s => Assert.Equal("unless-stopped", Service(s)["restart"].ToString()));
     }
 
-    /// <summary>The Kubernetes silos: every setting a host key, the cluster on, the pod IP advertised, the ports the image's.</summary>
+    /// <summary>The Kubernetes silos: every setting a host key, the cluster on, the pod IP advertised, the ports the image's, whole cores of their own.</summary>
     [Fact]
     public void KubernetesSilos_UseTheHostsSettings_AndTheImagesPorts()
     {
@@ -116,6 +116,14 @@ public sealed partial class DeployFilesTests
         var ports = ((YamlSequenceNode)container["ports"]).Children.Cast<YamlMappingNode>().ToList();
         Assert.Equal(environment["BorderGate__Cluster__SiloPort"]["value"].ToString(), ports.Single(p => p["name"].ToString() == "silo")["containerPort"].ToString());
         Assert.Equal(environment["BorderGate__Cluster__ClientPort"]["value"].ToString(), ports.Single(p => p["name"].ToString() == "client")["containerPort"].ToString());
+
+        // Guaranteed: whole cores, requests equal to limits, so that a static CPU manager gives the silo its own cores.
+        var resources = (YamlMappingNode)container["resources"];
+        var requests = (YamlMappingNode)resources["requests"];
+        var limits = (YamlMappingNode)resources["limits"];
+        Assert.True(int.TryParse(requests["cpu"].ToString(), out var cores) && cores >= 1, $"cpu request {requests["cpu"]} is not whole cores");
+        Assert.Equal(requests["cpu"].ToString(), limits["cpu"].ToString());
+        Assert.Equal(requests["memory"].ToString(), limits["memory"].ToString());
     }
 
     /// <summary>A key of the host's settings: a property path through its options, a dictionary's key or a list's index counting as one step.</summary>
