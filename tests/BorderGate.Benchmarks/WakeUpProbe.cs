@@ -5,10 +5,9 @@ namespace BorderGate.Benchmarks;
 /// <summary>
 /// What waking a thread costs on this machine, before any silo code runs: a thread blocked on a semaphore released by
 /// another every 200 µs (the cores otherwise idle, as between a silo's batches), and how far a 200 µs sleep overshoots
-/// (the pacer sleeps the same way). A
-/// remote call passes through about seven such wake-ups (pacer → write loop → the callee's socket engine → its read loop
-/// → its write loop → the caller's socket engine → its read loop → the caller's continuation), so their tail is a floor
-/// under the call's.
+/// (the pacer sleeps the same way). A remote call passes through about seven such wake-ups (pacer → write loop → the
+/// callee's socket engine → its read loop → its write loop → the caller's socket engine → its read loop → the caller's
+/// continuation), so their tail is a floor under the call's.
 /// </summary>
 internal static class WakeUpProbe
 {
