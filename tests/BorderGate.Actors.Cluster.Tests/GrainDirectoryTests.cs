@@ -2,6 +2,7 @@ using BorderGate.Actors.Membership;
 using BorderGate.Actors.Postgres;
 using BorderGate.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 
 namespace BorderGate.Actors.Cluster.Tests;
 
@@ -68,6 +69,33 @@ public sealed class GrainDirectoryTests : IAsyncLifetime
         // Each silo won some: the race was real.
         var owners = answers[0].GroupBy(l => l.Address).ToDictionary(g => g.Key, g => g.Count());
         Assert.True(owners.Count >= 2, $"owners: {string.Join(", ", owners)}");
+    }
+
+    /// <summary>
+    /// A silo's first calls to many grains at once (after a start or a failover) register them in a few transactions, not
+    /// one each — the rows' inserting transaction (<c>xmin</c>) tells — and another silo then finds every one of them taken.
+    /// </summary>
+    [Fact]
+    public async Task ManyGrainsRegisteredAtOnce_AreCommittedTogether_AndFoundTakenByAnotherSilo()
+    {
+        var grains = Enumerable.Range(0, 600).Select(i => new GrainId("slot", $"Y{i:D4}")).ToList();
+
+        var mine = await Task.WhenAll(grains.Select(g => Directory(0).RegisterAsync(Cluster, g, Address(0), 1, s_noneDead, CancellationToken.None).AsTask()));
+        var theirs = await Task.WhenAll(grains.Select(g => Directory(1).RegisterAsync(Cluster, g, Address(1), 1, s_noneDead, CancellationToken.None).AsTask()));
+
+        Assert.All(mine, l => Assert.Equal(Address(0), l.Address));
+        Assert.Equal(mine, theirs);
+        await using var connection = new NpgsqlConnection(_database.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT count(*), count(DISTINCT xmin::text) FROM grain_directory WHERE cluster_id = $1 AND grain_type = 'slot'", connection)
+        {
+            Parameters = { new NpgsqlParameter<string> { TypedValue = Cluster } },
+        };
+        await using var reader = await command.ExecuteReaderAsync();
+        Assert.True(await reader.ReadAsync());
+        Assert.Equal(600, reader.GetInt64(0));
+        var transactions = reader.GetInt64(1);
+        Assert.True(transactions <= 60, $"600 registrations took {transactions} transactions");
     }
 
     [Fact]
