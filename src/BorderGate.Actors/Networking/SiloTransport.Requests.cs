@@ -14,27 +14,63 @@ internal sealed partial class SiloTransport
     /// or it is not the addressed generation. The transport stamps the frame's kind, correlation id, target
     /// generation, deadline and (from <see cref="Activity.Current"/>) trace context.
     /// </summary>
-    public async Task<Frame> SendRequestAsync(SiloAddress target, Frame request, CancellationToken cancellationToken = default)
+    public Task<Frame> SendRequestAsync(SiloAddress target, Frame request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(request);
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        cancellationToken.ThrowIfCancellationRequested();
+        if (_disposed)
+        {
+            return Task.FromException<Frame>(new ObjectDisposedException(GetType().FullName));
+        }
+
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return Task.FromCanceled<Frame>(cancellationToken);
+        }
+
         var now = TimeProvider.GetUtcNow().UtcTicks;
         request.Kind = FrameKind.Request;
         request.CorrelationId = Interlocked.Increment(ref _nextCorrelationId);
         var length = Prepare(target, request, now);
         if (request.DeadlineUtcTicks <= now)
         {
-            throw Timeout(target, request);
+            return Task.FromException<Frame>(Timeout(target, request));
         }
 
-        var connection = await GetConnectionAsync(target, cancellationToken);
+        // The common case — an open connection with room, nothing to cancel — is the pending request's own task: no
+        // state machine of its own on every remote call.
+        var connecting = GetConnectionAsync(target, cancellationToken);
+        if (!cancellationToken.CanBeCanceled && connecting.IsCompletedSuccessfully)
+        {
+            var connection = connecting.Result;
+            var pending = Register(target, request, connection);
+            return !connection.IsClosed && connection.TryEnqueue(request, length)
+                ? pending.Task
+                : QueueAndAwaitAsync(connection, pending, request, length, cancellationToken);
+        }
+
+        return ConnectQueueAndAwaitAsync(target, request, length, connecting, cancellationToken);
+    }
+
+    /// <summary>Registered before it is queued: an answer can come back before the enqueuing call returns.</summary>
+    private PendingRequest Register(SiloAddress target, Frame request, OutboundConnection connection)
+    {
         var pending = new PendingRequest(request.CorrelationId, target, connection, request.DeadlineUtcTicks);
         _pending[pending.CorrelationId] = pending;
+        return pending;
+    }
+
+    private async Task<Frame> ConnectQueueAndAwaitAsync(SiloAddress target, Frame request, int length, ValueTask<OutboundConnection> connecting, CancellationToken cancellationToken)
+    {
+        var connection = await connecting;
+        return await QueueAndAwaitAsync(connection, Register(target, request, connection), request, length, cancellationToken);
+    }
+
+    private async Task<Frame> QueueAndAwaitAsync(OutboundConnection connection, PendingRequest pending, Frame request, int length, CancellationToken cancellationToken)
+    {
         if (connection.IsClosed)
         {
-            Fail(pending, Unavailable(target, "its connection closed", inner: null));
+            Fail(pending, Unavailable(pending.Target, "its connection closed", inner: null));
         }
         else if (!connection.TryEnqueue(request, length))
         {
