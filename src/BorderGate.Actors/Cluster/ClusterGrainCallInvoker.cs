@@ -90,7 +90,7 @@ internal sealed class ClusterGrainCallInvoker(ActorRuntime runtime, LocalGrainCa
                 SiloUnavailableException? unreachable;
                 try
                 {
-                    return await cluster.InvokeRemoteAsync<TRequest, TResult>(owner, request).ConfigureAwait(false);
+                    return cluster.RemoteAnswer<TResult>(owner, await cluster.SendRemote<TRequest, TResult>(owner, request).ConfigureAwait(false));
                 }
                 catch (GrainMovedException moved) when (moves++ < MaxMoves)
                 {

@@ -230,10 +230,13 @@ internal sealed partial class ClusterSilo : IAsyncDisposable
 
     public void Forget(GrainLocation location) => _locations.TryRemove(new KeyValuePair<GrainId, GrainLocation>(location.GrainId, location));
 
-    /// <summary>Sends a call to the silo that holds the grain and decodes its answer.</summary>
-    public ValueTask<TResult> InvokeRemoteAsync<TRequest, TResult>(GrainLocation owner, TRequest request)
+    /// <summary>Sends a call to the silo that holds the grain; <see cref="RemoteAnswer"/> decodes what comes back.</summary>
+    public Task<Frame> SendRemote<TRequest, TResult>(GrainLocation owner, TRequest request)
         where TRequest : struct, IGrainRequest<TResult> =>
-        _caller.InvokeAsync<TRequest, TResult>(owner, request);
+        _caller.Send<TRequest, TResult>(owner, request);
+
+    /// <summary>The result of a remote call's answer, or the failure it tells of, thrown.</summary>
+    public TResult RemoteAnswer<TResult>(GrainLocation owner, Frame answer) => _caller.Answer<TResult>(owner, answer);
 
     /// <summary>Waits until the silo is declared dead (its grains may then be activated elsewhere), up to <paramref name="until"/>.</summary>
     public async Task<bool> WaitUntilDeadAsync(string silo, DateTimeOffset until)

@@ -20,22 +20,31 @@ internal sealed class RemoteCaller(SiloTransport transport, RemoteCallCodec code
     /// </summary>
     /// <param name="via">Where to send it when not the owner's silo port (a client calling on the silo's client port).</param>
     public async ValueTask<TResult> InvokeAsync<TRequest, TResult>(GrainLocation owner, TRequest request, SiloAddress? via = null)
+        where TRequest : struct, IGrainRequest<TResult> =>
+        Answer<TResult>(owner, await Send<TRequest, TResult>(owner, request, via).ConfigureAwait(false));
+
+    /// <summary>
+    /// The call sent: the answer frame to come, for <see cref="Answer"/>. A caller that awaits anyway (the silo's router)
+    /// awaits this itself rather than through another state machine of <see cref="InvokeAsync"/>'s.
+    /// </summary>
+    public Task<Frame> Send<TRequest, TResult>(GrainLocation owner, TRequest request, SiloAddress? via = null)
         where TRequest : struct, IGrainRequest<TResult>
     {
         var method = codec.Method(request.Method.Signature);
         var payload = codec.EncodeArguments(method, request.GetArguments());
         var timeout = request.Method.ResponseTimeout ?? defaultTimeout;
         var frame = Frame.Request(owner.GrainId.Type, owner.GrainId.Key, request.Method.Signature, payload, (DateTimeOffset.UtcNow + timeout).UtcTicks);
-        var silo = via ?? SiloOf(owner);
-        var answer = await transport.SendRequestAsync(silo, frame).ConfigureAwait(false);
-        return answer switch
-        {
-            { Kind: FrameKind.Response } => codec.DecodeResult<TResult>(answer.Payload.Span),
-            { ErrorCode: TransportErrorCode.GrainMoved } when ParseLocation(owner.GrainId, answer.Payload.Span) is { } moved => throw new GrainMovedException(moved),
-            { ErrorCode: TransportErrorCode.HandlerFailed } when answer.Payload.Length > 0 => throw RemoteCallCodec.DecodeFailure(answer.Payload.Span, owner.Silo),
-            _ => throw new RemoteGrainException($"Silo {owner.Silo} refused the call: {answer.ErrorMessage}", null, owner.Silo),
-        };
+        return transport.SendRequestAsync(via ?? SiloOf(owner), frame);
     }
+
+    /// <summary>The result an answer frame carries, or the failure it tells of, thrown.</summary>
+    public TResult Answer<TResult>(GrainLocation owner, Frame answer) => answer switch
+    {
+        { Kind: FrameKind.Response } => codec.DecodeResult<TResult>(answer.Payload.Span),
+        { ErrorCode: TransportErrorCode.GrainMoved } when ParseLocation(owner.GrainId, answer.Payload.Span) is { } moved => throw new GrainMovedException(moved),
+        { ErrorCode: TransportErrorCode.HandlerFailed } when answer.Payload.Length > 0 => throw RemoteCallCodec.DecodeFailure(answer.Payload.Span, owner.Silo),
+        _ => throw new RemoteGrainException($"Silo {owner.Silo} refused the call: {answer.ErrorMessage}", null, owner.Silo),
+    };
 
     /// <summary>The owner's silo address, parsed once per silo incarnation (not at every call).</summary>
     private SiloAddress SiloOf(GrainLocation owner)
