@@ -104,8 +104,8 @@ public sealed class GrainDirectoryTests : IAsyncLifetime
         var grain = new GrainId("lane", "huu-nghi/lane-1");
         var owner = await Directory(0).RegisterAsync(Cluster, grain, Address(0), 1, s_noneDead, CancellationToken.None);
 
-        Assert.False(await Directory(1).UnregisterAsync(Cluster, owner with { Address = Address(1) }, CancellationToken.None));
-        Assert.False(await Directory(0).UnregisterAsync(Cluster, owner with { Generation = 2 }, CancellationToken.None));
+        Assert.False(await Directory(1).UnregisterAsync(Cluster, new GrainLocation(owner.GrainId, Address(1), owner.Generation), CancellationToken.None));
+        Assert.False(await Directory(0).UnregisterAsync(Cluster, new GrainLocation(owner.GrainId, owner.Address, 2), CancellationToken.None));
         Assert.Equal(owner, await Directory(1).LookupAsync(Cluster, grain, CancellationToken.None));
 
         Assert.True(await Directory(0).UnregisterAsync(Cluster, owner, CancellationToken.None));

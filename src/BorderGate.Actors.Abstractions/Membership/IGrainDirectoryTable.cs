@@ -5,8 +5,13 @@ namespace BorderGate.Actors.Membership;
 /// <param name="Generation">The owning silo's incarnation.</param>
 public sealed record GrainLocation(GrainId GrainId, string Address, long Generation)
 {
+    // Get-only (no `with`), so that the silo's name, read on every call routed to it, is made once, not at each read.
+    public string Address { get; } = Address;
+
+    public long Generation { get; } = Generation;
+
     /// <summary><c>host:port@generation</c>, as in the membership table.</summary>
-    public string Silo => $"{Address}@{Generation.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+    public string Silo { get; } = $"{Address}@{Generation.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
 }
 
 /// <summary>
