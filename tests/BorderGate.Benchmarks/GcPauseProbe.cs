@@ -36,19 +36,12 @@ internal sealed class GcPauseProbe : EventListener
             }
 
             var suspend = _pauses.Select(p => p.SuspendMs).Order().ToArray();
-            var pause = _pauses.Select(p => p.PauseMs).Order().ToArray();
             var byGeneration = _pauses.GroupBy(p => p.Generation).OrderBy(g => g.Key)
-                .Select(g => $"gen {g.Key}: {g.Count()} × p50 {Median(g.Select(p => p.PauseMs))} max {g.Max(p => p.PauseMs):F1} ms");
+                .Select(g => $"gen {g.Key}: {g.Count()} × p50 {LoadLoops.Percentile([.. g.Select(p => p.PauseMs).Order()], 0.5):F1} max {g.Max(p => p.PauseMs):F1} ms");
             return $"{_pauses.Count} pauses, {string.Join(", ", byGeneration)}; " +
-                $"suspending the threads p50 {suspend[suspend.Length / 2]:F2} max {suspend[^1]:F2} ms; " +
-                $"whole pauses sum {pause.Sum():F0} ms";
+                $"suspending the threads p50 {LoadLoops.Percentile(suspend, 0.5):F2} max {suspend[^1]:F2} ms; " +
+                $"whole pauses sum {_pauses.Sum(p => p.PauseMs):F0} ms";
         }
-    }
-
-    private static string Median(IEnumerable<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted[sorted.Length / 2].ToString("F1", System.Globalization.CultureInfo.InvariantCulture);
     }
 
     protected override void OnEventSourceCreated(EventSource eventSource)

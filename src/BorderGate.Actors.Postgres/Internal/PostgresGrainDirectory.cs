@@ -70,6 +70,7 @@ internal sealed class PostgresGrainDirectory(PostgresDatabase database) : IGrain
             {
                 if (holder is null)
                 {
+                    // A statement of its own sees what committed before it began: the holder the last one could not see.
                     (inserted, holder) = await RegisterAloneAsync(connection, register, ct).ConfigureAwait(false);
                     if (inserted)
                     {
@@ -78,8 +79,7 @@ internal sealed class PostgresGrainDirectory(PostgresDatabase database) : IGrain
 
                     if (holder is null)
                     {
-                        holder = await SelectAsync(connection, clusterId, grainId, ct).ConfigureAwait(false);
-                        continue; // null: unregistered in between, try again
+                        continue; // raced again (registered and gone in between): ask once more
                     }
                 }
 
@@ -112,7 +112,7 @@ internal sealed class PostgresGrainDirectory(PostgresDatabase database) : IGrain
             throw new InvalidOperationException("The directory's registration returned no row.");
         }
 
-        return Register.Outcome(register.GrainId, row);
+        return register.Outcome(row);
     }
 
     public ValueTask<GrainLocation?> LookupAsync(string clusterId, GrainId grainId, CancellationToken cancellationToken)
@@ -179,9 +179,8 @@ internal sealed class PostgresGrainDirectory(PostgresDatabase database) : IGrain
     /// <summary>A registration as a queued write: insert the row, or tell who holds it.</summary>
     private sealed class Register(string clusterId, GrainId grainId, GrainLocation mine) : PostgresWrite<(bool Inserted, GrainLocation? Holder)>
     {
-        public GrainId GrainId => grainId;
-
-        public static (bool Inserted, GrainLocation? Holder) Outcome(GrainId grainId, NpgsqlDataReader row) =>
+        /// <summary>Whether the statement inserted the row, and who holds it (null: not visible to the statement).</summary>
+        public (bool Inserted, GrainLocation? Holder) Outcome(NpgsqlDataReader row) =>
             (row.GetBoolean(0), row.IsDBNull(1) ? null : new GrainLocation(grainId, row.GetString(1), row.GetInt64(2)));
 
         public override NpgsqlBatchCommand CreateCommand()
@@ -193,6 +192,6 @@ internal sealed class PostgresGrainDirectory(PostgresDatabase database) : IGrain
             return command;
         }
 
-        protected override (bool Inserted, GrainLocation? Holder) Read(NpgsqlDataReader row) => Outcome(grainId, row);
+        protected override (bool Inserted, GrainLocation? Holder) Read(NpgsqlDataReader row) => Outcome(row);
     }
 }
