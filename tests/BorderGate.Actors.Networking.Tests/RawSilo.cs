@@ -21,6 +21,23 @@ internal sealed class RawSilo : IAsyncDisposable
         return new RawSilo(socket);
     }
 
+    /// <summary>A bare silo taking one connection on a free loopback port (a peer that can be made to stop reading).</summary>
+    public static (IPEndPoint Endpoint, Task<RawSilo> Accepted) ListenOnce()
+    {
+        var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        listener.Listen(1);
+        return ((IPEndPoint)listener.LocalEndPoint!, AcceptAsync(listener));
+
+        static async Task<RawSilo> AcceptAsync(Socket listener)
+        {
+            using (listener)
+            {
+                return new RawSilo(await listener.AcceptAsync());
+            }
+        }
+    }
+
     public static Frame Hello(string clusterId = Transports.ClusterId) =>
         Frame.Hello(ClusterId.Hash(clusterId), new SiloAddress(new IPEndPoint(IPAddress.Loopback, 1), 7));
 

@@ -37,18 +37,26 @@ public sealed class ClusterHostTests
         Assert.Contains(expected, error.Message, StringComparison.Ordinal);
     }
 
-    /// <summary>Two silo hosts of one cluster: a trip declared through one is read through the other (its truck lives on the first).</summary>
+    /// <summary>
+    /// Two silo hosts of one cluster, each with its client port open and written in the table for cluster clients: a trip
+    /// declared through one is read through the other (its truck lives on the first).
+    /// </summary>
     [Fact]
     public async Task TwoSiloHosts_ServeOneCrossing_ATruckDeclaredOnOneIsReadOnTheOther()
     {
         await using var database = await PostgresTestDatabase.CreateAsync("silo_cluster");
-        await using var first = new SiloFactory(ClusterSettings(database.ConnectionString, FreePort()));
-        await using var second = new SiloFactory(ClusterSettings(database.ConnectionString, FreePort()));
+        var firstSettings = ClusterSettings(database.ConnectionString, FreePort());
+        var secondSettings = ClusterSettings(database.ConnectionString, FreePort());
+        await using var first = new SiloFactory(firstSettings);
+        await using var second = new SiloFactory(secondSettings);
         using var one = first.CreateCompanyClient();
         using var two = second.CreateSupervisorClient();
         Assert.Equal("Healthy", await one.GetStringAsync(new Uri("/health", UriKind.Relative)));
         Assert.Equal("Healthy", await two.GetStringAsync(new Uri("/health", UriKind.Relative)));
         Assert.Equal(2, await ActiveSilosAsync(database.ConnectionString));
+        Assert.Equal(
+            new[] { firstSettings["BorderGate:Cluster:ClientPort"], secondSettings["BorderGate:Cluster:ClientPort"] }.Order(),
+            await ClientPortsAsync(database.ConnectionString));
 
         var declared = await one.PostAsJsonAsync("/api/trips", TestDeclarations.Declaration("29C-777.01"));
         Assert.Equal(HttpStatusCode.Created, declared.StatusCode);
@@ -186,6 +194,22 @@ public sealed class ClusterHostTests
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand("SELECT count(*) FROM membership_silos WHERE cluster_id = 'silo-host-tests' AND status = 2;", connection);
         return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    /// <summary>The client ports the active silos wrote in the table for cluster clients to call on, in order.</summary>
+    private static async Task<List<string?>> ClientPortsAsync(string connectionString)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT client_address FROM membership_silos WHERE cluster_id = 'silo-host-tests' AND status = 2;", connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        var ports = new List<string?>();
+        while (await reader.ReadAsync())
+        {
+            ports.Add(reader.IsDBNull(0) ? null : reader.GetString(0).Split(':')[^1]);
+        }
+
+        return [.. ports.Order()];
     }
 
     private static async Task<long> DirectoryRowsAsync(string connectionString, string type, string key)

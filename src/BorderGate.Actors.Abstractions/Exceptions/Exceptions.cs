@@ -100,6 +100,26 @@ public sealed class SiloUnavailableException : Exception
 }
 
 /// <summary>
+/// A silo turned the call away unrun because it is over its load limit (too many calls in progress there, or too many
+/// waiting to be sent to it): shed at once instead of queued until it stalls. Nothing ran; the caller may try again
+/// after a short back-off, or report the system busy (HTTP 503 with Retry-After). Not a reason to re-route: the silo is
+/// alive.
+/// </summary>
+public sealed class SiloOverloadedException : Exception
+{
+    public SiloOverloadedException(string message, string? silo) : base(message) => Silo = silo;
+
+    public SiloOverloadedException() { }
+
+    public SiloOverloadedException(string message) : base(message) { }
+
+    public SiloOverloadedException(string message, Exception inner) : base(message, inner) { }
+
+    /// <summary>The silo that shed the call, as <c>host:port@generation</c>, when known.</summary>
+    public string? Silo { get; }
+}
+
+/// <summary>
 /// A grain call failed on another silo with an exception that cannot be re-created here (its type is not loaded, or has
 /// no constructor taking a message): its type name and message, as the remote silo reported them.
 /// </summary>

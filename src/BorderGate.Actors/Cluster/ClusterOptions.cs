@@ -45,6 +45,14 @@ public sealed class ClusterOptions
     /// </summary>
     public TimeSpan StreamCatchUpInterval { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// Calls from other silos (and, apart, from clients on the client port) this silo runs at once, at most; one more is
+    /// turned away at once with <see cref="SiloOverloadedException"/> (nothing ran) instead of queued, so that a flood is
+    /// shed and the silo goes on answering — its membership probes above all — rather than stalling until it is declared
+    /// dead. The silos' own requests (probes, reminder notices, stream news) are never shed.
+    /// </summary>
+    public int MaxConcurrentCalls { get; set; } = 10_000;
+
     /// <summary>Probe, vote and lease timings (its ClusterId is this one's).</summary>
     public MembershipOptions Membership { get; set; } = new();
 
@@ -91,6 +99,11 @@ public sealed class ClusterOptions
         if (RerouteWait <= TimeSpan.Zero)
         {
             throw new ArgumentOutOfRangeException(nameof(RerouteWait), RerouteWait, "Cluster:RerouteWait must be positive.");
+        }
+
+        if (MaxConcurrentCalls < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxConcurrentCalls), MaxConcurrentCalls, "Cluster:MaxConcurrentCalls must be at least 1.");
         }
 
         if (StreamCatchUpInterval <= TimeSpan.Zero)

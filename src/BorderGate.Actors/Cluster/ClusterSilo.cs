@@ -51,6 +51,7 @@ internal sealed partial class ClusterSilo : IAsyncDisposable
                 AdvertisedEndpoint = options.AdvertisedEndpoint,
                 Generation = options.Generation,
                 DefaultRequestTimeout = options.ResponseTimeout,
+                MaxConcurrentRequests = options.MaxConcurrentCalls,
             },
             HandleAsync,
             TimeProvider.System);
@@ -100,6 +101,7 @@ internal sealed partial class ClusterSilo : IAsyncDisposable
                     AdvertisedEndpoint = _options.AdvertisedClientEndpoint,
                     Generation = Self.Generation,
                     DefaultRequestTimeout = _options.ResponseTimeout,
+                    MaxConcurrentRequests = _options.MaxConcurrentCalls,
                 },
                 HandleClientAsync,
                 TimeProvider.System);

@@ -75,6 +75,7 @@ public static class ActorDiagnostics
     public const string TransportFramesSentInstrument = "bordergate.actors.transport.frames.sent";
     public const string TransportFramesReceivedInstrument = "bordergate.actors.transport.frames.received";
     public const string TransportRequestTimeoutsInstrument = "bordergate.actors.transport.request.timeouts";
+    public const string TransportRequestsShedInstrument = "bordergate.actors.transport.requests.shed";
     public const string TransportReasonTag = "bordergate.transport.reason";
     public const string TransportDirectionTag = "bordergate.transport.direction";
     public const string TransportReceiveActivityName = "bordergate.transport.receive";
@@ -86,17 +87,22 @@ public static class ActorDiagnostics
     internal static readonly Counter<long> TransportFramesSent = Meter.CreateCounter<long>(TransportFramesSentInstrument, "{frame}", "Frames written to silo connections.");
     internal static readonly Counter<long> TransportFramesReceived = Meter.CreateCounter<long>(TransportFramesReceivedInstrument, "{frame}", "Frames read from silo connections.");
     internal static readonly Counter<long> TransportRequestTimeouts = Meter.CreateCounter<long>(TransportRequestTimeoutsInstrument, "{request}", "Remote requests that missed their deadline.");
+    internal static readonly Counter<long> TransportRequestsShed = Meter.CreateCounter<long>(
+        TransportRequestsShedInstrument, "{request}", "Requests turned away unrun because a silo was over its load limit, by reason (busy: this silo ran its most requests at once; queue_full: too many waiting to be sent).");
 
     // Cluster membership (Membership/).
     public const string MembershipProbesFailedInstrument = "bordergate.actors.membership.probes.failed";
     public const string MembershipSilosDeclaredDeadInstrument = "bordergate.actors.membership.silos.declared_dead";
     public const string MembershipFencedInstrument = "bordergate.actors.membership.fenced";
+    public const string MembershipProbeRoundsUnjudgedInstrument = "bordergate.actors.membership.probe_rounds.unjudged";
     public const string MembershipReasonTag = "bordergate.membership.reason";
 
     internal static readonly Counter<long> MembershipProbesFailed = Meter.CreateCounter<long>(
         MembershipProbesFailedInstrument, "{probe}", "Probes of another silo that went unanswered, direct or through another silo.");
     internal static readonly Counter<long> MembershipSilosDeclaredDead = Meter.CreateCounter<long>(
         MembershipSilosDeclaredDeadInstrument, "{silo}", "Silos this silo declared dead, by reason (votes, lease).");
+    internal static readonly Counter<long> MembershipProbeRoundsUnjudged = Meter.CreateCounter<long>(
+        MembershipProbeRoundsUnjudgedInstrument, "{round}", "Probe rounds whose misses were not held against the probed silos because this silo itself ran too late to judge them.");
     internal static readonly Counter<long> MembershipFenced = Meter.CreateCounter<long>(
         MembershipFencedInstrument, "{silo}", "Times this silo stopped serving because it was declared dead or lost its lease, by reason.");
 }

@@ -84,6 +84,18 @@ internal sealed class InboundConnection : TransportConnection
             return AnswerAsync(request, Frame.ErrorTo(request.CorrelationId, TransportErrorCode.HandlerFailed, "This silo takes no requests."));
         }
 
+        // Shed rather than queue: a silo that takes every call it is offered stalls under a flood until it is declared
+        // dead; one that turns the excess away at once keeps serving the rest and keeps answering probes.
+        var counted = request.Kind == FrameKind.Request && !IsSystemTarget(request.TargetType);
+        if (counted && !_transport.TryBeginRequest())
+        {
+            ActorDiagnostics.TransportRequestsShed.Add(1, new KeyValuePair<string, object?>(ActorDiagnostics.TransportReasonTag, "busy"));
+            return AnswerAsync(request, Frame.ErrorTo(
+                request.CorrelationId,
+                TransportErrorCode.Overloaded,
+                $"Silo {local} is running its limit of {Options.MaxConcurrentRequests} requests at once and did not run this one; try again shortly."));
+        }
+
         var previous = Activity.Current;
         var activity = StartReceiveActivity(request);
         ValueTask<Frame?> handling;
@@ -103,8 +115,13 @@ internal sealed class InboundConnection : TransportConnection
 
         if (!handling.IsCompleted)
         {
-            _ = AnswerLaterAsync(request, handling, activity);
+            _ = AnswerLaterAsync(request, handling, activity, counted);
             return default;
+        }
+
+        if (counted)
+        {
+            _transport.EndRequest();
         }
 
         activity?.Stop();
@@ -112,7 +129,7 @@ internal sealed class InboundConnection : TransportConnection
         return AnswerAsync(request, ResponseOf(request, response, error));
     }
 
-    private async Task AnswerLaterAsync(Frame request, ValueTask<Frame?> handling, Activity? activity)
+    private async Task AnswerLaterAsync(Frame request, ValueTask<Frame?> handling, Activity? activity, bool counted)
     {
         Frame? response = null;
         Exception? error = null;
@@ -124,10 +141,20 @@ internal sealed class InboundConnection : TransportConnection
         {
             error = e;
         }
+        finally
+        {
+            if (counted)
+            {
+                _transport.EndRequest();
+            }
+        }
 
         activity?.Stop();
         await AnswerAsync(request, ResponseOf(request, response, error));
     }
+
+    /// <summary>Targets of the silos' own requests (membership, reminder notices, stream news): no grain type starts with '$'.</summary>
+    private static bool IsSystemTarget(string? targetType) => targetType is { Length: > 0 } && targetType[0] == '$';
 
     private static (Frame? Response, Exception? Error) Outcome(ValueTask<Frame?> completed)
     {

@@ -180,6 +180,10 @@ internal sealed partial class SiloTransport
         {
             Fail(pending, Unavailable(pending.Target, "its connection closed", e));
         }
+        catch (SiloOverloadedException e)
+        {
+            Fail(pending, new SiloOverloadedException(e.Message, pending.Target.ToString()));
+        }
     }
 
     /// <summary>Completes the request a Response or Error frame answers; unknown ids (timed out, cancelled) are dropped.</summary>
@@ -194,6 +198,9 @@ internal sealed partial class SiloTransport
         {
             case (FrameKind.Error, TransportErrorCode.WrongGeneration or TransportErrorCode.ShuttingDown):
                 pending.TrySetException(new SiloUnavailableException($"Silo {pending.Target} cannot take the request: {answer.ErrorMessage}", pending.Target.ToString()));
+                break;
+            case (FrameKind.Error, TransportErrorCode.Overloaded):
+                pending.TrySetException(new SiloOverloadedException($"Silo {pending.Target} is overloaded and did not run the request: {answer.ErrorMessage}", pending.Target.ToString()));
                 break;
             case (FrameKind.Error, TransportErrorCode.DeadlineExpired):
                 ActorDiagnostics.TransportRequestTimeouts.Add(1);

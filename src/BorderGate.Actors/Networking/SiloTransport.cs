@@ -24,6 +24,7 @@ internal sealed partial class SiloTransport : IAsyncDisposable
     private ITimer? _deadlineTimer;
     private SiloAddress? _localAddress;
     private long _nextCorrelationId;
+    private int _runningRequests;
     private volatile bool _disposed;
 
     public SiloTransport(SiloTransportOptions options, IncomingRequestHandler? handler, TimeProvider? timeProvider = null, ILoggerFactory? loggerFactory = null)
@@ -51,6 +52,23 @@ internal sealed partial class SiloTransport : IAsyncDisposable
 
     /// <summary>Requests sent and not yet answered, failed or timed out.</summary>
     public int PendingRequestCount => _pending.Count;
+
+    /// <summary>Requests from other silos (or clients) this one is running: handed to the handler, not yet answered.</summary>
+    public int RunningRequestCount => Volatile.Read(ref _runningRequests);
+
+    /// <summary>Counts a request in, unless <see cref="SiloTransportOptions.MaxConcurrentRequests"/> are running already.</summary>
+    internal bool TryBeginRequest()
+    {
+        if (Interlocked.Increment(ref _runningRequests) <= Options.MaxConcurrentRequests)
+        {
+            return true;
+        }
+
+        Interlocked.Decrement(ref _runningRequests);
+        return false;
+    }
+
+    internal void EndRequest() => Interlocked.Decrement(ref _runningRequests);
 
     /// <summary>Connections other silos opened to this one and that are still open.</summary>
     public int InboundConnectionCount => _inbound.Count;

@@ -20,8 +20,21 @@ public sealed class SiloTransportOptions
     /// <summary>The largest frame sent or accepted, header included. A peer that sends a larger one is disconnected.</summary>
     public int MaxFrameSize { get; set; } = 1024 * 1024;
 
-    /// <summary>Frames waiting to be written per connection; a sender waits (up to its deadline) while it is full.</summary>
+    /// <summary>
+    /// Frames waiting to be written per connection; a sender waits (up to its deadline) while it is full, but no more than
+    /// this many senders wait at once: the next one is turned away with <see cref="SiloOverloadedException"/> at once,
+    /// so that a peer that cannot keep up does not pile up callers without end.
+    /// </summary>
     public int OutgoingQueueCapacity { get; set; } = 8192;
+
+    /// <summary>
+    /// Requests this transport runs at once, at most. One more is answered at once with an Overloaded error (its caller
+    /// gets <see cref="SiloOverloadedException"/>; nothing ran) instead of being queued: a silo offered more than it can
+    /// serve sheds the excess and goes on answering — membership probes above all — instead of stalling until the others
+    /// declare it dead. System requests (targets starting with <c>$</c>: membership, reminder notices, stream news) and
+    /// one-way frames (nobody to tell) are never shed.
+    /// </summary>
+    public int MaxConcurrentRequests { get; set; } = 10_000;
 
     /// <summary>The deadline of a request that carries none.</summary>
     public TimeSpan DefaultRequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
@@ -60,6 +73,7 @@ public sealed class SiloTransportOptions
         ArgumentNullException.ThrowIfNull(ListenEndpoint);
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxFrameSize, FrameCodec.HeaderLength + 1024, nameof(MaxFrameSize));
         ArgumentOutOfRangeException.ThrowIfLessThan(OutgoingQueueCapacity, 1, nameof(OutgoingQueueCapacity));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxConcurrentRequests, 1, nameof(MaxConcurrentRequests));
         ArgumentOutOfRangeException.ThrowIfNegative(Generation, nameof(Generation));
         Positive(DefaultRequestTimeout, nameof(DefaultRequestTimeout));
         Positive(DeadlineCheckInterval, nameof(DeadlineCheckInterval));

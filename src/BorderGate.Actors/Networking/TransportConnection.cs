@@ -33,6 +33,7 @@ internal abstract partial class TransportConnection
     private Exception? _closeReason;
     private int _state;
     private int _runningLoops = 2;
+    private int _waitingSenders;
     private long _lastReceivedTimestamp;
 
     protected TransportConnection(Socket socket, SiloTransportOptions options, TimeProvider timeProvider, ILogger logger, string direction)
@@ -83,9 +84,31 @@ internal abstract partial class TransportConnection
     /// <summary>Queues a frame if there is room; false when the queue is full or the connection is closed.</summary>
     public bool TryEnqueue(Frame frame, int length) => _outgoing.Writer.TryWrite(new OutgoingFrame(frame, length));
 
-    /// <summary>Queues a frame, waiting for room. Throws <see cref="ChannelClosedException"/> once the connection closed.</summary>
-    public ValueTask EnqueueAsync(Frame frame, int length, CancellationToken cancellationToken) =>
-        _outgoing.Writer.WriteAsync(new OutgoingFrame(frame, length), cancellationToken);
+    /// <summary>
+    /// Queues a frame, waiting for room. Throws <see cref="ChannelClosedException"/> once the connection closed, and
+    /// <see cref="SiloOverloadedException"/> at once when <see cref="SiloTransportOptions.OutgoingQueueCapacity"/> senders
+    /// are waiting already (the peer cannot keep up; more waiters would only pile up).
+    /// </summary>
+    public async ValueTask EnqueueAsync(Frame frame, int length, CancellationToken cancellationToken)
+    {
+        if (Interlocked.Increment(ref _waitingSenders) > Options.OutgoingQueueCapacity)
+        {
+            Interlocked.Decrement(ref _waitingSenders);
+            ActorDiagnostics.TransportRequestsShed.Add(1, new KeyValuePair<string, object?>(ActorDiagnostics.TransportReasonTag, "queue_full"), _directionTag);
+            throw new SiloOverloadedException(
+                $"The connection to {RemoteEndPoint} has {Options.OutgoingQueueCapacity} frames queued and as many senders waiting: the frame was not sent; try again shortly.",
+                RemoteEndPoint?.ToString());
+        }
+
+        try
+        {
+            await _outgoing.Writer.WriteAsync(new OutgoingFrame(frame, length), cancellationToken);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _waitingSenders);
+        }
+    }
 
     /// <summary>Queues a frame the connection itself sends (pong, hello, response), waiting for room while the peer is slow.</summary>
     protected ValueTask SendAsync(Frame frame)
@@ -98,7 +121,8 @@ internal abstract partial class TransportConnection
     {
         try
         {
-            await EnqueueAsync(frame, length, _closing.Token);
+            // Answers and pongs wait for room without a cap: the requests they answer are capped already.
+            await _outgoing.Writer.WriteAsync(new OutgoingFrame(frame, length), _closing.Token);
         }
         catch (Exception e) when (e is ChannelClosedException or OperationCanceledException)
         {

@@ -25,4 +25,7 @@ internal enum TransportErrorCode : byte
 
     /// <summary>The grain lives on another silo (named in the payload as <c>host:port@generation</c>); the caller re-routes.</summary>
     GrainMoved = 7,
+
+    /// <summary>The silo is over its limit of requests in progress and did not run this one; the caller may retry later.</summary>
+    Overloaded = 8,
 }

@@ -14,12 +14,17 @@ internal static class ClusterSetup
     {
         if (ToClusterOptions(silo) is { } options)
         {
+            // Every setting the host's section describes, the client port included (it was once left out here, so that
+            // clients were sent to the silo port).
             runtime.UseCluster(o =>
             {
                 o.ClusterId = options.ClusterId;
                 o.SiloEndpoint = options.SiloEndpoint;
                 o.AdvertisedEndpoint = options.AdvertisedEndpoint;
+                o.ClientEndpoint = options.ClientEndpoint;
+                o.AdvertisedClientEndpoint = options.AdvertisedClientEndpoint;
                 o.RerouteWait = options.RerouteWait;
+                o.MaxConcurrentCalls = options.MaxConcurrentCalls;
                 o.Membership = options.Membership;
             });
         }
@@ -66,6 +71,7 @@ internal static class ClusterSetup
             ClientEndpoint = settings.ClientPort == 0 ? null : new IPEndPoint(listen, settings.ClientPort),
             AdvertisedClientEndpoint = advertised is null || settings.ClientPort == 0 ? null : new IPEndPoint(advertised, settings.ClientPort),
             RerouteWait = settings.RerouteWait,
+            MaxConcurrentCalls = settings.MaxConcurrentCalls,
             Membership = new MembershipOptions
             {
                 ProbeInterval = settings.ProbeInterval,

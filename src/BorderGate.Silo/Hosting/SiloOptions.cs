@@ -67,4 +67,7 @@ internal sealed class ClusterSettings
 
     /// <summary>How long a call to an unreachable silo waits for its death verdict before failing.</summary>
     public TimeSpan RerouteWait { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Calls from other silos (and apart, from clients) the silo runs at once; more are turned away as overloaded (HTTP 503).</summary>
+    public int MaxConcurrentCalls { get; set; } = 10_000;
 }

@@ -1,0 +1,140 @@
+using System.Diagnostics.Metrics;
+using BorderGate.Actors.Diagnostics;
+using BorderGate.Actors.Networking;
+
+namespace BorderGate.Actors.Networking.Tests;
+
+/// <summary>
+/// A silo offered more than it can take sheds the excess at once, as overloaded, instead of queuing it until it stalls:
+/// requests over its limit of running ones, and senders over the queue's capacity of waiting ones.
+/// </summary>
+public sealed class OverloadTests : IDisposable
+{
+    private readonly MeterListener _listener = new();
+    private readonly List<string> _shed = [];
+
+    public OverloadTests()
+    {
+        _listener.InstrumentPublished = (instrument, listener) =>
+        {
+            if (instrument.Name == ActorDiagnostics.TransportRequestsShedInstrument)
+            {
+                listener.EnableMeasurementEvents(instrument);
+            }
+        };
+        _listener.SetMeasurementEventCallback<long>((_, _, tags, _) =>
+        {
+            foreach (var tag in tags)
+            {
+                if (tag.Key == ActorDiagnostics.TransportReasonTag)
+                {
+                    lock (_shed)
+                    {
+                        _shed.Add((string)tag.Value!);
+                    }
+                }
+            }
+        });
+        _listener.Start();
+    }
+
+    public void Dispose() => _listener.Dispose();
+
+    [Fact]
+    public async Task RequestsOverTheLimit_AreShedAtOnce_SystemRequestsStillServed_AndServedAgainOnceBelow()
+    {
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var server = Transports.Start(
+            async (frame, _) =>
+            {
+                if (!frame.TargetType!.StartsWith('$'))
+                {
+                    await release.Task;
+                }
+
+                return Frame.ResponseTo(frame, frame.Payload);
+            },
+            configure: o => o.MaxConcurrentRequests = 4);
+        await using var client = Transports.Start();
+        var running = Enumerable.Range(0, 4).Select(i => client.SendRequestAsync(server.LocalAddress, Transports.Request($"call {i}"))).ToArray();
+        await Eventually.TrueAsync(() => server.RunningRequestCount == 4);
+
+        var shed = await Assert.ThrowsAsync<SiloOverloadedException>(() => client.SendRequestAsync(server.LocalAddress, Transports.Request("one too many")));
+        var probe = await client.SendRequestAsync(server.LocalAddress, Frame.Request("$membership", string.Empty, "probe", default));
+
+        Assert.Equal(server.LocalAddress.ToString(), shed.Silo);
+        Assert.Contains("limit of 4 requests", shed.Message, StringComparison.Ordinal);
+        Assert.Equal(FrameKind.Response, probe.Kind);
+        Assert.All(running, call => Assert.False(call.IsCompleted));
+        lock (_shed)
+        {
+            Assert.Contains("busy", _shed);
+        }
+
+        release.SetResult();
+        Assert.Equal(Enumerable.Range(0, 4).Select(i => $"call {i}"), (await Task.WhenAll(running)).Select(Transports.Text));
+        Assert.Equal("again", Transports.Text(await client.SendRequestAsync(server.LocalAddress, Transports.Request("again"))));
+        Assert.Equal(0, server.RunningRequestCount);
+    }
+
+    [Fact]
+    public async Task FailingHandlers_GiveBackTheirPlaces()
+    {
+        // Half fail before their first await, half after: either way the request's place is given back, so that a silo
+        // whose calls fail does not end up shedding everything.
+        await using var server = Transports.Start(
+            (frame, _) => frame.Payload.Span[^1] % 2 == 0
+                ? throw new InvalidOperationException("the grain failed at once")
+                : FailLaterAsync(),
+            configure: o => o.MaxConcurrentRequests = 2);
+        await using var client = Transports.Start();
+
+        for (var i = 0; i < 10; i++)
+        {
+            var answer = await client.SendRequestAsync(server.LocalAddress, Transports.Request($"call {i}"));
+            Assert.Equal(TransportErrorCode.HandlerFailed, answer.ErrorCode);
+        }
+
+        Assert.Equal(0, server.RunningRequestCount);
+
+        static async ValueTask<Frame?> FailLaterAsync()
+        {
+            await Task.Yield();
+            throw new InvalidOperationException("the grain failed later");
+        }
+    }
+
+    [Fact]
+    public async Task SendersOverTheQueueCapacity_AreTurnedAwayAtOnce_InsteadOfPilingUp()
+    {
+        // A peer that says hello and then reads nothing: the socket's buffers fill, the write loop waits on them, the queue
+        // fills, then its capacity of senders waits; the next ones are turned away.
+        var (endpoint, accepted) = RawSilo.ListenOnce();
+        await using var client = Transports.Start(configure: o =>
+        {
+            o.OutgoingQueueCapacity = 2;
+            o.MaxFrameSize = 1024 * 1024;
+        });
+        var peer = new SiloAddress(endpoint, 7);
+        var first = client.SendRequestAsync(peer, Transports.Request("hello?"));
+        await using var raw = await accepted;
+        Assert.Equal(FrameKind.Hello, (await raw.ReceiveAsync())!.Kind);
+        await raw.SendAsync(RawSilo.Hello());
+
+        var payload = new string('x', 512 * 1024);
+        var deadline = DateTimeOffset.UtcNow.AddSeconds(30).UtcTicks;
+        var calls = Enumerable.Range(0, 120).Select(_ => client.SendRequestAsync(peer, Transports.Request(payload, deadline))).ToList();
+        await Eventually.TrueAsync(() => calls.Any(c => c.IsFaulted));
+
+        var refused = calls.Where(c => c.IsFaulted).Select(c => c.Exception!.InnerException).ToList();
+        Assert.All(refused, e => Assert.IsType<SiloOverloadedException>(e));
+        Assert.Equal(peer.ToString(), ((SiloOverloadedException)refused[0]!).Silo);
+        Assert.InRange(calls.Count(c => !c.IsCompleted), 2, 119);
+        lock (_shed)
+        {
+            Assert.Contains("queue_full", _shed);
+        }
+
+        Assert.False(first.IsCompleted);
+    }
+}
