@@ -45,14 +45,16 @@ internal sealed class MembershipSilo : IAsyncDisposable
 
     /// <summary>
     /// Starts and joins. <paramref name="probes"/> wraps the real prober (to take a link down in a test);
-    /// <paramref name="port"/> and <paramref name="generation"/> restart a silo where it was.
+    /// <paramref name="port"/> and <paramref name="generation"/> restart a silo where it was; <paramref name="selfLag"/>
+    /// stands for the silo's own measure of how late it runs.
     /// </summary>
     public static async Task<MembershipSilo> StartAsync(
         string connectionString,
         MembershipOptions? options = null,
         Func<ISiloProber, ISiloProber>? probes = null,
         int port = 0,
-        long generation = 0)
+        long generation = 0,
+        Func<TimeSpan>? selfLag = null)
     {
         var services = new ServiceCollection()
             .AddPostgresActorProviders(o => o.ConnectionString = connectionString)
@@ -76,7 +78,10 @@ internal sealed class MembershipSilo : IAsyncDisposable
             prober,
             transport.LocalAddress,
             TimeProvider.System,
-            NullLogger.Instance);
+            NullLogger.Instance)
+        {
+            SelfLag = selfLag,
+        };
         await agent.JoinAsync(CancellationToken.None);
         return new MembershipSilo(services, transport, agent);
     }

@@ -22,9 +22,10 @@ public sealed class MembershipTests : IAsyncLifetime
         await _database.DisposeAsync();
     }
 
-    private async Task<MembershipSilo> StartAsync(MembershipOptions? options = null, Func<ISiloProber, ISiloProber>? probes = null, string? connectionString = null, int port = 0)
+    private async Task<MembershipSilo> StartAsync(
+        MembershipOptions? options = null, Func<ISiloProber, ISiloProber>? probes = null, string? connectionString = null, int port = 0, Func<TimeSpan>? selfLag = null)
     {
-        var silo = await MembershipSilo.StartAsync(connectionString ?? _database.ConnectionString, options, probes, port);
+        var silo = await MembershipSilo.StartAsync(connectionString ?? _database.ConnectionString, options, probes, port, selfLag: selfLag);
         _silos.Add(silo);
         return silo;
     }
@@ -87,6 +88,32 @@ public sealed class MembershipTests : IAsyncLifetime
         Assert.Equal(SiloStatus.Active, row.Status);
         Assert.Empty(row.Suspicions);
         Assert.False(target.Agent.IsFenced);
+    }
+
+    /// <summary>
+    /// A silo that runs late itself (an overload backlogs its thread pool) misses its probes' answers, but holds none of the
+    /// misses against the silo it watches while it runs late: no vote, the other stays active. Once it runs on time again,
+    /// missed probes count as before and a silo that really stopped answering is voted dead.
+    /// </summary>
+    [Fact]
+    public async Task SiloRunningLateItself_VotesNobodyDead_UntilItRunsOnTimeAgain()
+    {
+        var lagMs = 1000L;
+        var target = await StartAsync();
+        var late = await StartAsync(
+            probes: real => new LinkDownProber(real, silo => silo == target.Transport.LocalAddress),
+            selfLag: () => TimeSpan.FromMilliseconds(Interlocked.Read(ref lagMs)));
+        await Wait.WaitUntil(() => late.Agent.ActiveSilos().Count == 2, TimeSpan.FromSeconds(10), "both see two");
+
+        // Two silos: no third to probe through, so each pair of missed probes would be a vote, and one vote is enough.
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        var row = (await RowAsync(late, target.Name))!;
+        Assert.Equal(SiloStatus.Active, row.Status);
+        Assert.Empty(row.Suspicions);
+
+        Interlocked.Exchange(ref lagMs, 5);
+        await Wait.WaitUntil(async () => (await RowAsync(late, target.Name))?.Status == SiloStatus.Dead, TimeSpan.FromSeconds(5), "voted dead once the voter runs on time");
+        Assert.Equal([late.Name], (await RowAsync(late, target.Name))!.Suspicions.Select(v => v.Voter));
     }
 
     /// <summary>

@@ -58,7 +58,7 @@ internal static class ClusterQuickBenchmark
                     var allocated = GC.GetTotalAllocatedBytes();
                     var collections = GC.CollectionCount(0);
                     var cpu = Process.GetCurrentProcess().TotalProcessorTime;
-                    using var frames = new FramesSentCounter();
+                    using var frames = new InstrumentCounter(ActorDiagnostics.TransportFramesSentInstrument);
                     var watch = Stopwatch.StartNew();
                     var pings = Interlocked.Read(ref PingGrain.Total);
                     var l = await LoadLoops.OpenLoopAsync(Call, r, TimeSpan.FromSeconds(3));
@@ -90,6 +90,7 @@ internal static class ClusterQuickBenchmark
             await LoadLoops.OpenLoopAsync(Call, rate / 2, TimeSpan.FromSeconds(2));
             var latencies = await LoadLoops.OpenLoopAsync(Call, rate / 2, TimeSpan.FromSeconds(5));
             EnsureCallsStayedRemote(a, b);
+            EnsureNoneFailed();
             output.WriteLine($"remote_call_p99_us: {LoadLoops.Percentile(latencies, 0.99):F1}");
             output.WriteLine($"# at {rate / 2:F0} calls/s offered: p50 {LoadLoops.Percentile(latencies, 0.5):F1} µs, p99.9 {LoadLoops.Percentile(latencies, 0.999):F1} µs, max {latencies[^1]:F1} µs");
             var late = LoadLoops.LastIssueLateness;
@@ -97,7 +98,25 @@ internal static class ClusterQuickBenchmark
             output.WriteLine($"# the pacer started calls after they fell due by p50 {LoadLoops.Percentile(late, 0.5):F1} µs, p99 {LoadLoops.Percentile(late, 0.99):F1} µs, max {late[^1]:F1} µs (in the latencies above)");
             var trickle = await LoadLoops.OpenLoopAsync(Call, 1_000, TimeSpan.FromSeconds(3));
             EnsureCallsStayedRemote(a, b);
+            EnsureNoneFailed();
             output.WriteLine($"# the same calls at 1,000 a second, for the floor this machine leaves: p50 {LoadLoops.Percentile(trickle, 0.5):F0} µs, p99 {LoadLoops.Percentile(trickle, 0.99):F0} µs, max {trickle[^1]:F0} µs");
+
+            // More than the two silos can take: the excess is turned away as overloaded, and b is neither stalled nor
+            // declared dead (before load shedding, b was voted dead within the 3 s and its grains came back on a).
+            using var unjudged = new InstrumentCounter(ActorDiagnostics.MembershipProbeRoundsUnjudgedInstrument);
+            var offered = rate * 2;
+            var flood = await LoadLoops.OpenLoopAsync(Call, offered, TimeSpan.FromSeconds(3));
+            EnsureCallsStayedRemote(a, b);
+            var failed = LoadLoops.LastFailures;
+            output.WriteLine(
+                $"# overload, {offered:F0} calls/s offered for 3 s (twice the closed loop's rate): {flood.Length} answered (p50 {LoadLoops.Percentile(flood, 0.5):F0} µs, p99 {LoadLoops.Percentile(flood, 0.99):F0} µs), " +
+                $"{failed.GetValueOrDefault(nameof(SiloOverloadedException))} shed as overloaded, {failed.Where(f => f.Key != nameof(SiloOverloadedException)).Sum(f => f.Value)} failed otherwise; " +
+                $"silo b stayed in the cluster; {unjudged.Count} probe rounds not judged for running late; " +
+                $"from each call's start (the pacer cannot start calls this fast and falls behind): p50 {LoadLoops.Percentile(LoadLoops.LastFromStart, 0.5):F0} µs, p99 {LoadLoops.Percentile(LoadLoops.LastFromStart, 0.99):F0} µs");
+            var after = await LoadLoops.OpenLoopAsync(Call, rate / 2, TimeSpan.FromSeconds(3));
+            EnsureCallsStayedRemote(a, b);
+            EnsureNoneFailed();
+            output.WriteLine($"# then at half the rate again: p50 {LoadLoops.Percentile(after, 0.5):F0} µs, p99 {LoadLoops.Percentile(after, 0.99):F0} µs");
 
             output.WriteLine($"failover_s: {await FailoverAsync(a, b, keys):F2}");
             output.WriteLine($"# {Grains} grains active on a crashed silo (its port closed, its membership stopped, nothing said), called from a survivor until each answered; default membership timings");
@@ -109,17 +128,26 @@ internal static class ClusterQuickBenchmark
         }
     }
 
-    /// <summary>Frames the silos' connections wrote while it is alive (the transport's own counter).</summary>
-    private sealed class FramesSentCounter : IDisposable
+    /// <summary>A figure measured with some calls failed would be of the others only: thrown away instead.</summary>
+    private static void EnsureNoneFailed()
+    {
+        if (LoadLoops.LastFailures.Count != 0)
+        {
+            throw new InvalidOperationException($"Calls failed during the measurement ({string.Join(", ", LoadLoops.LastFailures.Select(f => $"{f.Value} × {f.Key}"))}): the figures would be of the others only.");
+        }
+    }
+
+    /// <summary>What a counter of the runtime's added up while this is alive (frames sent, probe rounds not judged).</summary>
+    private sealed class InstrumentCounter : IDisposable
     {
         private readonly System.Diagnostics.Metrics.MeterListener _listener = new();
         private long _count;
 
-        public FramesSentCounter()
+        public InstrumentCounter(string name)
         {
             _listener.InstrumentPublished = (instrument, listener) =>
             {
-                if (instrument.Name == ActorDiagnostics.TransportFramesSentInstrument)
+                if (instrument.Name == name)
                 {
                     listener.EnableMeasurementEvents(instrument);
                 }

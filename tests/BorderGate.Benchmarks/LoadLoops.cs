@@ -27,6 +27,9 @@ internal static partial class LoadLoops
     /// <summary>The last open loop's latencies counted from when the pacer started each call (µs, sorted): the system's own share.</summary>
     public static double[] LastFromStart { get; private set; } = [];
 
+    /// <summary>The last open loop's calls that failed, by exception type (their latencies are left out of the loop's figures).</summary>
+    public static IReadOnlyDictionary<string, int> LastFailures { get; private set; } = new Dictionary<string, int>();
+
     /// <summary>Calls per second with <paramref name="callers"/> callers each awaiting one call at a time.</summary>
     public static async Task<double> ClosedLoopAsync(Func<int, Task> call, int callers, TimeSpan duration)
     {
@@ -49,7 +52,8 @@ internal static partial class LoadLoops
 
     /// <summary>
     /// Calls at a fixed rate whatever the answers do (open loop), timing each call from when it was due, so that a stall
-    /// shows in the tail instead of slowing the sender down. A dedicated thread paces the calls, waking every millisecond
+    /// shows in the tail instead of slowing the sender down. A call that fails is counted by its exception's type in
+    /// <see cref="LastFailures"/> and left out of the latencies. A dedicated thread paces the calls, waking every millisecond
     /// to start what fell due; no task is kept once it completed. Latencies in microseconds, sorted. On Linux the pacer
     /// sleeps 100 µs at a time (<c>nanosleep</c>), elsewhere a millisecond (<c>Thread.Sleep</c>'s grain): a call due just
     /// after the pacer fell asleep starts, and is timed from its due moment, up to one such sleep later.
@@ -63,6 +67,7 @@ internal static partial class LoadLoops
         var ticksPerCall = Stopwatch.Frequency / rate;
         var late = new double[total];
         var fromStart = new double[total];
+        var failures = new System.Collections.Concurrent.ConcurrentDictionary<string, int>(StringComparer.Ordinal);
         var traceStart = Stopwatch.GetTimestamp();
         long pacerStart = 0;
         var pacer = new Thread(() =>
@@ -101,18 +106,35 @@ internal static partial class LoadLoops
                 new[] { $"# start {pacerStart} frequency {Stopwatch.Frequency}" }.Concat(latencies.Select((l, i) => $"{i / rate * 1e6:F0} {l:F0} {late[i]:F0}")));
         }
 
+        if (!failures.IsEmpty)
+        {
+            // Failed calls were marked NaN: out of every figure.
+            latencies = [.. latencies.Where(double.IsFinite)];
+            fromStart = [.. fromStart.Where(double.IsFinite)];
+        }
+
         Array.Sort(latencies);
         Array.Sort(late);
         Array.Sort(fromStart);
         LastIssueLateness = late;
         LastFromStart = fromStart;
+        LastFailures = failures;
         return latencies;
 
         async Task TimeAsync(long scheduled, int index)
         {
-            await call(index);
-            latencies[index] = Stopwatch.GetElapsedTime(scheduled).TotalMicroseconds;
-            fromStart[index] = latencies[index] - late[index];
+            try
+            {
+                await call(index);
+                latencies[index] = Stopwatch.GetElapsedTime(scheduled).TotalMicroseconds;
+                fromStart[index] = latencies[index] - late[index];
+            }
+            catch (Exception e)
+            {
+                failures.AddOrUpdate(e.GetType().Name, 1, static (_, n) => n + 1);
+                latencies[index] = fromStart[index] = double.NaN;
+            }
+
             if (Interlocked.Decrement(ref outstanding) == 0)
             {
                 allDone.TrySetResult();

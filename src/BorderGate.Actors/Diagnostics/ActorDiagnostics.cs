@@ -94,6 +94,7 @@ public static class ActorDiagnostics
     public const string MembershipProbesFailedInstrument = "bordergate.actors.membership.probes.failed";
     public const string MembershipSilosDeclaredDeadInstrument = "bordergate.actors.membership.silos.declared_dead";
     public const string MembershipFencedInstrument = "bordergate.actors.membership.fenced";
+    public const string SchedulingLagInstrument = "bordergate.actors.scheduling.lag";
     public const string MembershipProbeRoundsUnjudgedInstrument = "bordergate.actors.membership.probe_rounds.unjudged";
     public const string MembershipReasonTag = "bordergate.membership.reason";
 
@@ -101,6 +102,8 @@ public static class ActorDiagnostics
         MembershipProbesFailedInstrument, "{probe}", "Probes of another silo that went unanswered, direct or through another silo.");
     internal static readonly Counter<long> MembershipSilosDeclaredDead = Meter.CreateCounter<long>(
         MembershipSilosDeclaredDeadInstrument, "{silo}", "Silos this silo declared dead, by reason (votes, lease).");
+    internal static readonly Histogram<double> SchedulingLag = Meter.CreateHistogram<double>(
+        SchedulingLagInstrument, "ms", "How much later than due a silo's own periodic work ran (ten samples a second): its thread pool's backlog, collections, cores taken away.");
     internal static readonly Counter<long> MembershipProbeRoundsUnjudged = Meter.CreateCounter<long>(
         MembershipProbeRoundsUnjudgedInstrument, "{round}", "Probe rounds whose misses were not held against the probed silos because this silo itself ran too late to judge them.");
     internal static readonly Counter<long> MembershipFenced = Meter.CreateCounter<long>(

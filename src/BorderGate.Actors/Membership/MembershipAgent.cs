@@ -13,6 +13,9 @@ namespace BorderGate.Actors.Membership;
 /// <item>It watches its successors on the ring of active silos by probing them; after
 /// <see cref="MembershipOptions.MissedProbesToSuspect"/> misses in a row it asks another silo to probe the silent one, and if
 /// that one does not reach it either (or there is none to ask) it votes it dead; enough fresh votes declare it dead.</item>
+/// <item>A silo that itself runs late (its thread pool backlogged, its process stopped — <see cref="SchedulingLagMeter"/>)
+/// holds no missed probe against anyone while it does: an overloaded silo does not vote a healthy peer dead because its
+/// own answers came late. A peer that really died is still declared dead, by the others' votes or by its lease.</item>
 /// <item>Any silo declares dead a silo whose lease ran out on the table's clock (frozen, or cut off from the table).</item>
 /// <item>Fencing: a silo that finds itself declared dead, or that could not renew its lease for
 /// <see cref="MembershipOptions.LeaseDuration"/>, stops serving at once (<see cref="Fenced"/>); it never serves again as
@@ -37,6 +40,8 @@ internal sealed partial class MembershipAgent : IAsyncDisposable
     private ITimer? _leaseWatch;
     private Task[] _loops = [];
     private DateTimeOffset _defunctSweptAt = DateTimeOffset.MinValue;
+    private SchedulingLagMeter? _lagMeter;
+    private bool _tooLateToJudge;
 
     public MembershipAgent(MembershipOptions options, IMembershipTable table, ISiloProber prober, SiloAddress self, TimeProvider timeProvider, ILogger logger)
     {
@@ -52,6 +57,12 @@ internal sealed partial class MembershipAgent : IAsyncDisposable
     }
 
     public SiloAddress Self { get; }
+
+    /// <summary>
+    /// How late this silo runs its own work just now; null: measured by a <see cref="SchedulingLagMeter"/> from the join on
+    /// (tests give their own).
+    /// </summary>
+    public Func<TimeSpan>? SelfLag { get; init; }
 
     /// <summary>Where cluster clients call this silo (host:port), written in its row at join; null: on its silo port.</summary>
     public string? ClientAddress { get; init; }
@@ -112,6 +123,12 @@ internal sealed partial class MembershipAgent : IAsyncDisposable
         }
 
         LogJoined(_logger, Name);
+        if (SelfLag is null)
+        {
+            var period = TimeSpan.FromTicks(Math.Min(TimeSpan.FromMilliseconds(100).Ticks, (_options.ProbeTimeout / 4).Ticks));
+            _lagMeter = new SchedulingLagMeter(_time, period, _options.ProbeInterval + _options.ProbeTimeout * 2);
+        }
+
         var check = _options.LeaseRenewal / 4;
         _leaseWatch = _time.CreateTimer(_ => CheckLease(), null, check, check);
         var token = _stopping.Token;
@@ -151,6 +168,8 @@ internal sealed partial class MembershipAgent : IAsyncDisposable
         {
             await _leaseWatch.DisposeAsync().ConfigureAwait(false);
         }
+
+        _lagMeter?.Dispose();
 
         await Task.WhenAll(_loops).ConfigureAwait(false);
     }
@@ -269,8 +288,24 @@ internal sealed partial class MembershipAgent : IAsyncDisposable
         }
 
         var watched = Watched(view);
+        var lagBefore = CurrentLag();
         var results = await Task.WhenAll(watched.Select(async s =>
             AddressOf(s) is { } address && await _prober.ProbeAsync(address, _options.ProbeTimeout, cancellationToken).ConfigureAwait(false))).ConfigureAwait(false);
+
+        // Late by half a probe's timeout or more, this silo may have sent the probes late, read their answers late, or
+        // timed them out before reading answers that had come: their misses say nothing about the peers.
+        var lag = TimeSpan.FromTicks(Math.Max(lagBefore.Ticks, CurrentLag().Ticks));
+        var judge = lag < _options.ProbeTimeout / 2;
+        if (!judge && results.Contains(false))
+        {
+            ActorDiagnostics.MembershipProbeRoundsUnjudged.Add(1);
+            if (!_tooLateToJudge)
+            {
+                LogTooLateToJudge(_logger, Name, (long)lag.TotalMilliseconds);
+            }
+        }
+
+        _tooLateToJudge = !judge;
         var watchedNames = watched.Select(s => s.Silo).ToHashSet(StringComparer.Ordinal);
         foreach (var gone in _missedProbes.Keys.Where(k => !watchedNames.Contains(k)).ToList())
         {
@@ -283,6 +318,11 @@ internal sealed partial class MembershipAgent : IAsyncDisposable
             if (results[i])
             {
                 _missedProbes.Remove(silo.Silo);
+                continue;
+            }
+
+            if (!judge)
+            {
                 continue;
             }
 
@@ -305,6 +345,8 @@ internal sealed partial class MembershipAgent : IAsyncDisposable
             await VoteDeadAsync(silo.Silo, cancellationToken).ConfigureAwait(false);
         }
     }
+
+    private TimeSpan CurrentLag() => SelfLag?.Invoke() ?? _lagMeter?.Current ?? TimeSpan.Zero;
 
     /// <summary>Whether another active silo (not this one, not the suspect) reaches the suspect; false if none does or none is left to ask.</summary>
     private async Task<bool> ReachedThroughAnotherAsync(MembershipView view, SiloEntry suspect, CancellationToken cancellationToken)
@@ -411,6 +453,9 @@ internal sealed partial class MembershipAgent : IAsyncDisposable
 
     [LoggerMessage(1505, LogLevel.Information, "Silo {Silo} could not reach {Other}, but another silo did: no vote")]
     private static partial void LogReachedIndirectly(ILogger logger, string silo, string other);
+
+    [LoggerMessage(1507, LogLevel.Warning, "Silo {Silo} runs {LagMs} ms late: while it does, it holds no missed probe against the silos it watches")]
+    private static partial void LogTooLateToJudge(ILogger logger, string silo, long lagMs);
 
     [LoggerMessage(1506, LogLevel.Warning, "Silo {Silo}: a membership round failed; tried again next round")]
     private static partial void LogRoundFailed(ILogger logger, Exception exception, string silo);
