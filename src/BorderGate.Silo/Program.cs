@@ -38,6 +38,8 @@ builder.Services.AddSingleton<DriverFollowers>();
 builder.Services.AddSingleton<DriverStatuses>();
 builder.Services.AddBorderGateAuth(builder.Configuration);
 builder.Services.AddOpenApi(o => o.AddDocumentTransformer<BearerSecurityScheme>());
+builder.Services.AddProblemDetails();
+builder.Services.AddExceptionHandler<ClusterUnavailableHandler>();
 
 var app = builder.Build();
 
@@ -55,6 +57,7 @@ if (args.Contains("migrate", StringComparer.Ordinal))
 
 app.Lifetime.ApplicationStarted.Register(() =>
     app.Services.GetRequiredService<SiloStatus>().MarkStarted(app.Services.GetRequiredService<TimeProvider>()));
+app.UseExceptionHandler(); // a silo overloaded or failing over: 503 with Retry-After (ClusterUnavailableHandler)
 app.UseDefaultFiles();
 app.UseStaticFiles();
 app.UseForwardedHeaders(); // only from BorderGate:Auth:KnownProxies

@@ -162,6 +162,46 @@ public sealed class ClusterHostTests
             "sign-in works on the survivor once the dead silo is declared dead");
     }
 
+    /// <summary>
+    /// A truck whose silo host dies (killed: port closed, nothing said) is read through the other host: until the cluster
+    /// has declared the dead one dead, the answer is 503 with Retry-After as problem details (a moment's unavailability, not
+    /// a broken request); then the survivor serves the truck from storage, no hand needed.
+    /// </summary>
+    [Fact]
+    public async Task TruckOnADyingSiloHost_Answers503WithRetryAfter_ThenTheSurvivorServesIt()
+    {
+        await using var database = await PostgresTestDatabase.CreateAsync("silo_cluster_truck_dead");
+        await using var first = new KestrelSilo(SigningInSettings(database.ConnectionString, "BorderGate:Cluster:RerouteWait", "00:00:00.2"));
+        await using var second = new KestrelSilo(SigningInSettings(database.ConnectionString, "BorderGate:Cluster:RerouteWait", "00:00:00.2"));
+        await Wait.WaitUntil(async () => await ActiveSilosAsync(database.ConnectionString) == 2, TimeSpan.FromSeconds(10), "two silos active");
+        using (var declared = await first.Company().PostAsJsonAsync("/api/trips", TestDeclarations.Declaration("29C-777.02")))
+        {
+            Assert.Equal(HttpStatusCode.Created, declared.StatusCode);
+        }
+
+        using (var before = await second.Http.GetAsync(new Uri("/api/trucks/29C77702", UriKind.Relative)))
+        {
+            Assert.Equal(HttpStatusCode.OK, before.StatusCode);
+        }
+
+        await first.Services.GetRequiredService<BorderGate.Actors.Hosting.ActorRuntime>().Cluster!.CrashAsync();
+
+        using var unavailable = await second.Http.GetAsync(new Uri("/api/trucks/29C77702", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, unavailable.StatusCode);
+        Assert.Equal(TimeSpan.FromSeconds(2), unavailable.Headers.RetryAfter?.Delta);
+        Assert.Equal("application/problem+json", unavailable.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("Briefly unavailable", await unavailable.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        await Wait.WaitUntil(
+            async () =>
+            {
+                using var again = await second.Http.GetAsync(new Uri("/api/trucks/29C77702", UriKind.Relative));
+                return again.StatusCode == HttpStatusCode.OK && (await again.Content.ReadAsStringAsync()).Contains("CSQU3054383", StringComparison.Ordinal);
+            },
+            TimeSpan.FromSeconds(15),
+            "the truck is read on the survivor once the dead silo is declared dead");
+    }
+
     /// <summary>A silo host of the test cluster with the development accounts (which setting auth keys would turn off) and one setting more.</summary>
     private static Dictionary<string, string?> SigningInSettings(string connectionString, string setting, string value)
     {
