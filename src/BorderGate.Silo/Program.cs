@@ -38,8 +38,6 @@ builder.Services.AddSingleton<DriverFollowers>();
 builder.Services.AddSingleton<DriverStatuses>();
 builder.Services.AddBorderGateAuth(builder.Configuration);
 builder.Services.AddOpenApi(o => o.AddDocumentTransformer<BearerSecurityScheme>());
-builder.Services.AddProblemDetails();
-builder.Services.AddExceptionHandler<ClusterUnavailableHandler>();
 
 var app = builder.Build();
 
@@ -57,7 +55,6 @@ if (args.Contains("migrate", StringComparer.Ordinal))
 
 app.Lifetime.ApplicationStarted.Register(() =>
     app.Services.GetRequiredService<SiloStatus>().MarkStarted(app.Services.GetRequiredService<TimeProvider>()));
-app.UseExceptionHandler(); // a silo overloaded or failing over: 503 with Retry-After (ClusterUnavailableHandler)
 app.UseDefaultFiles();
 app.UseStaticFiles();
 app.UseForwardedHeaders(); // only from BorderGate:Auth:KnownProxies
@@ -66,6 +63,7 @@ app.UseAuthorization();
 app.MapDefaultEndpoints();
 app.MapDeviceEndpoint().AllowAnonymous(); // devices authenticate in the protocol, each with its own key
 var api = app.MapGroup("/api");
+api.AddEndpointFilter<ClusterUnavailableFilter>(); // a silo overloaded or failing over: 503 with Retry-After
 api.MapAuthApi();
 api.MapTripsApi();
 api.MapTrucksApi();
