@@ -112,11 +112,15 @@ internal static class ClusterQuickBenchmark
                 $"# overload, {offered:F0} calls/s offered for 3 s (twice the closed loop's rate): {flood.Length} answered (p50 {LoadLoops.Percentile(flood, 0.5):F0} µs, p99 {LoadLoops.Percentile(flood, 0.99):F0} µs), " +
                 $"{failed.GetValueOrDefault(nameof(SiloOverloadedException))} shed as overloaded, {failed.Where(f => f.Key != nameof(SiloOverloadedException)).Sum(f => f.Value)} failed otherwise; " +
                 $"silo b stayed in the cluster; {unjudged.Count} probe rounds not judged for running late; " +
-                $"from each call's start (the pacer cannot start calls this fast and falls behind): p50 {LoadLoops.Percentile(LoadLoops.LastFromStart, 0.5):F0} µs, p99 {LoadLoops.Percentile(LoadLoops.LastFromStart, 0.99):F0} µs");
+                $"counted from each call's start (the pacer cannot start calls this fast and falls behind, which the figures from the due time include): p50 {LoadLoops.Percentile(LoadLoops.LastFromStart, 0.5):F0} µs, p99 {LoadLoops.Percentile(LoadLoops.LastFromStart, 0.99):F0} µs");
+            var settling = await LoadLoops.OpenLoopAsync(Call, rate / 2, TimeSpan.FromSeconds(2));
+            EnsureNoneFailed();
             var after = await LoadLoops.OpenLoopAsync(Call, rate / 2, TimeSpan.FromSeconds(3));
             EnsureCallsStayedRemote(a, b);
             EnsureNoneFailed();
-            output.WriteLine($"# then at half the rate again: p50 {LoadLoops.Percentile(after, 0.5):F0} µs, p99 {LoadLoops.Percentile(after, 0.99):F0} µs");
+            output.WriteLine(
+                $"# then at half the rate again: p99 {LoadLoops.Percentile(settling, 0.99):F0} µs in the first 2 s (the flood's garbage collected), " +
+                $"then p50 {LoadLoops.Percentile(after, 0.5):F0} µs, p99 {LoadLoops.Percentile(after, 0.99):F0} µs over 3 s");
 
             output.WriteLine($"failover_s: {await FailoverAsync(a, b, keys):F2}");
             output.WriteLine($"# {Grains} grains active on a crashed silo (its port closed, its membership stopped, nothing said), called from a survivor until each answered; default membership timings");

@@ -83,8 +83,9 @@ internal static partial class LoadLoops
                 var due = (int)Math.Min(total, (now - start) / ticksPerCall + 1);
                 for (; sent < due; sent++)
                 {
+                    // Each call's own start: a long batch (a pacer fallen behind) starts its last calls well after `now`.
                     var scheduled = start + (long)(sent * ticksPerCall);
-                    late[sent] = Stopwatch.GetElapsedTime(scheduled, now).TotalMicroseconds;
+                    late[sent] = Stopwatch.GetElapsedTime(scheduled, Stopwatch.GetTimestamp()).TotalMicroseconds;
                     _ = TimeAsync(scheduled, sent);
                 }
 

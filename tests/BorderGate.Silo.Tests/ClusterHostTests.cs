@@ -103,10 +103,8 @@ public sealed class ClusterHostTests
     [Fact]
     public async Task FailedSignInsOnTwoSiloHosts_CountAgainstOneAllowance()
     {
-        await using var database = await PostgresTestDatabase.CreateAsync("silo_cluster_sign_in");
-        await using var first = new KestrelSilo(SigningInSettings(database.ConnectionString, "BorderGate:Auth:FailedSignInsPerMinute", "3"));
-        await using var second = new KestrelSilo(SigningInSettings(database.ConnectionString, "BorderGate:Auth:FailedSignInsPerMinute", "3"));
-        await Wait.WaitUntil(async () => await ActiveSilosAsync(database.ConnectionString) == 2, TimeSpan.FromSeconds(10), "two silos active");
+        await using var cluster = await TwoSigningInHostsAsync("silo_cluster_sign_in", "BorderGate:Auth:FailedSignInsPerMinute", "3");
+        var (database, first, second) = (cluster.Database, cluster.First, cluster.Second);
 
         async Task<HttpStatusCode> SignInAsync(KestrelSilo silo, string password)
         {
@@ -134,11 +132,9 @@ public sealed class ClusterHostTests
     [Fact]
     public async Task SignIn_WhileTheAllowancesSiloIsDying_Answers503_ThenWorksOnTheSurvivor()
     {
-        await using var database = await PostgresTestDatabase.CreateAsync("silo_cluster_sign_in_dead");
         // Calls to a silo that cannot be reached give up before the cluster's verdict (which takes ~1–2 s).
-        await using var first = new KestrelSilo(SigningInSettings(database.ConnectionString, "BorderGate:Cluster:RerouteWait", "00:00:00.2"));
-        await using var second = new KestrelSilo(SigningInSettings(database.ConnectionString, "BorderGate:Cluster:RerouteWait", "00:00:00.2"));
-        await Wait.WaitUntil(async () => await ActiveSilosAsync(database.ConnectionString) == 2, TimeSpan.FromSeconds(10), "two silos active");
+        await using var cluster = await TwoSigningInHostsAsync("silo_cluster_sign_in_dead", "BorderGate:Cluster:RerouteWait", "00:00:00.2");
+        var (database, first, second) = (cluster.Database, cluster.First, cluster.Second);
         using (var wrong = await first.Anonymous.PostAsJsonAsync(SignInRoutes.Operator, new OperatorSignIn(DevelopmentCredentials.OperatorName, "guess")))
         {
             // The allowance of 127.0.0.1's operator sign-ins is now active on the first silo.
@@ -170,10 +166,8 @@ public sealed class ClusterHostTests
     [Fact]
     public async Task TruckOnADyingSiloHost_Answers503WithRetryAfter_ThenTheSurvivorServesIt()
     {
-        await using var database = await PostgresTestDatabase.CreateAsync("silo_cluster_truck_dead");
-        await using var first = new KestrelSilo(SigningInSettings(database.ConnectionString, "BorderGate:Cluster:RerouteWait", "00:00:00.2"));
-        await using var second = new KestrelSilo(SigningInSettings(database.ConnectionString, "BorderGate:Cluster:RerouteWait", "00:00:00.2"));
-        await Wait.WaitUntil(async () => await ActiveSilosAsync(database.ConnectionString) == 2, TimeSpan.FromSeconds(10), "two silos active");
+        await using var cluster = await TwoSigningInHostsAsync("silo_cluster_truck_dead", "BorderGate:Cluster:RerouteWait", "00:00:00.2");
+        var (database, first, second) = (cluster.Database, cluster.First, cluster.Second);
         using (var declared = await first.Company().PostAsJsonAsync("/api/trips", TestDeclarations.Declaration("29C-777.02")))
         {
             Assert.Equal(HttpStatusCode.Created, declared.StatusCode);
@@ -200,6 +194,36 @@ public sealed class ClusterHostTests
             },
             TimeSpan.FromSeconds(15),
             "the truck is read on the survivor once the dead silo is declared dead");
+    }
+
+    /// <summary>Two silo hosts of a cluster on a database of their own, both active, with the development accounts and one setting more.</summary>
+    private static async Task<TwoHosts> TwoSigningInHostsAsync(string databaseName, string setting, string value)
+    {
+        var database = await PostgresTestDatabase.CreateAsync(databaseName);
+        var first = new KestrelSilo(SigningInSettings(database.ConnectionString, setting, value));
+        var second = new KestrelSilo(SigningInSettings(database.ConnectionString, setting, value));
+        var hosts = new TwoHosts(database, first, second);
+        try
+        {
+            await Wait.WaitUntil(async () => await ActiveSilosAsync(database.ConnectionString) == 2, TimeSpan.FromSeconds(10), "two silos active");
+        }
+        catch
+        {
+            await hosts.DisposeAsync();
+            throw;
+        }
+
+        return hosts;
+    }
+
+    private sealed record TwoHosts(PostgresTestDatabase Database, KestrelSilo First, KestrelSilo Second) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await First.DisposeAsync();
+            await Second.DisposeAsync();
+            await Database.DisposeAsync();
+        }
     }
 
     /// <summary>A silo host of the test cluster with the development accounts (which setting auth keys would turn off) and one setting more.</summary>
