@@ -42,6 +42,12 @@ internal sealed class Frame
 
     public string? ErrorMessage { get; set; }
 
+    /// <summary>
+    /// Addressed to a system target of the silos' own (membership, reminder notices, stream news: no grain type starts
+    /// with <c>$</c>): never shed, and sent ahead of grain calls queued on the same connection.
+    /// </summary>
+    public bool IsSystem => TargetType is { Length: > 0 } type && type[0] == '$';
+
     /// <summary>Opaque bytes: serialized arguments or result. The transport never looks inside.</summary>
     public ReadOnlyMemory<byte> Payload { get; set; }
 

@@ -86,7 +86,7 @@ internal sealed class InboundConnection : TransportConnection
 
         // Shed rather than queue: a silo that takes every call it is offered stalls under a flood until it is declared
         // dead; one that turns the excess away at once keeps serving the rest and keeps answering probes.
-        var counted = request.Kind == FrameKind.Request && !IsSystemTarget(request.TargetType);
+        var counted = request.Kind == FrameKind.Request && !request.IsSystem;
         if (counted && !_transport.TryBeginRequest())
         {
             ActorDiagnostics.TransportRequestsShed.Add(1, new KeyValuePair<string, object?>(ActorDiagnostics.TransportReasonTag, "busy"));
@@ -129,17 +129,27 @@ internal sealed class InboundConnection : TransportConnection
         return AnswerAsync(request, ResponseOf(request, response, error));
     }
 
+    /// <summary>
+    /// Answers a request whose handler completes later. It counts as running until its answer is queued: answers waiting
+    /// for room on a connection the peer reads slowly are capped with the requests (the read loop goes on meanwhile).
+    /// </summary>
     private async Task AnswerLaterAsync(Frame request, ValueTask<Frame?> handling, Activity? activity, bool counted)
     {
-        Frame? response = null;
-        Exception? error = null;
         try
         {
-            response = await handling;
-        }
-        catch (Exception e)
-        {
-            error = e;
+            Frame? response = null;
+            Exception? error = null;
+            try
+            {
+                response = await handling;
+            }
+            catch (Exception e)
+            {
+                error = e;
+            }
+
+            activity?.Stop();
+            await AnswerAsync(request, ResponseOf(request, response, error));
         }
         finally
         {
@@ -148,13 +158,7 @@ internal sealed class InboundConnection : TransportConnection
                 _transport.EndRequest();
             }
         }
-
-        activity?.Stop();
-        await AnswerAsync(request, ResponseOf(request, response, error));
     }
-
-    /// <summary>Targets of the silos' own requests (membership, reminder notices, stream news): no grain type starts with '$'.</summary>
-    private static bool IsSystemTarget(string? targetType) => targetType is { Length: > 0 } && targetType[0] == '$';
 
     private static (Frame? Response, Exception? Error) Outcome(ValueTask<Frame?> completed)
     {
@@ -202,7 +206,8 @@ internal sealed class InboundConnection : TransportConnection
             answer = Frame.ErrorTo(request.CorrelationId, TransportErrorCode.HandlerFailed, $"The response is larger than the {Options.MaxFrameSize}-byte frame limit.");
         }
 
-        return SendAsync(answer);
+        // The answer to a probe (or to another of the silos' own requests) goes ahead of grain calls' answers.
+        return SendAsync(answer, urgent: request.IsSystem);
     }
 
     private static Activity? StartReceiveActivity(Frame request)

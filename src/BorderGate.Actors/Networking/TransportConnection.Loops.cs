@@ -96,8 +96,14 @@ internal abstract partial class TransportConnection
             {
                 var frames = 0;
                 var unflushed = 0;
-                while (Volatile.Read(ref _state) != ClosedState && queue.TryRead(out var item))
+                while (Volatile.Read(ref _state) != ClosedState && (_urgent.TryDequeue(out var item) || queue.TryRead(out item)))
                 {
+                    if (item.Frame is null)
+                    {
+                        // The wake-up an urgent frame left in the queue.
+                        continue;
+                    }
+
                     FrameCodec.Write(_output, item.Frame, item.Length);
                     frames++;
                     unflushed += item.Length;

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.IO.Pipelines;
 using System.Net;
@@ -26,6 +27,7 @@ internal abstract partial class TransportConnection
     private readonly PipeReader _input;
     private readonly PipeWriter _output;
     private readonly Channel<OutgoingFrame> _outgoing;
+    private readonly ConcurrentQueue<OutgoingFrame> _urgent = new();
     private readonly CancellationTokenSource _closing = new();
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly KeyValuePair<string, object?> _directionTag;
@@ -81,8 +83,32 @@ internal abstract partial class TransportConnection
         _ = Task.Run(WriteLoopAsync);
     }
 
-    /// <summary>Queues a frame if there is room; false when the queue is full or the connection is closed.</summary>
-    public bool TryEnqueue(Frame frame, int length) => _outgoing.Writer.TryWrite(new OutgoingFrame(frame, length));
+    /// <summary>
+    /// Queues a frame if there is room; false when the queue is full or the connection is closed. Pings, pongs and the
+    /// silos' own requests (<see cref="Frame.IsSystem"/>) go ahead of the queue (<see cref="TryEnqueueUrgent"/>).
+    /// </summary>
+    public bool TryEnqueue(Frame frame, int length) =>
+        frame.Kind is FrameKind.Ping or FrameKind.Pong || frame.IsSystem
+            ? TryEnqueueUrgent(frame, length)
+            : _outgoing.Writer.TryWrite(new OutgoingFrame(frame, length));
+
+    /// <summary>
+    /// Queues a frame ahead of those waiting in the queue, with no limit (they are few and small): a probe, or its answer,
+    /// stuck behind thousands of grain calls would time out and get a live silo declared dead. False once closed.
+    /// </summary>
+    public bool TryEnqueueUrgent(Frame frame, int length)
+    {
+        if (IsClosed)
+        {
+            return false;
+        }
+
+        _urgent.Enqueue(new OutgoingFrame(frame, length));
+
+        // Wakes the write loop if it waits for frames; when the queue is full the loop is busy and finds the frame anyway.
+        _outgoing.Writer.TryWrite(default);
+        return true;
+    }
 
     /// <summary>
     /// Queues a frame, waiting for room. Throws <see cref="ChannelClosedException"/> once the connection closed, and
@@ -110,11 +136,14 @@ internal abstract partial class TransportConnection
         }
     }
 
-    /// <summary>Queues a frame the connection itself sends (pong, hello, response), waiting for room while the peer is slow.</summary>
-    protected ValueTask SendAsync(Frame frame)
+    /// <summary>
+    /// Queues a frame the connection itself sends (pong, hello, response), waiting for room while the peer is slow;
+    /// <paramref name="urgent"/> (the answer to a system request) goes ahead of the queue.
+    /// </summary>
+    protected ValueTask SendAsync(Frame frame, bool urgent = false)
     {
         var length = FrameCodec.GetEncodedLength(frame);
-        return TryEnqueue(frame, length) || IsClosed ? default : SendSlowAsync(frame, length);
+        return (urgent ? TryEnqueueUrgent(frame, length) : TryEnqueue(frame, length)) || IsClosed ? default : SendSlowAsync(frame, length);
     }
 
     private async ValueTask SendSlowAsync(Frame frame, int length)
