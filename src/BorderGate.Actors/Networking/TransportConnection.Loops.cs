@@ -86,6 +86,19 @@ internal abstract partial class TransportConnection
         }
     }
 
+    /// <summary>An urgent frame if one waits (one read of a counter per frame written when none does).</summary>
+    private bool TryTakeUrgent(out OutgoingFrame item)
+    {
+        if (Volatile.Read(ref _urgentCount) != 0 && _urgent.TryDequeue(out item))
+        {
+            Interlocked.Decrement(ref _urgentCount);
+            return true;
+        }
+
+        item = default;
+        return false;
+    }
+
     private async Task WriteLoopAsync()
     {
         Exception? error = null;
@@ -96,7 +109,7 @@ internal abstract partial class TransportConnection
             {
                 var frames = 0;
                 var unflushed = 0;
-                while (Volatile.Read(ref _state) != ClosedState && (_urgent.TryDequeue(out var item) || queue.TryRead(out item)))
+                while (Volatile.Read(ref _state) != ClosedState && (TryTakeUrgent(out var item) || queue.TryRead(out item)))
                 {
                     if (item.Frame is null)
                     {

@@ -28,6 +28,7 @@ internal abstract partial class TransportConnection
     private readonly PipeWriter _output;
     private readonly Channel<OutgoingFrame> _outgoing;
     private readonly ConcurrentQueue<OutgoingFrame> _urgent = new();
+    private int _urgentCount;
     private readonly CancellationTokenSource _closing = new();
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly KeyValuePair<string, object?> _directionTag;
@@ -104,6 +105,7 @@ internal abstract partial class TransportConnection
         }
 
         _urgent.Enqueue(new OutgoingFrame(frame, length));
+        Interlocked.Increment(ref _urgentCount);
 
         // Wakes the write loop if it waits for frames; when the queue is full the loop is busy and finds the frame anyway.
         _outgoing.Writer.TryWrite(default);
