@@ -122,6 +122,7 @@ public sealed class OverloadTests : IDisposable
         await using var raw = await accepted;
         Assert.Equal(FrameKind.Hello, (await raw.ReceiveAsync())!.Kind);
         await raw.SendAsync(RawSilo.Hello());
+        Assert.Equal("hello?", Transports.Text((await raw.ReceiveAsync())!));
 
         var payload = new string('x', 512 * 1024);
         var deadline = DateTimeOffset.UtcNow.AddSeconds(30).UtcTicks;
