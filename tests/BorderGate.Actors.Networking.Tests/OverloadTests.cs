@@ -111,23 +111,10 @@ public sealed class OverloadTests : IDisposable
     {
         // A peer that says hello and then reads nothing: the socket's buffers fill, the write loop waits on them, the queue
         // fills, then its capacity of senders waits; the next ones are turned away.
-        var (endpoint, accepted) = RawSilo.ListenOnce();
-        await using var client = Transports.Start(configure: o =>
-        {
-            o.OutgoingQueueCapacity = 2;
-            o.MaxFrameSize = 1024 * 1024;
-        });
-        var peer = new SiloAddress(endpoint, 7);
-        var first = client.SendRequestAsync(peer, Transports.Request("hello?"));
-        await using var raw = await accepted;
-        Assert.Equal(FrameKind.Hello, (await raw.ReceiveAsync())!.Kind);
-        await raw.SendAsync(RawSilo.Hello());
-        Assert.Equal("hello?", Transports.Text((await raw.ReceiveAsync())!));
+        await using var silent = await SilentPeer.ConnectAsync(queueCapacity: 2);
+        var (peer, first) = (silent.Peer, silent.First);
 
-        var payload = new string('x', 512 * 1024);
-        var deadline = DateTimeOffset.UtcNow.AddSeconds(30).UtcTicks;
-        var calls = Enumerable.Range(0, 120).Select(_ => client.SendRequestAsync(peer, Transports.Request(payload, deadline))).ToList();
-        await Eventually.TrueAsync(() => calls.Any(c => c.IsFaulted));
+        var calls = await silent.FloodAsync(120, 512 * 1024);
 
         var refused = calls.Where(c => c.IsFaulted).Select(c => c.Exception!.InnerException).ToList();
         Assert.All(refused, e => Assert.IsType<SiloOverloadedException>(e));
@@ -148,26 +135,13 @@ public sealed class OverloadTests : IDisposable
     [Fact]
     public async Task SystemRequest_GoesAheadOfTheGrainCallsQueuedBeforeIt()
     {
-        var (endpoint, accepted) = RawSilo.ListenOnce();
-        await using var client = Transports.Start(configure: o =>
-        {
-            o.OutgoingQueueCapacity = 64;
-            o.MaxFrameSize = 1024 * 1024;
-        });
-        var peer = new SiloAddress(endpoint, 7);
-        _ = client.SendRequestAsync(peer, Transports.Request("hello?"));
-        await using var raw = await accepted;
-        Assert.Equal(FrameKind.Hello, (await raw.ReceiveAsync())!.Kind);
-        await raw.SendAsync(RawSilo.Hello());
-        Assert.Equal("hello?", Transports.Text((await raw.ReceiveAsync())!));
+        await using var silent = await SilentPeer.ConnectAsync(queueCapacity: 64);
+        var (client, peer, raw) = (silent.Client, silent.Peer, silent.Raw);
 
         // The peer reads nothing yet: the socket's buffers fill, then the queue (64 frames), then its 64 waiters.
-        var payload = new string('x', 256 * 1024);
-        var deadline = DateTimeOffset.UtcNow.AddSeconds(30).UtcTicks;
-        var calls = Enumerable.Range(0, 200).Select(i => client.SendRequestAsync(peer, Transports.Request($"{i:D3}{payload}", deadline))).ToList();
-        await Eventually.TrueAsync(() => calls.Any(c => c.IsFaulted));
+        var calls = await silent.FloodAsync(200, 256 * 1024);
         var queued = calls.Count(c => !c.IsCompleted);
-        _ = client.SendRequestAsync(peer, Frame.Request("$membership", string.Empty, "probe", default, deadline));
+        _ = client.SendRequestAsync(peer, Frame.Request("$membership", string.Empty, "probe", default, DateTimeOffset.UtcNow.AddSeconds(30).UtcTicks));
 
         // Now the peer reads: the probe comes before the calls still waiting in the queue when it was sent.
         var before = 0;
@@ -177,5 +151,55 @@ public sealed class OverloadTests : IDisposable
         }
 
         Assert.True(before < queued, $"the probe came after {before} of the {queued} calls queued before it");
+    }
+
+    /// <summary>
+    /// A transport connected to a bare peer that says hello, reads the first request ("hello?", left unanswered, so that
+    /// it is surely out before any flood) and then reads nothing unless the test makes it.
+    /// </summary>
+    private sealed class SilentPeer : IAsyncDisposable
+    {
+        private SilentPeer(SiloTransport client, SiloAddress peer, RawSilo raw, Task<Frame> first) => (Client, Peer, Raw, First) = (client, peer, raw, first);
+
+        public SiloTransport Client { get; }
+
+        public SiloAddress Peer { get; }
+
+        public RawSilo Raw { get; }
+
+        public Task<Frame> First { get; }
+
+        public static async Task<SilentPeer> ConnectAsync(int queueCapacity)
+        {
+            var (endpoint, accepted) = RawSilo.ListenOnce();
+            var client = Transports.Start(configure: o =>
+            {
+                o.OutgoingQueueCapacity = queueCapacity;
+                o.MaxFrameSize = 1024 * 1024;
+            });
+            var peer = new SiloAddress(endpoint, 7);
+            var first = client.SendRequestAsync(peer, Transports.Request("hello?"));
+            var raw = await accepted;
+            Assert.Equal(FrameKind.Hello, (await raw.ReceiveAsync())!.Kind);
+            await raw.SendAsync(RawSilo.Hello());
+            Assert.Equal("hello?", Transports.Text((await raw.ReceiveAsync())!));
+            return new SilentPeer(client, peer, raw, first);
+        }
+
+        /// <summary>Sends <paramref name="count"/> requests of <paramref name="size"/> bytes at once, until one is turned away.</summary>
+        public async Task<List<Task<Frame>>> FloodAsync(int count, int size)
+        {
+            var payload = new string('x', size);
+            var deadline = DateTimeOffset.UtcNow.AddSeconds(30).UtcTicks;
+            var calls = Enumerable.Range(0, count).Select(_ => Client.SendRequestAsync(Peer, Transports.Request(payload, deadline))).ToList();
+            await Eventually.TrueAsync(() => calls.Any(c => c.IsFaulted));
+            return calls;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await Raw.DisposeAsync();
+            await Client.DisposeAsync();
+        }
     }
 }
