@@ -133,7 +133,7 @@ public sealed class OverloadTests : IDisposable
     /// behind thousands of calls would time out and get a live silo declared dead.
     /// </summary>
     [Fact]
-    public async Task SystemRequest_GoesAheadOfTheGrainCallsQueuedBeforeIt()
+    public async Task Probe_GoesAheadOfTheGrainCallsQueuedBeforeIt()
     {
         await using var silent = await SilentPeer.ConnectAsync(queueCapacity: 64);
         var (client, peer, raw) = (silent.Client, silent.Peer, silent.Raw);

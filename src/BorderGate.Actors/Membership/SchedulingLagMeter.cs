@@ -26,7 +26,9 @@ internal sealed class SchedulingLagMeter : IDisposable
         _windowTicks = (long)(window.TotalSeconds * time.TimestampFrequency);
         _samples = new (long, long)[Math.Max(1, (int)Math.Ceiling(window / period)) + 1];
         _lastTick = time.GetTimestamp();
-        _timer = time.CreateTimer(static s => ((SchedulingLagMeter)s!).Tick(), this, period, Timeout.InfiniteTimeSpan);
+        // Armed once the field is set: a tick that ran before would find no timer to re-arm.
+        _timer = time.CreateTimer(static s => ((SchedulingLagMeter)s!).Tick(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        _timer.Change(period, Timeout.InfiniteTimeSpan);
     }
 
     /// <summary>The largest lateness seen within the window, or the next tick's overdue time if larger.</summary>

@@ -12,7 +12,7 @@ namespace BorderGate.Actors.Membership;
 internal sealed class TransportProber(SiloTransport transport) : ISiloProber
 {
     /// <summary>The system target of membership requests (no grain type starts with '$').</summary>
-    public const string TargetType = "$membership";
+    public const string TargetType = Frame.MembershipTarget;
 
     private const string ProbeMethod = "probe";
     private const string ProbeThroughMethod = "probe-through";

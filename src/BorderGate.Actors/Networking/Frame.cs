@@ -42,11 +42,21 @@ internal sealed class Frame
 
     public string? ErrorMessage { get; set; }
 
+    /// <summary>The target of membership requests (probes): sent, and answered, ahead of everything queued.</summary>
+    public const string MembershipTarget = "$membership";
+
     /// <summary>
     /// Addressed to a system target of the silos' own (membership, reminder notices, stream news: no grain type starts
-    /// with <c>$</c>): never shed, and sent ahead of grain calls queued on the same connection.
+    /// with <c>$</c>): never shed as overloaded.
     /// </summary>
     public bool IsSystem => TargetType is { Length: > 0 } type && type[0] == '$';
+
+    /// <summary>
+    /// A probe of the membership protocol: it goes ahead of the frames queued on its connection (few and small; a probe
+    /// stuck behind a backlog of calls would get a live silo declared dead). Stream news and reminder notices do not: they
+    /// may be many, and must not overtake the calls queued before them.
+    /// </summary>
+    public bool IsProbe => ReferenceEquals(TargetType, MembershipTarget) || TargetType == MembershipTarget;
 
     /// <summary>Opaque bytes: serialized arguments or result. The transport never looks inside.</summary>
     public ReadOnlyMemory<byte> Payload { get; set; }

@@ -97,10 +97,12 @@ internal sealed class InboundConnection : TransportConnection
         }
 
         var previous = Activity.Current;
-        var activity = StartReceiveActivity(request);
+        Activity? activity = null;
         ValueTask<Frame?> handling;
         try
         {
+            // In the try: a tracing listener that throws fails this request (its place given back), not the connection.
+            activity = StartReceiveActivity(request);
             handling = handler(request, Closing);
         }
         catch (Exception e)
@@ -207,7 +209,7 @@ internal sealed class InboundConnection : TransportConnection
         }
 
         // The answer to a probe (or to another of the silos' own requests) goes ahead of grain calls' answers.
-        return SendAsync(answer, urgent: request.IsSystem);
+        return SendAsync(answer, urgent: request.IsProbe);
     }
 
     private static Activity? StartReceiveActivity(Frame request)

@@ -128,6 +128,10 @@ internal sealed partial class SiloTransport
         {
             throw Unavailable(target, "its connection closed", e);
         }
+        catch (SiloOverloadedException e)
+        {
+            throw new SiloOverloadedException(e.Message, target.ToString());
+        }
     }
 
     /// <summary>Stamps the fields the transport owns and checks the size; returns the encoded length.</summary>

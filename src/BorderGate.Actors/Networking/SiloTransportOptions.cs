@@ -32,7 +32,7 @@ public sealed class SiloTransportOptions
     /// gets <see cref="SiloOverloadedException"/>; nothing ran) instead of being queued: a silo offered more than it can
     /// serve sheds the excess and goes on answering — membership probes above all — instead of stalling until the others
     /// declare it dead. System requests (targets starting with <c>$</c>: membership, reminder notices, stream news) and
-    /// one-way frames (nobody to tell) are never shed.
+    /// OneWay frames (stream news; nobody to tell) are never shed — grain one-way calls travel as requests and are.
     /// </summary>
     public int MaxConcurrentRequests { get; set; } = 10_000;
 

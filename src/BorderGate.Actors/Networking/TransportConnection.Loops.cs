@@ -105,8 +105,15 @@ internal abstract partial class TransportConnection
         var queue = _outgoing.Reader;
         try
         {
-            while (await queue.WaitToReadAsync())
+            while (true)
             {
+                Interlocked.Exchange(ref _writerIdle, 1);
+                if (Volatile.Read(ref _urgentCount) == 0 && !await queue.WaitToReadAsync())
+                {
+                    break;
+                }
+
+                Volatile.Write(ref _writerIdle, 0);
                 var frames = 0;
                 var unflushed = 0;
                 while (Volatile.Read(ref _state) != ClosedState && (TryTakeUrgent(out var item) || queue.TryRead(out item)))

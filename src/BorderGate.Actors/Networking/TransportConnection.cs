@@ -29,6 +29,7 @@ internal abstract partial class TransportConnection
     private readonly Channel<OutgoingFrame> _outgoing;
     private readonly ConcurrentQueue<OutgoingFrame> _urgent = new();
     private int _urgentCount;
+    private int _writerIdle;
     private readonly CancellationTokenSource _closing = new();
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly KeyValuePair<string, object?> _directionTag;
@@ -85,11 +86,11 @@ internal abstract partial class TransportConnection
     }
 
     /// <summary>
-    /// Queues a frame if there is room; false when the queue is full or the connection is closed. Pings, pongs and the
-    /// silos' own requests (<see cref="Frame.IsSystem"/>) go ahead of the queue (<see cref="TryEnqueueUrgent"/>).
+    /// Queues a frame if there is room; false when the queue is full or the connection is closed. Pings, pongs and
+    /// membership probes (<see cref="Frame.IsProbe"/>) go ahead of the queue (<see cref="TryEnqueueUrgent"/>).
     /// </summary>
     public bool TryEnqueue(Frame frame, int length) =>
-        frame.Kind is FrameKind.Ping or FrameKind.Pong || frame.IsSystem
+        frame.Kind is FrameKind.Ping or FrameKind.Pong || frame.IsProbe
             ? TryEnqueueUrgent(frame, length)
             : _outgoing.Writer.TryWrite(new OutgoingFrame(frame, length));
 
@@ -107,8 +108,14 @@ internal abstract partial class TransportConnection
         _urgent.Enqueue(new OutgoingFrame(frame, length));
         Interlocked.Increment(ref _urgentCount);
 
-        // Wakes the write loop if it waits for frames; when the queue is full the loop is busy and finds the frame anyway.
-        _outgoing.Writer.TryWrite(default);
+        // Wakes the write loop only if it is waiting for frames (a marker in the queue, skipped by the loop); a busy loop
+        // finds the frame before its next one. The loop says it is idle, then looks at the count, before it waits: one
+        // of the two sees the other (both sides fenced), so a frame is never left waiting for a loop that sleeps.
+        if (Volatile.Read(ref _writerIdle) != 0)
+        {
+            _outgoing.Writer.TryWrite(default);
+        }
+
         return true;
     }
 

@@ -47,7 +47,7 @@ internal static partial class AuthApi
         {
             over = await guard.TryBeginAsync(client).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is SiloUnavailableException or GrainCallTimeoutException)
+        catch (Exception e) when (e is SiloUnavailableException or GrainCallTimeoutException or SiloOverloadedException)
         {
             // The cluster cannot say how many tries the client has left (a silo died, failover under way): no check
             // without the count, or a guesser could go on while the cluster heals.
