@@ -3,31 +3,12 @@ using BorderGate.TestSupport;
 
 namespace BorderGate.Actors.Cluster.Tests;
 
-/// <summary>A silo over its limit of calls at once sheds the excess to the callers on another silo, and stays in the cluster.</summary>
-public sealed class ClusterOverloadTests : IAsyncLifetime
+/// <summary>
+/// A silo over its limit of calls at once sheds the excess to the callers on another silo, and stays in the cluster. Silo
+/// b (index 1) runs one call from other silos at a time; a visit writes to PostgreSQL, so it takes a while.
+/// </summary>
+public sealed class ClusterOverloadTests() : ThreeSiloTests("cluster_overload", i => i == 1 ? o => o.MaxConcurrentCalls = 1 : null)
 {
-    private readonly ActivationLog _log = new();
-    private readonly List<ClusterTestSilo> _silos = [];
-    private PostgresTestDatabase _database = null!;
-
-    public async Task InitializeAsync()
-    {
-        _database = await PostgresTestDatabase.CreateAsync("cluster_overload");
-
-        // Silo b runs one call from other silos at a time; a visit writes to PostgreSQL, so it takes a while.
-        _silos.AddRange(await ClusterTestSilo.StartThreeAsync(_database.ConnectionString, _log, i => i == 1 ? o => o.MaxConcurrentCalls = 1 : null));
-    }
-
-    public async Task DisposeAsync()
-    {
-        foreach (var silo in _silos)
-        {
-            await silo.DisposeAsync();
-        }
-
-        await _database.DisposeAsync();
-    }
-
     /// <summary>
     /// 200 visits at once from silo a to grains living on silo b (a knowing where they are): those past b's limit fail at once with
     /// <see cref="SiloOverloadedException"/> naming b — not re-routed, not waited on as if b were dead — and the rest are
@@ -37,7 +18,7 @@ public sealed class ClusterOverloadTests : IAsyncLifetime
     [Fact]
     public async Task CallsOverASilosLimit_AreShedToTheCaller_NotRerouted_AndTheSiloStaysInTheCluster()
     {
-        var (a, b) = (_silos[0], _silos[1]);
+        var (a, b) = (Silos[0], Silos[1]);
         var keys = Enumerable.Range(0, 200).Select(i => $"gate-{i}").ToArray();
         foreach (var key in keys)
         {
@@ -63,7 +44,7 @@ public sealed class ClusterOverloadTests : IAsyncLifetime
         Assert.NotEmpty(shed);
         Assert.All(shed, o => Assert.Equal(b.Name, Assert.IsType<SiloOverloadedException>(o.Error).Silo));
         Assert.All(outcomes.Where(o => o.Error is null), o => Assert.Equal(new VisitAnswer(b.Name, 3, o.Key), o.Answer));
-        Assert.All(_silos, s => Assert.Contains(b.Runtime.Cluster!.Self, s.Runtime.Cluster!.Agent.ActiveSilos()));
+        Assert.All(Silos, s => Assert.Contains(b.Runtime.Cluster!.Self, s.Runtime.Cluster!.Agent.ActiveSilos()));
 
         // Nothing ran for a shed call: its grain counted the two visits before, and counts this one as its third.
         foreach (var (key, _, _) in shed)
@@ -71,6 +52,6 @@ public sealed class ClusterOverloadTests : IAsyncLifetime
             Assert.Equal(new VisitAnswer(b.Name, 3, key), await a.Grains.GetGrain<IVisitGrain>(key).Visit("a again"));
         }
 
-        Assert.Equal(200, _log.Activations);
+        Assert.Equal(200, Log.Activations);
     }
 }

@@ -6,39 +6,19 @@ using Xunit.Abstractions;
 namespace BorderGate.Actors.Cluster.Tests;
 
 /// <summary>Three silos in one process on real PostgreSQL and real sockets: calls route across silos, one activation per grain.</summary>
-public sealed class ClusterRuntimeTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class ClusterRuntimeTests(ITestOutputHelper output) : ThreeSiloTests("cluster")
 {
-    private readonly ActivationLog _log = new();
-    private readonly List<ClusterTestSilo> _silos = [];
-    private PostgresTestDatabase _database = null!;
-
-    public async Task InitializeAsync()
-    {
-        _database = await PostgresTestDatabase.CreateAsync("cluster");
-        _silos.AddRange(await ClusterTestSilo.StartThreeAsync(_database.ConnectionString, _log));
-    }
-
-    public async Task DisposeAsync()
-    {
-        foreach (var silo in _silos)
-        {
-            await silo.DisposeAsync();
-        }
-
-        await _database.DisposeAsync();
-    }
-
     [Fact]
     public async Task FirstCall_ActivatesOnTheCallersSilo_AndCallsFromTheOthersGoThere()
     {
-        var first = await _silos[1].Grains.GetGrain<IVisitGrain>("lane-1").Visit("b");
-        var second = await _silos[0].Grains.GetGrain<IVisitGrain>("lane-1").Visit("a");
-        var third = await _silos[2].Grains.GetGrain<IVisitGrain>("lane-1").Visit("c");
+        var first = await Silos[1].Grains.GetGrain<IVisitGrain>("lane-1").Visit("b");
+        var second = await Silos[0].Grains.GetGrain<IVisitGrain>("lane-1").Visit("a");
+        var third = await Silos[2].Grains.GetGrain<IVisitGrain>("lane-1").Visit("c");
 
-        Assert.Equal(_silos[1].Name, first.Silo);
-        Assert.Equal(new VisitAnswer(_silos[1].Name, 2, "lane-1"), second);
-        Assert.Equal(new VisitAnswer(_silos[1].Name, 3, "lane-1"), third);
-        Assert.Equal(1, _log.Activations);
+        Assert.Equal(Silos[1].Name, first.Silo);
+        Assert.Equal(new VisitAnswer(Silos[1].Name, 2, "lane-1"), second);
+        Assert.Equal(new VisitAnswer(Silos[1].Name, 3, "lane-1"), third);
+        Assert.Equal(1, Log.Activations);
     }
 
     /// <summary>1,000 grains first called from all three silos at once: one activation each, and every caller reached it.</summary>
@@ -48,7 +28,7 @@ public sealed class ClusterRuntimeTests(ITestOutputHelper output) : IAsyncLifeti
         var keys = Enumerable.Range(0, 1000).Select(i => $"truck-{i:D4}").ToList();
 
         // Each grain raced by its three first calls at once, started in a random order so that no silo is always first.
-        var answers = _silos.Select(_ => new VisitAnswer[keys.Count]).ToArray();
+        var answers = Silos.Select(_ => new VisitAnswer[keys.Count]).ToArray();
         var order = new Random(7);
         await Parallel.ForEachAsync(Enumerable.Range(0, keys.Count), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, _) =>
         {
@@ -58,11 +38,11 @@ public sealed class ClusterRuntimeTests(ITestOutputHelper output) : IAsyncLifeti
                 silos = [.. Enumerable.Range(0, 3).OrderBy(_ => order.Next())];
             }
 
-            await Task.WhenAll(silos.Select(async s => answers[s][i] = await _silos[s].Grains.GetGrain<IVisitGrain>(keys[i]).Visit(_silos[s].Name)));
+            await Task.WhenAll(silos.Select(async s => answers[s][i] = await Silos[s].Grains.GetGrain<IVisitGrain>(keys[i]).Visit(Silos[s].Name)));
         });
 
-        Assert.Empty(_log.Violations);
-        Assert.Equal(keys.Count, _log.Activations);
+        Assert.Empty(Log.Violations);
+        Assert.Equal(keys.Count, Log.Activations);
         for (var i = 0; i < keys.Count; i++)
         {
             Assert.Single(answers.Select(a => a[i].Silo).Distinct());
@@ -77,23 +57,23 @@ public sealed class ClusterRuntimeTests(ITestOutputHelper output) : IAsyncLifeti
     [Fact]
     public async Task OutgoingFilters_RunOnTheCallersSilo_ForRemoteCalls()
     {
-        await _silos[1].Grains.GetGrain<IVisitGrain>("filtered").Visit("b");
-        _silos.ForEach(s => s.Outgoing.Seen.Clear());
+        await Silos[1].Grains.GetGrain<IVisitGrain>("filtered").Visit("b");
+        Silos.ForEach(s => s.Outgoing.Seen.Clear());
 
-        var answer = await _silos[0].Grains.GetGrain<IVisitGrain>("filtered").Visit("a");
+        var answer = await Silos[0].Grains.GetGrain<IVisitGrain>("filtered").Visit("a");
 
-        Assert.Equal(_silos[1].Name, answer.Silo);
-        Assert.Equal(["visit/filtered Visit"], _silos[0].Outgoing.Seen);
-        Assert.Empty(_silos[1].Outgoing.Seen);
-        Assert.Empty(_silos[2].Outgoing.Seen);
+        Assert.Equal(Silos[1].Name, answer.Silo);
+        Assert.Equal(["visit/filtered Visit"], Silos[0].Outgoing.Seen);
+        Assert.Empty(Silos[1].Outgoing.Seen);
+        Assert.Empty(Silos[2].Outgoing.Seen);
     }
 
     [Fact]
     public async Task RemoteFailure_ReachesTheCaller_AsItsOwnExceptionType()
     {
-        await _silos[0].Grains.GetGrain<IVisitGrain>("failing").Visit("a");
+        await Silos[0].Grains.GetGrain<IVisitGrain>("failing").Visit("a");
 
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => _silos[2].Grains.GetGrain<IVisitGrain>("failing").Fail("weighbridge reading out of range"));
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => Silos[2].Grains.GetGrain<IVisitGrain>("failing").Fail("weighbridge reading out of range"));
 
         Assert.Equal("weighbridge reading out of range", error.Message);
     }
@@ -101,14 +81,14 @@ public sealed class ClusterRuntimeTests(ITestOutputHelper output) : IAsyncLifeti
     [Fact]
     public async Task OneWayCall_AndGrainToGrainCall_CrossSilos()
     {
-        await _silos[0].Grains.GetGrain<IVisitGrain>("on-a").Visit("a");
-        await _silos[1].Grains.GetGrain<IVisitGrain>("on-b").Visit("b");
+        await Silos[0].Grains.GetGrain<IVisitGrain>("on-a").Visit("a");
+        await Silos[1].Grains.GetGrain<IVisitGrain>("on-b").Visit("b");
 
-        await _silos[2].Grains.GetGrain<IVisitGrain>("on-a").Note("from c");
-        var visited = await _silos[2].Grains.GetGrain<IVisitGrain>("on-a").VisitOther("on-b");
+        await Silos[2].Grains.GetGrain<IVisitGrain>("on-a").Note("from c");
+        var visited = await Silos[2].Grains.GetGrain<IVisitGrain>("on-a").VisitOther("on-b");
 
-        Assert.Equal(new VisitAnswer(_silos[1].Name, 2, "on-b"), visited);
-        await Wait.WaitUntil(async () => (await _silos[1].Grains.GetGrain<IVisitGrain>("on-a").Notes()).Contains("from c"), TimeSpan.FromSeconds(5), "the one-way note arrived");
+        Assert.Equal(new VisitAnswer(Silos[1].Name, 2, "on-b"), visited);
+        await Wait.WaitUntil(async () => (await Silos[1].Grains.GetGrain<IVisitGrain>("on-a").Notes()).Contains("from c"), TimeSpan.FromSeconds(5), "the one-way note arrived");
     }
 
     /// <summary>
@@ -126,13 +106,13 @@ public sealed class ClusterRuntimeTests(ITestOutputHelper output) : IAsyncLifeti
     {
         await using var stranger = ClusterTestSilo.Stranger();
 
-        var answer = await stranger.SendRequestAsync(_silos[0].Runtime.Cluster!.Self, Networking.Frame.Request(type, key, method, System.Text.Encoding.UTF8.GetBytes(payload)));
+        var answer = await stranger.SendRequestAsync(Silos[0].Runtime.Cluster!.Self, Networking.Frame.Request(type, key, method, System.Text.Encoding.UTF8.GetBytes(payload)));
 
         Assert.Equal(Networking.FrameKind.Error, answer.Kind);
         Assert.Equal(Networking.TransportErrorCode.HandlerFailed, answer.ErrorCode);
         Assert.Contains(expected, answer.ErrorMessage, StringComparison.Ordinal);
-        Assert.Equal(0, _log.Activations);
-        Assert.Equal(1, (await _silos[1].Grains.GetGrain<IVisitGrain>("lane-9").Visit("b")).Visits);
+        Assert.Equal(0, Log.Activations);
+        Assert.Equal(1, (await Silos[1].Grains.GetGrain<IVisitGrain>("lane-9").Visit("b")).Visits);
     }
 
     /// <summary>A silo killed: its grains answer again from a survivor, with their acknowledged state, within 5 s.</summary>
@@ -142,34 +122,34 @@ public sealed class ClusterRuntimeTests(ITestOutputHelper output) : IAsyncLifeti
         var keys = Enumerable.Range(0, 50).Select(i => $"crane-{i}").ToList();
         foreach (var key in keys)
         {
-            await _silos[0].Grains.GetGrain<IVisitGrain>(key).Visit("a");
-            await _silos[1].Grains.GetGrain<IVisitGrain>(key).Visit("b");
+            await Silos[0].Grains.GetGrain<IVisitGrain>(key).Visit("a");
+            await Silos[1].Grains.GetGrain<IVisitGrain>(key).Visit("b");
         }
 
         var killed = Stopwatch.StartNew();
-        await _silos[0].CrashAsync(_log);
-        var answers = await Task.WhenAll(keys.Select(k => _silos[2].Grains.GetGrain<IVisitGrain>(k).Visit("c")));
+        await Silos[0].CrashAsync(Log);
+        var answers = await Task.WhenAll(keys.Select(k => Silos[2].Grains.GetGrain<IVisitGrain>(k).Visit("c")));
         var allAnswered = killed.Elapsed;
 
         output.WriteLine($"every grain of the killed silo answered {allAnswered.TotalSeconds:F2} s after the kill");
         Assert.All(answers, a => Assert.Equal(3, a.Visits));
-        Assert.All(answers, a => Assert.NotEqual(_silos[0].Name, a.Silo));
+        Assert.All(answers, a => Assert.NotEqual(Silos[0].Name, a.Silo));
         Assert.True(allAnswered < TimeSpan.FromSeconds(5), $"answered after {allAnswered}");
-        Assert.Empty(_log.Violations);
+        Assert.Empty(Log.Violations);
     }
 
     /// <summary>A silo stopped in order hands its grains over at once: the next call activates them elsewhere, no wait.</summary>
     [Fact]
     public async Task SiloStoppedInOrder_ItsGrainsMoveAtOnce()
     {
-        await _silos[0].Grains.GetGrain<IVisitGrain>("gate").Visit("a");
+        await Silos[0].Grains.GetGrain<IVisitGrain>("gate").Visit("a");
 
-        await _silos[0].StopAsync();
+        await Silos[0].StopAsync();
         var stopped = Stopwatch.StartNew();
-        var answer = await _silos[1].Grains.GetGrain<IVisitGrain>("gate").Visit("b");
+        var answer = await Silos[1].Grains.GetGrain<IVisitGrain>("gate").Visit("b");
 
-        Assert.Equal(new VisitAnswer(_silos[1].Name, 2, "gate"), answer);
+        Assert.Equal(new VisitAnswer(Silos[1].Name, 2, "gate"), answer);
         Assert.True(stopped.Elapsed < TimeSpan.FromSeconds(1), $"moved after {stopped.Elapsed}");
-        Assert.Empty(_log.Violations);
+        Assert.Empty(Log.Violations);
     }
 }

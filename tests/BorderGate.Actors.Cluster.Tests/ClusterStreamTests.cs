@@ -12,43 +12,24 @@ namespace BorderGate.Actors.Cluster.Tests;
 /// Streams across three silos on real PostgreSQL: a subscriber on one silo receives, in order and once each, events
 /// published by grains on others; resumes by sequence anywhere; and gets events whose news never came from the log.
 /// </summary>
-public sealed class ClusterStreamTests : IAsyncLifetime
+public sealed class ClusterStreamTests() : ThreeSiloTests(
+    "cluster_streams",
+    // Silo 0 checks the log only hourly: what its subscribers get in a test came as news from the other silos.
+    i => i == 0 ? o => o.StreamCatchUpInterval = TimeSpan.FromHours(1) : null)
 {
-    private readonly ActivationLog _log = new();
-    private readonly List<ClusterTestSilo> _silos = [];
-    private PostgresTestDatabase _database = null!;
-
-    public async Task InitializeAsync()
-    {
-        _database = await PostgresTestDatabase.CreateAsync("cluster_streams");
-        // Silo 0 checks the log only hourly: what its subscribers get in a test came as news from the other silos.
-        _silos.AddRange(await ClusterTestSilo.StartThreeAsync(
-            _database.ConnectionString, _log, i => i == 0 ? o => o.StreamCatchUpInterval = TimeSpan.FromHours(1) : null));
-    }
-
-    public async Task DisposeAsync()
-    {
-        foreach (var silo in _silos)
-        {
-            await silo.DisposeAsync();
-        }
-
-        await _database.DisposeAsync();
-    }
-
     /// <summary>Two publishing grains on two other silos, interleaved on one stream: the subscriber gets 1..N in order, once each.</summary>
     [Fact]
     public async Task SubscriberOnOneSilo_ReceivesEventsPublishedByGrainsOnTheOthers_InOrder_OnceEach()
     {
         var received = new ConcurrentQueue<StreamEvent<FeedItem>>();
-        await using var subscription = await Stream(_silos[0], "lane-3").SubscribeAsync((e, _) =>
+        await using var subscription = await Stream(Silos[0], "lane-3").SubscribeAsync((e, _) =>
         {
             received.Enqueue(e);
             return Task.CompletedTask;
         });
 
         // The publishers live on silos 1 and 2 (first called there).
-        var publishers = new[] { _silos[1].Grains.GetGrain<IFeedGrain>("camera-1"), _silos[2].Grains.GetGrain<IFeedGrain>("camera-2") };
+        var publishers = new[] { Silos[1].Grains.GetGrain<IFeedGrain>("camera-1"), Silos[2].Grains.GetGrain<IFeedGrain>("camera-2") };
         await Task.WhenAll(publishers.Select((p, i) => p.Publish("lane-3", $"warm-up {i}")));
         await Task.WhenAll(Enumerable.Range(0, 2).Select(async p =>
         {
@@ -62,9 +43,9 @@ public sealed class ClusterStreamTests : IAsyncLifetime
         await Task.Delay(200);
         var events = received.ToList();
         Assert.Equal(Enumerable.Range(1, 202).Select(i => (long)i), events.Select(e => e.Sequence));
-        Assert.DoesNotContain(events, e => e.Item.Silo == _silos[0].Name);
-        Assert.Contains(events, e => e.Item.Silo == _silos[1].Name);
-        Assert.Contains(events, e => e.Item.Silo == _silos[2].Name);
+        Assert.DoesNotContain(events, e => e.Item.Silo == Silos[0].Name);
+        Assert.Contains(events, e => e.Item.Silo == Silos[1].Name);
+        Assert.Contains(events, e => e.Item.Silo == Silos[2].Name);
         for (var p = 0; p < 2; p++)
         {
             Assert.Equal(Enumerable.Range(0, 100).Select(i => $"p{p}-{i}"), events.Select(e => e.Item.Text).Where(t => t.StartsWith($"p{p}-", StringComparison.Ordinal)));
@@ -75,14 +56,14 @@ public sealed class ClusterStreamTests : IAsyncLifetime
     [Fact]
     public async Task Subscriber_ResumesBySequence_OnAnotherSilo()
     {
-        var publisher = _silos[1].Grains.GetGrain<IFeedGrain>("weighbridge-1");
+        var publisher = Silos[1].Grains.GetGrain<IFeedGrain>("weighbridge-1");
         for (var i = 1; i <= 5; i++)
         {
             await publisher.Publish("yard", $"stored {i}");
         }
 
         var received = new ConcurrentQueue<long>();
-        await using var subscription = await Stream(_silos[0], "yard").SubscribeAsync(
+        await using var subscription = await Stream(Silos[0], "yard").SubscribeAsync(
             (e, _) =>
             {
                 received.Enqueue(e.Sequence);
@@ -106,21 +87,21 @@ public sealed class ClusterStreamTests : IAsyncLifetime
     public async Task EventWhoseNewsNeverCame_IsDeliveredFromTheLog()
     {
         var received = new ConcurrentQueue<StreamEvent<FeedItem>>();
-        await using var subscription = await Stream(_silos[2], "crane-2").SubscribeAsync((e, _) =>
+        await using var subscription = await Stream(Silos[2], "crane-2").SubscribeAsync((e, _) =>
         {
             received.Enqueue(e);
             return Task.CompletedTask;
         });
-        await _silos[1].Grains.GetGrain<IFeedGrain>("crane-2").Publish("crane-2", "move 1");
+        await Silos[1].Grains.GetGrain<IFeedGrain>("crane-2").Publish("crane-2", "move 1");
         await Wait.WaitUntil(() => received.Count == 1, TimeSpan.FromSeconds(10), "the first event received");
 
         // Appended as a silo would, but nobody told.
-        var eventLog = _silos[0].Runtime.Services.GetRequiredService<IEventLog>();
-        var silent = JsonSerializer.SerializeToUtf8Bytes(new FeedItem("move 2", "a silo that died"), _silos[0].Runtime.Options.JsonSerializerOptions);
+        var eventLog = Silos[0].Runtime.Services.GetRequiredService<IEventLog>();
+        var silent = JsonSerializer.SerializeToUtf8Bytes(new FeedItem("move 2", "a silo that died"), Silos[0].Runtime.Options.JsonSerializerOptions);
         Assert.Equal(2, await eventLog.AppendAsync(new StreamId("feed", "crane-2"), nameof(FeedItem), silent, DateTimeOffset.UtcNow, CancellationToken.None));
 
         await Wait.WaitUntil(() => received.Count == 2, TimeSpan.FromSeconds(5), "the untold event delivered from the log");
-        await _silos[1].Grains.GetGrain<IFeedGrain>("crane-2").Publish("crane-2", "move 3");
+        await Silos[1].Grains.GetGrain<IFeedGrain>("crane-2").Publish("crane-2", "move 3");
         await Wait.WaitUntil(() => received.Count == 3, TimeSpan.FromSeconds(10), "the next live event received");
         Assert.Equal(["move 1", "move 2", "move 3"], received.Select(e => e.Item.Text));
     }
@@ -133,16 +114,16 @@ public sealed class ClusterStreamTests : IAsyncLifetime
     public async Task UnreadableStreamNews_IsDropped_AndTheSiloServesOn(string method, byte[] payload)
     {
         var received = new ConcurrentQueue<long>();
-        await using var subscription = await Stream(_silos[0], "gate").SubscribeAsync((e, _) =>
+        await using var subscription = await Stream(Silos[0], "gate").SubscribeAsync((e, _) =>
         {
             received.Enqueue(e.Sequence);
             return Task.CompletedTask;
         });
         await using var stranger = ClusterTestSilo.Stranger();
 
-        await stranger.SendOneWayAsync(_silos[0].Runtime.Cluster!.Self, Networking.Frame.Request(StreamForwarder.TargetType, StreamProviderNames.Default, method, payload));
-        await stranger.SendOneWayAsync(_silos[0].Runtime.Cluster!.Self, Networking.Frame.Request(StreamForwarder.TargetType, "no-such-provider", "event", Encoding.UTF8.GetBytes("x")));
-        await _silos[1].Grains.GetGrain<IFeedGrain>("barrier").Publish("gate", "open");
+        await stranger.SendOneWayAsync(Silos[0].Runtime.Cluster!.Self, Networking.Frame.Request(StreamForwarder.TargetType, StreamProviderNames.Default, method, payload));
+        await stranger.SendOneWayAsync(Silos[0].Runtime.Cluster!.Self, Networking.Frame.Request(StreamForwarder.TargetType, "no-such-provider", "event", Encoding.UTF8.GetBytes("x")));
+        await Silos[1].Grains.GetGrain<IFeedGrain>("barrier").Publish("gate", "open");
 
         await Wait.WaitUntil(() => received.Count == 1, TimeSpan.FromSeconds(10), "the real event received");
         Assert.Equal([1L], received);
