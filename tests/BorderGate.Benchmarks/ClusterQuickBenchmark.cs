@@ -89,16 +89,14 @@ internal static class ClusterQuickBenchmark
 
             await LoadLoops.OpenLoopAsync(Call, rate / 2, TimeSpan.FromSeconds(2));
             var latencies = await LoadLoops.OpenLoopAsync(Call, rate / 2, TimeSpan.FromSeconds(5));
-            EnsureCallsStayedRemote(a, b);
-            EnsureNoneFailed();
+            EnsureMeasured(a, b);
             output.WriteLine($"remote_call_p99_us: {LoadLoops.Percentile(latencies, 0.99):F1}");
             output.WriteLine($"# at {rate / 2:F0} calls/s offered: p50 {LoadLoops.Percentile(latencies, 0.5):F1} µs, p99.9 {LoadLoops.Percentile(latencies, 0.999):F1} µs, max {latencies[^1]:F1} µs");
             var late = LoadLoops.LastIssueLateness;
             output.WriteLine($"# counted from when the pacer started each call instead (the system's own share): p50 {LoadLoops.Percentile(LoadLoops.LastFromStart, 0.5):F1} µs, p99 {LoadLoops.Percentile(LoadLoops.LastFromStart, 0.99):F1} µs");
             output.WriteLine($"# the pacer started calls after they fell due by p50 {LoadLoops.Percentile(late, 0.5):F1} µs, p99 {LoadLoops.Percentile(late, 0.99):F1} µs, max {late[^1]:F1} µs (in the latencies above)");
             var trickle = await LoadLoops.OpenLoopAsync(Call, 1_000, TimeSpan.FromSeconds(3));
-            EnsureCallsStayedRemote(a, b);
-            EnsureNoneFailed();
+            EnsureMeasured(a, b);
             output.WriteLine($"# the same calls at 1,000 a second, for the floor this machine leaves: p50 {LoadLoops.Percentile(trickle, 0.5):F0} µs, p99 {LoadLoops.Percentile(trickle, 0.99):F0} µs, max {trickle[^1]:F0} µs");
 
             // More than the two silos can take: the excess is turned away as overloaded, and b is neither stalled nor
@@ -116,8 +114,7 @@ internal static class ClusterQuickBenchmark
             var settling = await LoadLoops.OpenLoopAsync(Call, rate / 2, TimeSpan.FromSeconds(2));
             EnsureNoneFailed();
             var after = await LoadLoops.OpenLoopAsync(Call, rate / 2, TimeSpan.FromSeconds(3));
-            EnsureCallsStayedRemote(a, b);
-            EnsureNoneFailed();
+            EnsureMeasured(a, b);
             output.WriteLine(
                 $"# then at half the rate again: p99 {LoadLoops.Percentile(settling, 0.99):F0} µs in the first 2 s (the flood's garbage collected), " +
                 $"then p50 {LoadLoops.Percentile(after, 0.5):F0} µs, p99 {LoadLoops.Percentile(after, 0.99):F0} µs over 3 s");
@@ -132,7 +129,16 @@ internal static class ClusterQuickBenchmark
         }
     }
 
-    /// <summary>A figure measured with some calls failed would be of the others only: thrown away instead.</summary>
+    /// <summary>
+    /// A measured loop's figures count only if its calls stayed remote (<see cref="EnsureCallsStayedRemote"/>) and none
+    /// failed (the figure would be of the others only): otherwise thrown away.
+    /// </summary>
+    private static void EnsureMeasured(ActorRuntime a, ActorRuntime b)
+    {
+        EnsureCallsStayedRemote(a, b);
+        EnsureNoneFailed();
+    }
+
     private static void EnsureNoneFailed()
     {
         if (LoadLoops.LastFailures.Count != 0)

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Net;
 using BorderGate.Actors.Hosting;
 using BorderGate.Actors.Invocation;
 using BorderGate.Actors.Membership;
@@ -43,18 +44,7 @@ internal sealed partial class ClusterSilo : IAsyncDisposable
         _directory = directory;
         _logger = logger;
         Codec = new RemoteCallCodec(runtime.Registry, runtime.Options.JsonSerializerOptions);
-        Transport = new SiloTransport(
-            new SiloTransportOptions
-            {
-                ClusterId = options.ClusterId,
-                ListenEndpoint = options.SiloEndpoint,
-                AdvertisedEndpoint = options.AdvertisedEndpoint,
-                Generation = options.Generation,
-                DefaultRequestTimeout = options.ResponseTimeout,
-                MaxConcurrentRequests = options.MaxConcurrentCalls,
-            },
-            HandleAsync,
-            TimeProvider.System);
+        Transport = new SiloTransport(TransportOptions(options.SiloEndpoint, options.AdvertisedEndpoint, options.Generation), HandleAsync, TimeProvider.System);
         _prober = new TransportProber(Transport);
         _caller = new RemoteCaller(Transport, Codec, options.ResponseTimeout);
         _inbound = new LocalGrainCallInvoker(runtime, applyOutgoingFilters: false);
@@ -85,6 +75,17 @@ internal sealed partial class ClusterSilo : IAsyncDisposable
     /// <summary>The active silos as this one last read them; none before it joined or once it is fenced.</summary>
     public IReadOnlyList<SiloAddress> ActiveSilos() => _agent is { } agent && !_fenced ? agent.ActiveSilos() : [];
 
+    /// <summary>A port of this silo's (the silo port, the client port): the cluster's, its timeout and its limit of calls.</summary>
+    private SiloTransportOptions TransportOptions(IPEndPoint listen, IPEndPoint? advertised, long generation) => new()
+    {
+        ClusterId = _options.ClusterId,
+        ListenEndpoint = listen,
+        AdvertisedEndpoint = advertised,
+        Generation = generation,
+        DefaultRequestTimeout = _options.ResponseTimeout,
+        MaxConcurrentRequests = _options.MaxConcurrentCalls,
+    };
+
     /// <summary>Starts the silo port and joins the cluster.</summary>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -94,17 +95,7 @@ internal sealed partial class ClusterSilo : IAsyncDisposable
         {
             // The same incarnation on both ports: clients address the generation they read in the membership table.
             ClientTransport = new SiloTransport(
-                new SiloTransportOptions
-                {
-                    ClusterId = _options.ClusterId,
-                    ListenEndpoint = clientEndpoint,
-                    AdvertisedEndpoint = _options.AdvertisedClientEndpoint,
-                    Generation = Self.Generation,
-                    DefaultRequestTimeout = _options.ResponseTimeout,
-                    MaxConcurrentRequests = _options.MaxConcurrentCalls,
-                },
-                HandleClientAsync,
-                TimeProvider.System);
+                TransportOptions(clientEndpoint, _options.AdvertisedClientEndpoint, Self.Generation), HandleClientAsync, TimeProvider.System);
             ClientTransport.Start();
         }
 

@@ -55,6 +55,13 @@ public sealed class ActorRuntimeBuilder
         ArgumentNullException.ThrowIfNull(configure);
         var options = new Cluster.ClusterOptions();
         configure(options);
+        return UseCluster(options);
+    }
+
+    /// <summary>Runs the silo as a member of a cluster with these options, as they are (validated here).</summary>
+    public ActorRuntimeBuilder UseCluster(Cluster.ClusterOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         Services.AddSingleton(options);
         return this;

@@ -56,7 +56,7 @@ internal sealed class Frame
     /// stuck behind a backlog of calls would get a live silo declared dead). Stream news and reminder notices do not: they
     /// may be many, and must not overtake the calls queued before them.
     /// </summary>
-    public bool IsProbe => ReferenceEquals(TargetType, MembershipTarget) || TargetType == MembershipTarget;
+    public bool IsProbe => TargetType == MembershipTarget;
 
     /// <summary>Opaque bytes: serialized arguments or result. The transport never looks inside.</summary>
     public ReadOnlyMemory<byte> Payload { get; set; }

@@ -21,6 +21,8 @@ internal sealed class OutboundConnection : TransportConnection
 
     public SiloAddress Target { get; }
 
+    protected override string? PeerName => Target.ToString();
+
     /// <summary>Completes when the silo said hello back; fails with <see cref="SiloUnavailableException"/> otherwise.</summary>
     public Task Handshake => _handshake.Task;
 

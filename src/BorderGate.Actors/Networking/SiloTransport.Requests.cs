@@ -128,10 +128,6 @@ internal sealed partial class SiloTransport
         {
             throw Unavailable(target, "its connection closed", e);
         }
-        catch (SiloOverloadedException e)
-        {
-            throw new SiloOverloadedException(e.Message, target.ToString());
-        }
     }
 
     /// <summary>Stamps the fields the transport owns and checks the size; returns the encoded length.</summary>
@@ -186,7 +182,7 @@ internal sealed partial class SiloTransport
         }
         catch (SiloOverloadedException e)
         {
-            Fail(pending, new SiloOverloadedException(e.Message, pending.Target.ToString()));
+            Fail(pending, e);
         }
     }
 

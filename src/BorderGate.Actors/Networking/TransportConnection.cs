@@ -62,6 +62,9 @@ internal abstract partial class TransportConnection
 
     public EndPoint? RemoteEndPoint { get; }
 
+    /// <summary>Who is at the other end, as errors name it: the silo (<c>host:port@generation</c>) when known, else the endpoint.</summary>
+    protected virtual string? PeerName => RemoteEndPoint?.ToString();
+
     /// <summary>True once the connection is closing or closed: nothing more is sent on it.</summary>
     public bool IsClosed => Volatile.Read(ref _state) != OpenState;
 
@@ -131,8 +134,8 @@ internal abstract partial class TransportConnection
             Interlocked.Decrement(ref _waitingSenders);
             ActorDiagnostics.TransportRequestsShed.Add(1, new KeyValuePair<string, object?>(ActorDiagnostics.TransportReasonTag, "queue_full"), _directionTag);
             throw new SiloOverloadedException(
-                $"The connection to {RemoteEndPoint} has {Options.OutgoingQueueCapacity} frames queued and as many senders waiting: the frame was not sent; try again shortly.",
-                RemoteEndPoint?.ToString());
+                $"The connection to {PeerName} has {Options.OutgoingQueueCapacity} frames queued and as many senders waiting: the frame was not sent; try again shortly.",
+                PeerName);
         }
 
         try
@@ -147,7 +150,7 @@ internal abstract partial class TransportConnection
 
     /// <summary>
     /// Queues a frame the connection itself sends (pong, hello, response), waiting for room while the peer is slow;
-    /// <paramref name="urgent"/> (the answer to a system request) goes ahead of the queue.
+    /// <paramref name="urgent"/> (the answer to a probe) goes ahead of the queue.
     /// </summary>
     protected ValueTask SendAsync(Frame frame, bool urgent = false)
     {

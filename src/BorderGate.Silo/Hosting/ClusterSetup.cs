@@ -14,19 +14,9 @@ internal static class ClusterSetup
     {
         if (ToClusterOptions(silo) is { } options)
         {
-            // Every setting the host's section describes, the client port included (it was once left out here, so that
-            // clients were sent to the silo port).
-            runtime.UseCluster(o =>
-            {
-                o.ClusterId = options.ClusterId;
-                o.SiloEndpoint = options.SiloEndpoint;
-                o.AdvertisedEndpoint = options.AdvertisedEndpoint;
-                o.ClientEndpoint = options.ClientEndpoint;
-                o.AdvertisedClientEndpoint = options.AdvertisedClientEndpoint;
-                o.RerouteWait = options.RerouteWait;
-                o.MaxConcurrentCalls = options.MaxConcurrentCalls;
-                o.Membership = options.Membership;
-            });
+            // The options themselves, not a copy made setting by setting (such a copy once left the client port out, so
+            // that clients were sent to the silo port).
+            runtime.UseCluster(options);
         }
 
         return runtime;
