@@ -21,6 +21,7 @@ public sealed class ClusterHostTests
     [InlineData("Postgres", "ListenAddress", "0.0.0.0", "set BorderGate:Cluster:AdvertisedHost")]
     [InlineData("Postgres", "LeaseDuration", "00:00:01.5", "BorderGate:Cluster:LeaseDuration must be at least twice LeaseRenewal")]
     [InlineData("Postgres", "ClusterId", " ", "BorderGate:Cluster:ClusterId must be set")]
+    [InlineData("Postgres", "MaxConcurrentCalls", "0", "BorderGate:Cluster:MaxConcurrentCalls must be at least 1")]
     [InlineData("Postgres", "AdvertisedHost", "no-such-host.invalid", "BorderGate:Cluster:AdvertisedHost 'no-such-host.invalid' cannot be resolved")]
     public async Task BadClusterSettings_RefuseToStart_NamingTheSetting(string storage, string setting, string value, string expected)
     {
