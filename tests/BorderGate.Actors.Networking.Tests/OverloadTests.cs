@@ -80,6 +80,48 @@ public sealed class OverloadTests : IDisposable
     }
 
     [Fact]
+    public async Task OnePeerFlooding_TakesAtMostThreeQuarters_TheOthersStillGetTheirShare()
+    {
+        // Limit 8 and two peers: anyone may take places while six or fewer run; past that, only a peer running fewer than its
+        // share (8 / 2 = 4). A peer alone may take all eight (the test above).
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var server = Transports.Start(
+            async (frame, _) =>
+            {
+                await release.Task;
+                return Frame.ResponseTo(frame, frame.Payload);
+            },
+            configure: o => o.MaxConcurrentRequests = 8);
+        await using var quiet = Transports.Start();
+        await using var flooder = Transports.Start();
+        var quietCalls = new List<Task<Frame>> { quiet.SendRequestAsync(server.LocalAddress, Transports.Request("quiet 0")) };
+        await Eventually.TrueAsync(() => server.RunningRequestCount == 1);
+
+        var flood = Enumerable.Range(0, 20).Select(i => flooder.SendRequestAsync(server.LocalAddress, Transports.Request($"flood {i}"))).ToList();
+        await Eventually.TrueAsync(() => flood.Count(c => c.IsFaulted) == 15);
+        Assert.Equal(6, server.RunningRequestCount);
+        var unfair = Assert.IsType<SiloOverloadedException>(flood.First(c => c.IsFaulted).Exception!.InnerException);
+        Assert.Contains("this caller's share of them (4)", unfair.Message, StringComparison.Ordinal);
+
+        // The quiet peer still gets its places, up to the limit; then the limit holds for it too.
+        quietCalls.Add(quiet.SendRequestAsync(server.LocalAddress, Transports.Request("quiet 1")));
+        quietCalls.Add(quiet.SendRequestAsync(server.LocalAddress, Transports.Request("quiet 2")));
+        await Eventually.TrueAsync(() => server.RunningRequestCount == 8);
+        var full = await Assert.ThrowsAsync<SiloOverloadedException>(() => quiet.SendRequestAsync(server.LocalAddress, Transports.Request("quiet 3")));
+        Assert.Contains("limit of 8 requests", full.Message, StringComparison.Ordinal);
+        lock (_shed)
+        {
+            Assert.Equal(15, _shed.Count(r => r == "fair_share"));
+            Assert.Contains("busy", _shed);
+        }
+
+        release.SetResult();
+        Assert.Equal(["quiet 0", "quiet 1", "quiet 2"], (await Task.WhenAll(quietCalls)).Select(Transports.Text));
+        Assert.Equal(5, (await Task.WhenAll(flood.Where(c => !c.IsFaulted))).Length);
+        await Eventually.TrueAsync(() => server.RunningRequestCount == 0);
+    }
+
+    [Fact]
     public async Task FailingHandlers_GiveBackTheirPlaces()
     {
         // Half fail before their first await, half after: either way the request's place is given back, so that a silo

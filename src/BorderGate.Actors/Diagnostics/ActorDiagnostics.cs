@@ -88,7 +88,7 @@ public static class ActorDiagnostics
     internal static readonly Counter<long> TransportFramesReceived = Meter.CreateCounter<long>(TransportFramesReceivedInstrument, "{frame}", "Frames read from silo connections.");
     internal static readonly Counter<long> TransportRequestTimeouts = Meter.CreateCounter<long>(TransportRequestTimeoutsInstrument, "{request}", "Remote requests that missed their deadline.");
     internal static readonly Counter<long> TransportRequestsShed = Meter.CreateCounter<long>(
-        TransportRequestsShedInstrument, "{request}", "Requests turned away unrun because a silo was over its load limit, by reason (busy: this silo ran its most requests at once; queue_full: too many waiting to be sent).");
+        TransportRequestsShedInstrument, "{request}", "Requests turned away unrun because a silo was over its load limit, by reason (busy: this silo ran its most requests at once; fair_share: nearly so, and the caller ran its share of them; queue_full: too many waiting to be sent).");
 
     // Cluster membership (Membership/).
     public const string MembershipProbesFailedInstrument = "bordergate.actors.membership.probes.failed";

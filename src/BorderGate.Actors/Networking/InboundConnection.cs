@@ -14,6 +14,10 @@ internal sealed class InboundConnection : TransportConnection
     private readonly SiloTransport _transport;
     private readonly long _openedTimestamp;
     private volatile bool _helloReceived;
+    private int _runningRequests;
+
+    // 0 until the peer said hello, 1 while it counts for the transport's fair share, 2 once closed (counted out, or never in).
+    private int _peerState;
 
     public InboundConnection(Socket socket, SiloTransport transport, ILogger logger)
         : base(socket, transport.Options, transport.TimeProvider, logger, "inbound")
@@ -24,6 +28,13 @@ internal sealed class InboundConnection : TransportConnection
 
     /// <summary>The silo at the other end, once it said hello.</summary>
     public SiloAddress? Peer { get; private set; }
+
+    /// <summary>Requests of this peer running: handed to the handler, not yet answered.</summary>
+    public int RunningRequests => Volatile.Read(ref _runningRequests);
+
+    internal void BeginRequest() => Interlocked.Increment(ref _runningRequests);
+
+    internal void EndRequest() => Interlocked.Decrement(ref _runningRequests);
 
     protected override ValueTask OnFrameAsync(Frame frame)
     {
@@ -63,6 +74,11 @@ internal sealed class InboundConnection : TransportConnection
 
         Peer = frame.Sender;
         _helloReceived = true;
+        if (Interlocked.CompareExchange(ref _peerState, 1, 0) == 0)
+        {
+            _transport.OnPeerGreeted();
+        }
+
         return SendAsync(Frame.Hello(_transport.ClusterIdHash, _transport.LocalAddress));
     }
 
@@ -87,13 +103,15 @@ internal sealed class InboundConnection : TransportConnection
         // Shed rather than queue: a silo that takes every call it is offered stalls under a flood until it is declared
         // dead; one that turns the excess away at once keeps serving the rest and keeps answering probes.
         var counted = request.Kind == FrameKind.Request && !request.IsSystem;
-        if (counted && !_transport.TryBeginRequest())
+        if (counted && !_transport.TryBeginRequest(this, out var shedReason))
         {
-            ActorDiagnostics.TransportRequestsShed.Add(1, new KeyValuePair<string, object?>(ActorDiagnostics.TransportReasonTag, "busy"));
+            ActorDiagnostics.TransportRequestsShed.Add(1, new KeyValuePair<string, object?>(ActorDiagnostics.TransportReasonTag, shedReason));
             return AnswerAsync(request, Frame.ErrorTo(
                 request.CorrelationId,
                 TransportErrorCode.Overloaded,
-                $"Silo {local} is running its limit of {Options.MaxConcurrentRequests} requests at once and did not run this one; try again shortly."));
+                shedReason == SiloTransport.FairShareReason
+                    ? $"Silo {local} is near its limit of {Options.MaxConcurrentRequests} requests at once and runs this caller's share of them ({_transport.FairShare}) while others call too; this one did not run; try again shortly."
+                    : $"Silo {local} is running its limit of {Options.MaxConcurrentRequests} requests at once and did not run this one; try again shortly."));
         }
 
         var previous = Activity.Current;
@@ -123,7 +141,7 @@ internal sealed class InboundConnection : TransportConnection
 
         if (counted)
         {
-            _transport.EndRequest();
+            _transport.EndRequest(this);
         }
 
         activity?.Stop();
@@ -157,7 +175,7 @@ internal sealed class InboundConnection : TransportConnection
         {
             if (counted)
             {
-                _transport.EndRequest();
+                _transport.EndRequest(this);
             }
         }
     }
@@ -242,5 +260,13 @@ internal sealed class InboundConnection : TransportConnection
         RejectForSilence(silentFor);
     }
 
-    protected override void OnClosed(Exception reason) => _transport.OnInboundClosed(this);
+    protected override void OnClosed(Exception reason)
+    {
+        if (Interlocked.Exchange(ref _peerState, 2) == 1)
+        {
+            _transport.OnPeerGone();
+        }
+
+        _transport.OnInboundClosed(this);
+    }
 }

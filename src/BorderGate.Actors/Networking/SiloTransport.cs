@@ -25,6 +25,7 @@ internal sealed partial class SiloTransport : IAsyncDisposable
     private SiloAddress? _localAddress;
     private long _nextCorrelationId;
     private int _runningRequests;
+    private int _peers;
     private volatile bool _disposed;
 
     public SiloTransport(SiloTransportOptions options, IncomingRequestHandler? handler, TimeProvider? timeProvider = null, ILoggerFactory? loggerFactory = null)
@@ -56,19 +57,53 @@ internal sealed partial class SiloTransport : IAsyncDisposable
     /// <summary>Requests from other silos (or clients) this one is running: handed to the handler, not yet answered.</summary>
     public int RunningRequestCount => Volatile.Read(ref _runningRequests);
 
-    /// <summary>Counts a request in, unless <see cref="SiloTransportOptions.MaxConcurrentRequests"/> are running already.</summary>
-    internal bool TryBeginRequest()
+    /// <summary>
+    /// Counts a request from <paramref name="connection"/> in, unless <see cref="SiloTransportOptions.MaxConcurrentRequests"/>
+    /// are running already (<paramref name="shedReason"/> <c>busy</c>) or the last quarter of them is all that is left and
+    /// this connection runs its fair share already — the limit over the peers connected — (<c>fair_share</c>): one peer
+    /// flooding the silo cannot take the places of the others.
+    /// </summary>
+    internal bool TryBeginRequest(InboundConnection connection, out string shedReason)
     {
-        if (Interlocked.Increment(ref _runningRequests) <= Options.MaxConcurrentRequests)
+        var max = Options.MaxConcurrentRequests;
+        var running = Interlocked.Increment(ref _runningRequests);
+        if (running <= max)
         {
-            return true;
+            if (running <= max - (max / 4) || connection.RunningRequests < FairShare)
+            {
+                connection.BeginRequest();
+                shedReason = string.Empty;
+                return true;
+            }
+
+            shedReason = FairShareReason;
+        }
+        else
+        {
+            shedReason = BusyReason;
         }
 
         Interlocked.Decrement(ref _runningRequests);
         return false;
     }
 
-    internal void EndRequest() => Interlocked.Decrement(ref _runningRequests);
+    internal void EndRequest(InboundConnection connection)
+    {
+        connection.EndRequest();
+        Interlocked.Decrement(ref _runningRequests);
+    }
+
+    internal const string BusyReason = "busy";
+
+    internal const string FairShareReason = "fair_share";
+
+    /// <summary>The places one peer may hold once the silo is three quarters full: the limit over the peers connected.</summary>
+    internal int FairShare => (int)Math.Ceiling(Options.MaxConcurrentRequests / (double)Math.Max(1, Volatile.Read(ref _peers)));
+
+    /// <summary>A connection's peer said hello: it counts for the fair share from now until it closes.</summary>
+    internal void OnPeerGreeted() => Interlocked.Increment(ref _peers);
+
+    internal void OnPeerGone() => Interlocked.Decrement(ref _peers);
 
     /// <summary>Connections other silos opened to this one and that are still open.</summary>
     public int InboundConnectionCount => _inbound.Count;
