@@ -25,6 +25,9 @@ internal static class ClusterQuickBenchmark
         output.WriteLine($"# machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}");
         output.WriteLine($"# wake-ups on this machine, idle: {WakeUpProbe.Measure()}");
         output.WriteLine($"# the machine's own hiccups: {WakeUpProbe.Hiccups(TimeSpan.FromSeconds(3))}");
+        await using var echo = await LoopbackEchoProbe.StartAsync();
+        await LoadLoops.OpenLoopAsync(echo.Call, 1_000, TimeSpan.FromSeconds(1));
+        output.WriteLine($"# the floor, no silo code: {await EchoAsync(echo, 1_000)}");
         await using var database = await PostgresTestDatabase.CreateAsync("bench_cluster");
         var a = await StartSiloAsync(database.ConnectionString);
         var b = await StartSiloAsync(database.ConnectionString);
@@ -98,6 +101,7 @@ internal static class ClusterQuickBenchmark
             var trickle = await LoadLoops.OpenLoopAsync(Call, 1_000, TimeSpan.FromSeconds(3));
             EnsureMeasured(a, b);
             output.WriteLine($"# the same calls at 1,000 a second, for the floor this machine leaves: p50 {LoadLoops.Percentile(trickle, 0.5):F0} µs, p99 {LoadLoops.Percentile(trickle, 0.99):F0} µs, max {trickle[^1]:F0} µs");
+            output.WriteLine($"# and right after, the floor with no silo code (the silos idle): {await EchoAsync(echo, 1_000)}");
 
             // More than the two silos can take: the excess is turned away as overloaded, and b is neither stalled nor
             // declared dead (before load shedding, b was voted dead within the 3 s and its grains came back on a).
@@ -127,6 +131,18 @@ internal static class ClusterQuickBenchmark
             await a.DisposeAsync();
             await b.DisposeAsync();
         }
+    }
+
+    /// <summary>The bare loopback echo (<see cref="LoopbackEchoProbe"/>) at <paramref name="rate"/> for 3 s, from each message's due time.</summary>
+    private static async Task<string> EchoAsync(LoopbackEchoProbe echo, double rate)
+    {
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        var watch = Stopwatch.StartNew();
+        var l = await LoadLoops.OpenLoopAsync(echo.Call, rate, TimeSpan.FromSeconds(3));
+        EnsureNoneFailed();
+        var busy = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds / watch.Elapsed.TotalSeconds / Environment.ProcessorCount;
+        return $"8-byte messages echoed over one loopback connection by .NET async sockets (four thread hand-offs a round trip, a grain call has seven or eight), " +
+            $"{rate:F0} a second for 3 s: p50 {LoadLoops.Percentile(l, 0.5):F0} µs, p99 {LoadLoops.Percentile(l, 0.99):F0} µs, max {l[^1]:F0} µs, cores {busy:P0} busy";
     }
 
     /// <summary>
