@@ -1,5 +1,6 @@
 using System.Net;
 using BorderGate.Actors.Hosting;
+using BorderGate.Actors.Membership;
 using BorderGate.Actors.Postgres;
 using BorderGate.ClusterTestHost;
 using BorderGate.TestSupport;
@@ -27,13 +28,23 @@ internal sealed class ClusterTestSilo : IAsyncDisposable
 
     public string Name => Runtime.Cluster!.Name;
 
-    public static async Task<ClusterTestSilo> StartAsync(string connectionString, ActivationLog log, Action<ClusterOptions>? configure = null)
+    /// <summary>Starts a silo; <paramref name="directory"/> wraps its grain directory table (to hold its writes in a test).</summary>
+    public static async Task<ClusterTestSilo> StartAsync(
+        string connectionString, ActivationLog log, Action<ClusterOptions>? configure = null, Func<IGrainDirectoryTable, IGrainDirectoryTable>? directory = null)
     {
         var outgoing = new OutgoingCalls();
-        var services = new ServiceCollection()
+        var collection = new ServiceCollection()
             .AddSingleton(log)
             .AddSingleton<IOutgoingGrainCallFilter>(outgoing)
-            .AddPostgresActorProviders(o => o.ConnectionString = WithPool(connectionString))
+            .AddPostgresActorProviders(o => o.ConnectionString = WithPool(connectionString));
+        if (directory is not null)
+        {
+            var real = collection.Single(d => d.ServiceType == typeof(IGrainDirectoryTable));
+            collection.Remove(real);
+            collection.AddSingleton(sp => directory((IGrainDirectoryTable)real.ImplementationFactory!(sp)));
+        }
+
+        var services = collection
             .AddActorRuntime(b => b
                 .AddGrainAssembly(typeof(VisitGrain).Assembly)
                 .UseCluster(o =>

@@ -167,6 +167,30 @@ public sealed class MembershipTests : IAsyncLifetime
         Assert.False(judge.Agent.IsFenced);
     }
 
+    /// <summary>
+    /// Two silos cut off from each other vote each other dead at once; the first vote lands (one vote is enough when only
+    /// one other silo is left). The loser's vote, decided before it saw that, must not then declare the winner dead: it is
+    /// dead itself, so it fences instead, and the cluster keeps its survivor.
+    /// </summary>
+    [Fact]
+    public async Task SiloDeclaredDead_VotesNobodyDead_ItFencesInstead()
+    {
+        var winner = await StartAsync();
+        var loser = await StartAsync();
+        var view = await winner.Table.ReadAllAsync(MembershipSilo.ClusterId, CancellationToken.None);
+        var row = view.Silos.Single(s => s.Silo == loser.Name);
+        Assert.True(await winner.Table.TryUpdateAsync(
+            MembershipSilo.ClusterId, row with { Status = SiloStatus.Dead, Suspicions = [new SuspectVote(winner.Name, view.ReadAt)] }, view.Version, CancellationToken.None));
+
+        await loser.Agent.VoteDeadAsync(winner.Name, CancellationToken.None);
+
+        var winnerRow = (await RowAsync(winner, winner.Name))!;
+        Assert.Equal(SiloStatus.Active, winnerRow.Status);
+        Assert.Empty(winnerRow.Suspicions);
+        Assert.True(loser.Agent.IsFenced);
+        Assert.False(winner.Agent.IsFenced);
+    }
+
     /// <summary>Membership requests the silo cannot read (an unknown one, a probe-through naming no silo or a wild timeout) get a clear error; the silo goes on.</summary>
     [Theory]
     [InlineData("probe-through", "not-a-silo/500", "names a silo and a timeout")]

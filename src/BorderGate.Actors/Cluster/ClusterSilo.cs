@@ -23,6 +23,9 @@ internal sealed partial class ClusterSilo : IAsyncDisposable
     private readonly IGrainDirectoryTable _directory;
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<GrainId, GrainLocation> _locations = new();
+
+    // Releases of directory rows under way, by grain: a new activation of the grain here waits for its predecessor's.
+    private readonly ConcurrentDictionary<GrainId, Task> _unregistering = new();
     private readonly HashSet<string> _released = new(StringComparer.Ordinal);
     private MembershipAgent? _agent;
     private readonly TransportProber _prober;
@@ -179,6 +182,13 @@ internal sealed partial class ClusterSilo : IAsyncDisposable
             throw new SiloUnavailableException($"Silo {Name} is fenced off its cluster and activates no grain.", Name);
         }
 
+        // The row of this grain's previous activation here goes first: released after this registration found it ours, it
+        // would leave the new activation without a row, free for another silo to activate the grain a second time.
+        if (_unregistering.TryGetValue(grainId, out var released))
+        {
+            await released.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         var owner = await _directory.RegisterAsync(_options.ClusterId, grainId, Self.Endpoint.ToString(), Self.Generation, _dead, cancellationToken).ConfigureAwait(false);
         _locations[grainId] = owner;
         if (owner.Silo != Name)
@@ -198,10 +208,12 @@ internal sealed partial class ClusterSilo : IAsyncDisposable
 
         var mine = new GrainLocation(grainId, Self.Endpoint.ToString(), Self.Generation);
         _locations.TryRemove(new KeyValuePair<GrainId, GrainLocation>(grainId, mine));
-        _ = UnregisterAsync(mine);
+        var released = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _unregistering[grainId] = released.Task;
+        _ = UnregisterAsync(mine, released);
     }
 
-    private async Task UnregisterAsync(GrainLocation location)
+    private async Task UnregisterAsync(GrainLocation location, TaskCompletionSource released)
     {
         try
         {
@@ -212,6 +224,11 @@ internal sealed partial class ClusterSilo : IAsyncDisposable
             // The row stays this silo's: the next activation here finds it its own; elsewhere it is taken over once this
             // silo is dead, or released when it leaves.
             LogUnregisterFailed(_logger, exception, location.GrainId);
+        }
+        finally
+        {
+            _unregistering.TryRemove(new KeyValuePair<GrainId, Task>(location.GrainId, released.Task));
+            released.SetResult();
         }
     }
 

@@ -243,9 +243,8 @@ internal sealed partial class MembershipAgent : IAsyncDisposable
     {
         await RefreshAsync(cancellationToken).ConfigureAwait(false);
         var view = View!;
-        if (view.Find(Self.Endpoint.ToString(), Self.Generation) is not { Status: not SiloStatus.Dead })
+        if (!LiveIn(view))
         {
-            Fence("the membership table shows it dead");
             return;
         }
 
@@ -371,20 +370,25 @@ internal sealed partial class MembershipAgent : IAsyncDisposable
         return reached == true;
     }
 
-    /// <summary>Adds this silo's vote; with enough fresh votes (fewer when fewer silos are left to vote) the silo is declared dead.</summary>
-    private async Task VoteDeadAsync(string suspect, CancellationToken cancellationToken)
+    /// <summary>
+    /// Adds this silo's vote; with enough fresh votes of live silos (fewer when fewer silos are left to vote) the silo is
+    /// declared dead. A silo the table shows dead votes nothing (<see cref="LiveIn"/>).
+    /// </summary>
+    internal async Task VoteDeadAsync(string suspect, CancellationToken cancellationToken)
     {
         for (var attempt = 0; attempt < 3; attempt++)
         {
             var view = await _table.ReadAllAsync(_options.ClusterId, cancellationToken).ConfigureAwait(false);
             var entry = view.Silos.FirstOrDefault(s => s.Silo == suspect);
-            if (entry is null or { Status: SiloStatus.Dead })
+            if (entry is null or { Status: SiloStatus.Dead } || !LiveIn(view))
             {
                 return;
             }
 
+            // A vote counts while it is fresh and its voter alive: a silo that lost the race to vote first is dead, and
+            // its vote with it.
             var votes = entry.Suspicions
-                .Where(v => v.Voter != Name && view.ReadAt - v.At < _options.VoteExpiry)
+                .Where(v => v.Voter != Name && view.ReadAt - v.At < _options.VoteExpiry && view.Silos.Any(s => s.Silo == v.Voter && s.Status == SiloStatus.Active))
                 .Append(new SuspectVote(Name, view.ReadAt))
                 .ToList();
             var voters = view.Silos.Count(s => s.Status == SiloStatus.Active && s.Silo != suspect);
@@ -407,7 +411,7 @@ internal sealed partial class MembershipAgent : IAsyncDisposable
         for (var attempt = 0; attempt < 3; attempt++)
         {
             var view = await _table.ReadAllAsync(_options.ClusterId, cancellationToken).ConfigureAwait(false);
-            if (view.Silos.FirstOrDefault(s => s.Silo == silo) is not { Status: not SiloStatus.Dead } entry)
+            if (view.Silos.FirstOrDefault(s => s.Silo == silo) is not { Status: not SiloStatus.Dead } entry || !LiveIn(view))
             {
                 return;
             }
@@ -418,6 +422,22 @@ internal sealed partial class MembershipAgent : IAsyncDisposable
                 return;
             }
         }
+    }
+
+    /// <summary>
+    /// True if the table shows this silo alive; otherwise it fences and judges nobody. Two silos cut off from each other vote
+    /// each other dead at once: the first vote to land wins, and the loser, dead by then, must not go on to declare the
+    /// winner dead with a vote that, the loser no longer counting, needs only its own — the whole cluster would be dead.
+    /// </summary>
+    private bool LiveIn(MembershipView view)
+    {
+        if (view.Find(Self.Endpoint.ToString(), Self.Generation) is { Status: not SiloStatus.Dead })
+        {
+            return true;
+        }
+
+        Fence("the membership table shows it dead");
+        return false;
     }
 
     private void DeclaredDead(string silo, string reason, int votes)

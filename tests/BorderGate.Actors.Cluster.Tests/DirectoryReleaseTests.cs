@@ -1,0 +1,106 @@
+using BorderGate.Actors.Membership;
+using BorderGate.ClusterTestHost;
+using BorderGate.TestSupport;
+
+namespace BorderGate.Actors.Cluster.Tests;
+
+/// <summary>
+/// An activation's directory row is released as it ends, on a connection of its own, while the grain's next call may
+/// already be activating it again on the same silo: the release must not land after the new activation found the row its
+/// own, or the grain is left active with no row, free for another silo to activate it a second time.
+/// </summary>
+public sealed class DirectoryReleaseTests : IAsyncLifetime
+{
+    private readonly ActivationLog _log = new();
+    private readonly HeldReleases _held = new();
+    private PostgresTestDatabase _database = null!;
+    private ClusterTestSilo _a = null!;
+    private ClusterTestSilo _b = null!;
+
+    public async Task InitializeAsync()
+    {
+        _database = await PostgresTestDatabase.CreateAsync("directory_release");
+        _a = await ClusterTestSilo.StartAsync(_database.ConnectionString, _log, directory: _held.Wrap);
+        _b = await ClusterTestSilo.StartAsync(_database.ConnectionString, _log);
+        await Wait.WaitUntil(() => _a.Runtime.Cluster!.Agent.ActiveSilos().Count == 2 && _b.Runtime.Cluster!.Agent.ActiveSilos().Count == 2, TimeSpan.FromSeconds(10), "two silos see two");
+    }
+
+    public async Task DisposeAsync()
+    {
+        _held.Release();
+        await _a.DisposeAsync();
+        await _b.DisposeAsync();
+        await _database.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task GrainActivatedAgain_WhileItsOldRowIsStillBeingReleased_KeepsOneActivation()
+    {
+        Assert.Equal(_a.Name, (await _a.Grains.GetGrain<IVisitGrain>("lane-7").Visit("a")).Silo);
+
+        // The activation ends (idle, say) and its row's release is held on the way to the table.
+        _held.Hold();
+        var activation = _a.Runtime.Catalog.Activations.Single(x => x.GrainId.Key == "lane-7");
+        await activation.DeactivateAsync(DeactivationReason.IdleTimeout);
+        await Wait.WaitUntil(() => _held.Waiting == 1, TimeSpan.FromSeconds(5), "the release is on its way");
+
+        // The grain's next call activates it again here; then the old release lands.
+        var again = _a.Grains.GetGrain<IVisitGrain>("lane-7").Visit("a");
+        await Task.Delay(TimeSpan.FromMilliseconds(300));
+        _held.Release();
+        Assert.Equal(new VisitAnswer(_a.Name, 2, "lane-7"), await again);
+        await Wait.WaitUntil(() => _held.Done == 1, TimeSpan.FromSeconds(5), "the old release reached the table");
+
+        // Another silo's call still finds the grain where it lives.
+        Assert.Equal(new VisitAnswer(_a.Name, 3, "lane-7"), await _b.Grains.GetGrain<IVisitGrain>("lane-7").Visit("b"));
+        Assert.Empty(_log.Violations);
+    }
+
+    /// <summary>The real directory table, with its releases (an activation ending) held while a test says so.</summary>
+    private sealed class HeldReleases
+    {
+        private TaskCompletionSource _gate = Completed();
+        private int _waiting;
+        private int _done;
+
+        public int Waiting => Volatile.Read(ref _waiting);
+
+        /// <summary>Releases that reached the table and came back.</summary>
+        public int Done => Volatile.Read(ref _done);
+
+        public IGrainDirectoryTable Wrap(IGrainDirectoryTable real) => new Table(real, this);
+
+        public void Hold() => _gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public void Release() => _gate.TrySetResult();
+
+        private static TaskCompletionSource Completed()
+        {
+            var done = new TaskCompletionSource();
+            done.SetResult();
+            return done;
+        }
+
+        private sealed class Table(IGrainDirectoryTable real, HeldReleases held) : IGrainDirectoryTable
+        {
+            public ValueTask<GrainLocation> RegisterAsync(string clusterId, GrainId grainId, string address, long generation, IReadOnlySet<string> deadSilos, CancellationToken cancellationToken) =>
+                real.RegisterAsync(clusterId, grainId, address, generation, deadSilos, cancellationToken);
+
+            public ValueTask<GrainLocation?> LookupAsync(string clusterId, GrainId grainId, CancellationToken cancellationToken) =>
+                real.LookupAsync(clusterId, grainId, cancellationToken);
+
+            public async ValueTask<bool> UnregisterAsync(string clusterId, GrainLocation location, CancellationToken cancellationToken)
+            {
+                Interlocked.Increment(ref held._waiting);
+                await held._gate.Task;
+                Interlocked.Decrement(ref held._waiting);
+                var released = await real.UnregisterAsync(clusterId, location, cancellationToken);
+                Interlocked.Increment(ref held._done);
+                return released;
+            }
+
+            public ValueTask<int> ReleaseSiloAsync(string clusterId, string address, long generation, CancellationToken cancellationToken) =>
+                real.ReleaseSiloAsync(clusterId, address, generation, cancellationToken);
+        }
+    }
+}
