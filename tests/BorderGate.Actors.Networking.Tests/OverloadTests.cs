@@ -148,15 +148,18 @@ public sealed class OverloadTests : IDisposable
         }
     }
 
-    [Fact]
-    public async Task SendersOverTheQueueCapacity_AreTurnedAwayAtOnce_InsteadOfPilingUp()
+    [Theory]
+    [InlineData(30.0)]
+    [InlineData(double.PositiveInfinity)] // a caller's "never" (DateTime.MaxValue): over a timer's limit, waited on for 30 days
+    public async Task SendersOverTheQueueCapacity_AreTurnedAwayAtOnce_InsteadOfPilingUp(double deadlineSeconds)
     {
         // A peer that says hello and then reads nothing: the socket's buffers fill, the write loop waits on them, the queue
         // fills, then its capacity of senders waits; the next ones are turned away.
         await using var silent = await SilentPeer.ConnectAsync(queueCapacity: 2);
         var (peer, first) = (silent.Peer, silent.First);
 
-        var calls = await silent.FloodAsync(120, 512 * 1024);
+        var calls = await silent.FloodAsync(
+            120, 512 * 1024, double.IsInfinity(deadlineSeconds) ? DateTime.MaxValue.Ticks : DateTimeOffset.UtcNow.AddSeconds(deadlineSeconds).UtcTicks);
 
         var refused = calls.Where(c => c.IsFaulted).Select(c => c.Exception!.InnerException).ToList();
         Assert.All(refused, e => Assert.IsType<SiloOverloadedException>(e));
@@ -229,10 +232,10 @@ public sealed class OverloadTests : IDisposable
         }
 
         /// <summary>Sends <paramref name="count"/> requests of <paramref name="size"/> bytes at once, until one is turned away.</summary>
-        public async Task<List<Task<Frame>>> FloodAsync(int count, int size)
+        public async Task<List<Task<Frame>>> FloodAsync(int count, int size, long? deadlineUtcTicks = null)
         {
             var payload = new string('x', size);
-            var deadline = DateTimeOffset.UtcNow.AddSeconds(30).UtcTicks;
+            var deadline = deadlineUtcTicks ?? DateTimeOffset.UtcNow.AddSeconds(30).UtcTicks;
             var calls = Enumerable.Range(0, count).Select(_ => Client.SendRequestAsync(Peer, Transports.Request(payload, deadline))).ToList();
             await Eventually.TrueAsync(() => calls.Any(c => c.IsFaulted));
             return calls;

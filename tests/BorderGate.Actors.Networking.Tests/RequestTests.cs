@@ -78,6 +78,40 @@ public sealed class RequestTests
         Assert.Equal((FrameKind.Error, TransportErrorCode.HandlerFailed, "lane closed"), (response.Kind, response.ErrorCode, response.ErrorMessage));
     }
 
+    /// <summary>
+    /// Grain code's exception messages are data: one holding half of a surrogate pair (a name cut at a fixed length) cannot
+    /// be encoded as it is. The caller gets the error with U+FFFD in its place, and the connection serves on — before, the
+    /// encoder's exception closed the connection (a handler that threw at once) or left the caller waiting for its deadline
+    /// (one that threw later).
+    /// </summary>
+    [Fact]
+    public async Task HandlerThatThrowsWithHalfASurrogatePair_IsAnsweredWithTheError_AndTheConnectionServesOn()
+    {
+        var cut = "lane 😀"[..6];
+        await using var server = Transports.Start((frame, _) => Transports.Text(frame) switch
+        {
+            "at once" => throw new InvalidOperationException($"no truck {cut}"),
+            "later" => FailLaterAsync(),
+            _ => Transports.Echo(frame, default),
+        });
+        await using var client = Transports.Start();
+
+        foreach (var call in new[] { "at once", "later" })
+        {
+            var response = await client.SendRequestAsync(server.LocalAddress, Transports.Request(call, DateTimeOffset.UtcNow.AddSeconds(5).UtcTicks));
+            Assert.Equal((FrameKind.Error, TransportErrorCode.HandlerFailed, "no truck lane \uFFFD"), (response.Kind, response.ErrorCode, response.ErrorMessage));
+        }
+
+        Assert.Equal("still here", Transports.Text(await client.SendRequestAsync(server.LocalAddress, Transports.Request("still here"))));
+        Assert.Equal(1, server.InboundConnectionCount);
+
+        async ValueTask<Frame?> FailLaterAsync()
+        {
+            await Task.Yield();
+            throw new InvalidOperationException($"no truck {cut}");
+        }
+    }
+
     [Fact]
     public async Task Request_WhoseDeadlinePasses_FailsWithGrainCallTimeoutException()
     {

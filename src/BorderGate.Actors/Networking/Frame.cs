@@ -87,13 +87,41 @@ internal sealed class Frame
         Payload = payload,
     };
 
+    /// <summary>
+    /// An Error frame. Its message often comes from an exception of grain code, which may hold half of a surrogate pair (a
+    /// name cut at a fixed length): such a half is sent as U+FFFD, since a string that cannot be encoded would fail the
+    /// answer — and with it the connection it goes on.
+    /// </summary>
     public static Frame ErrorTo(long correlationId, TransportErrorCode code, string message) => new()
     {
         Kind = FrameKind.Error,
         CorrelationId = correlationId,
         ErrorCode = code,
-        ErrorMessage = message,
+        ErrorMessage = WellFormed(message),
     };
+
+    /// <summary>The text, with any unpaired surrogate replaced by U+FFFD (the text itself when it has none).</summary>
+    internal static string WellFormed(string text)
+    {
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (!char.IsSurrogate(text[i]))
+            {
+                continue;
+            }
+
+            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                i++;
+                continue;
+            }
+
+            // UTF-8's default encoder replaces what it cannot encode.
+            return System.Text.Encoding.UTF8.GetString(System.Text.Encoding.UTF8.GetBytes(text));
+        }
+
+        return text;
+    }
 
     public static Frame Hello(ulong clusterIdHash, SiloAddress sender) => new()
     {

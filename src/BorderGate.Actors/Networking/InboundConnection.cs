@@ -221,7 +221,21 @@ internal sealed class InboundConnection : TransportConnection
             return default;
         }
 
-        if (FrameCodec.GetEncodedLength(answer) > Options.MaxFrameSize)
+        int length;
+        try
+        {
+            length = FrameCodec.GetEncodedLength(answer);
+        }
+        catch (ArgumentException e)
+        {
+            // A string of the handler's that cannot be encoded (or a frame over 2 GiB): the caller hears that, and the
+            // connection, which the exception would have closed, serves on.
+            SiloTransport.LogHandlerFailed(Logger, request.Kind, request.TargetType, request.Method, e);
+            answer = Frame.ErrorTo(request.CorrelationId, TransportErrorCode.HandlerFailed, $"The response could not be encoded: {e.Message}");
+            length = 0;
+        }
+
+        if (length > Options.MaxFrameSize)
         {
             answer = Frame.ErrorTo(request.CorrelationId, TransportErrorCode.HandlerFailed, $"The response is larger than the {Options.MaxFrameSize}-byte frame limit.");
         }

@@ -114,7 +114,7 @@ internal sealed partial class SiloTransport
             return;
         }
 
-        using var deadline = new CancellationTokenSource(TimeSpan.FromTicks(Math.Max(1, frame.DeadlineUtcTicks - now)), TimeProvider);
+        using var deadline = new CancellationTokenSource(Until(frame.DeadlineUtcTicks, now), TimeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, cancellationToken);
         try
         {
@@ -129,6 +129,13 @@ internal sealed partial class SiloTransport
             throw Unavailable(target, "its connection closed", e);
         }
     }
+
+    /// <summary>
+    /// The time left until a deadline, as a timer takes it: at least a tick, and at most 30 days (a caller's "never", such
+    /// as <see cref="DateTime.MaxValue"/>, is over a timer's limit of about 49 days).
+    /// </summary>
+    private static TimeSpan Until(long deadlineUtcTicks, long nowUtcTicks) =>
+        TimeSpan.FromTicks(Math.Clamp(deadlineUtcTicks - nowUtcTicks, 1, TimeSpan.FromDays(30).Ticks));
 
     /// <summary>Stamps the fields the transport owns and checks the size; returns the encoded length.</summary>
     private int Prepare(SiloAddress target, Frame frame, long nowUtcTicks)
@@ -157,8 +164,7 @@ internal sealed partial class SiloTransport
     private async Task EnqueueWithinDeadlineAsync(OutboundConnection connection, PendingRequest pending, Frame request, int length, CancellationToken cancellationToken)
     {
         // The queue is full: wait for room, but no longer than the request may live.
-        var remaining = TimeSpan.FromTicks(Math.Max(1, pending.DeadlineUtcTicks - TimeProvider.GetUtcNow().UtcTicks));
-        using var deadline = new CancellationTokenSource(remaining, TimeProvider);
+        using var deadline = new CancellationTokenSource(Until(pending.DeadlineUtcTicks, TimeProvider.GetUtcNow().UtcTicks), TimeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, cancellationToken);
         try
         {

@@ -156,12 +156,26 @@ internal sealed partial class SiloTransport : IAsyncDisposable
             }
             catch (SocketException e)
             {
+                // Out of file descriptors, say: logged, and a moment's pause rather than a loop that spins on the error.
                 LogAcceptFailed(_logger, e);
+                await Task.Delay(TimeSpan.FromMilliseconds(50), TimeProvider).ConfigureAwait(false);
                 continue;
             }
 
-            socket.NoDelay = true;
-            var connection = new InboundConnection(socket, this, logger);
+            InboundConnection connection;
+            try
+            {
+                // A peer that reset while waiting in the backlog can make this fail: that socket is dropped, not the loop.
+                socket.NoDelay = true;
+                connection = new InboundConnection(socket, this, logger);
+            }
+            catch (Exception e) when (e is SocketException or ObjectDisposedException or IOException)
+            {
+                LogAcceptFailed(_logger, e);
+                socket.Dispose();
+                continue;
+            }
+
             _inbound[connection] = 0;
             connection.Start(Min(Options.PingInterval, Options.HandshakeTimeout));
             if (_disposed)

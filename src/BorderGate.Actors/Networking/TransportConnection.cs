@@ -22,6 +22,9 @@ internal abstract partial class TransportConnection
     // Flushing at this many bytes keeps a long batch from piling up in the pipe before the first byte leaves.
     private const int FlushThreshold = 64 * 1024;
 
+    // Pings, pongs and probes waiting ahead of the queue, at most (a handful in a healthy cluster).
+    private const int MaxUrgentFrames = 1024;
+
     private readonly Socket _socket;
     private readonly NetworkStream _stream;
     private readonly PipeReader _input;
@@ -83,7 +86,13 @@ internal abstract partial class TransportConnection
     public void Start(TimeSpan tickInterval)
     {
         ActorDiagnostics.TransportConnections.Add(1, _directionTag);
-        _timer = TimeProvider.CreateTimer(static s => ((TransportConnection)s!).Tick(), this, tickInterval, tickInterval);
+        Interlocked.Exchange(ref _timer, TimeProvider.CreateTimer(static s => ((TransportConnection)s!).Tick(), this, tickInterval, tickInterval));
+        if (IsClosed)
+        {
+            // Closed before it started (the transport disposed meanwhile): Close found no timer to stop.
+            _timer.Dispose();
+        }
+
         _ = Task.Run(ReadLoopAsync);
         _ = Task.Run(WriteLoopAsync);
     }
@@ -108,13 +117,21 @@ internal abstract partial class TransportConnection
             return false;
         }
 
+        if (Volatile.Read(ref _urgentCount) >= MaxUrgentFrames)
+        {
+            // A peer that sends pings or probes without end and reads nothing: their answers queue with the rest (bounded,
+            // holding its reads) instead of growing this queue without limit.
+            return _outgoing.Writer.TryWrite(new OutgoingFrame(frame, length));
+        }
+
         _urgent.Enqueue(new OutgoingFrame(frame, length));
         Interlocked.Increment(ref _urgentCount);
 
         // Wakes the write loop only if it is waiting for frames (a marker in the queue, skipped by the loop); a busy loop
         // finds the frame before its next one. The loop says it is idle, then looks at the count, before it waits: one
-        // of the two sees the other (both sides fenced), so a frame is never left waiting for a loop that sleeps.
-        if (Volatile.Read(ref _writerIdle) != 0)
+        // of the two sees the other (both sides fenced), so a frame is never left waiting for a loop that sleeps. The
+        // sender that turns the flag off writes the one marker: the others find it off.
+        if (Volatile.Read(ref _writerIdle) != 0 && Interlocked.CompareExchange(ref _writerIdle, 0, 1) == 1)
         {
             _outgoing.Writer.TryWrite(default);
         }
@@ -238,10 +255,25 @@ internal abstract partial class TransportConnection
         }
 
         _socket.Dispose();
-        _closing.Cancel();
         ActorDiagnostics.TransportConnections.Add(-1, _directionTag);
         SiloTransport.LogConnectionClosed(Logger, RemoteEndPoint, reason.Message);
-        OnClosed(reason);
+        try
+        {
+            OnClosed(reason);
+        }
+        finally
+        {
+            // Last, and contained: the token's callbacks are the handlers' (grain code's), run here, and one that throws
+            // must not leave the connection's bookkeeping half done or, on the tick's timer thread, end the process.
+            try
+            {
+                _closing.Cancel();
+            }
+            catch (AggregateException e)
+            {
+                SiloTransport.LogConnectionFault(Logger, RemoteEndPoint, e);
+            }
+        }
     }
 
     private void Tick()
@@ -251,8 +283,17 @@ internal abstract partial class TransportConnection
             return;
         }
 
-        var silentFor = TimeProvider.GetElapsedTime(Volatile.Read(ref _lastReceivedTimestamp));
-        OnTick(silentFor);
+        try
+        {
+            var silentFor = TimeProvider.GetElapsedTime(Volatile.Read(ref _lastReceivedTimestamp));
+            OnTick(silentFor);
+        }
+        catch (Exception e)
+        {
+            // On a timer thread an exception would end the process: the connection is closed instead.
+            SiloTransport.LogConnectionFault(Logger, RemoteEndPoint, e);
+            Close(e);
+        }
     }
 
     protected void RejectForSilence(TimeSpan silentFor)
