@@ -104,12 +104,25 @@ public sealed class MembershipTableTests : IAsyncLifetime
         Assert.Equal(2, view.Silos.Count);
         Assert.True(await _table.TryUpdateAsync(Cluster, view.Find("10.0.0.1:11111", 1)! with { Status = SiloStatus.Dead }, view.Version, CancellationToken.None));
 
+        // The dead silo still holds a grain's directory row (registered after the survivors released its rows, say), as do
+        // the live one and the other cluster's silo of the same address.
+        var directory = _services.GetRequiredService<IGrainDirectoryTable>();
+        var none = new HashSet<string>();
+        await directory.RegisterAsync(Cluster, new GrainId("lane", "1"), "10.0.0.1:11111", 1, none, CancellationToken.None);
+        await directory.RegisterAsync(Cluster, new GrainId("lane", "2"), "10.0.0.2:11111", 1, none, CancellationToken.None);
+        await directory.RegisterAsync("another", new GrainId("lane", "1"), "10.0.0.1:11111", 1, none, CancellationToken.None);
+
         Assert.Equal(0, await _table.DeleteDefunctAsync(Cluster, TimeSpan.FromHours(1), CancellationToken.None));
         await Task.Delay(20);
         Assert.Equal(1, await _table.DeleteDefunctAsync(Cluster, TimeSpan.FromMilliseconds(1), CancellationToken.None));
 
         Assert.Equal(["10.0.0.2:11111"], (await _table.ReadAllAsync(Cluster, CancellationToken.None)).Silos.Select(s => s.Address));
         Assert.Single((await _table.ReadAllAsync("another", CancellationToken.None)).Silos);
+
+        // Its row went with it: the grain can be registered anew; the others' rows stay.
+        Assert.Null(await directory.LookupAsync(Cluster, new GrainId("lane", "1"), CancellationToken.None));
+        Assert.Equal("10.0.0.2:11111", (await directory.LookupAsync(Cluster, new GrainId("lane", "2"), CancellationToken.None))!.Address);
+        Assert.Equal("10.0.0.1:11111", (await directory.LookupAsync("another", new GrainId("lane", "1"), CancellationToken.None))!.Address);
     }
 
     [Theory]

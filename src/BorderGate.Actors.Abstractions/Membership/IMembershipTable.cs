@@ -72,6 +72,9 @@ public interface IMembershipTable
     /// <summary>Renews a silo's lease; false if its row is missing or dead (the silo must stop serving).</summary>
     ValueTask<bool> RenewAsync(string clusterId, string address, long generation, CancellationToken cancellationToken);
 
-    /// <summary>Deletes the rows of silos dead whose last lease is older than <paramref name="olderThan"/>; how many.</summary>
+    /// <summary>
+    /// Deletes the rows of silos dead whose last lease is older than <paramref name="olderThan"/>, and the grain directory
+    /// rows they still held; how many silos.
+    /// </summary>
     ValueTask<int> DeleteDefunctAsync(string clusterId, TimeSpan olderThan, CancellationToken cancellationToken);
 }

@@ -43,8 +43,18 @@ internal sealed class PostgresMembershipTable : IMembershipTable
     private const string RenewSql =
         "UPDATE membership_silos SET i_am_alive_at = now() WHERE cluster_id = $1 AND address = $2 AND generation = $3 AND status <> 4;";
 
+    // The directory rows of the silos deleted go with them: a row left to a silo no longer in the table would name a holder
+    // that is neither alive nor known dead, and its grain could not be reached or taken over again.
     private const string DeleteDefunctSql =
-        "DELETE FROM membership_silos WHERE cluster_id = $1 AND status = 4 AND i_am_alive_at < now() - $2;";
+        """
+        WITH defunct AS (
+            DELETE FROM membership_silos WHERE cluster_id = $1 AND status = 4 AND i_am_alive_at < now() - $2
+            RETURNING address, generation),
+        released AS (
+            DELETE FROM grain_directory AS d USING defunct
+            WHERE d.cluster_id = $1 AND d.address = defunct.address AND d.generation = defunct.generation)
+        SELECT count(*)::int FROM defunct;
+        """;
 
     private static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web);
 
@@ -150,7 +160,7 @@ internal sealed class PostgresMembershipTable : IMembershipTable
             await using var command = dataSource.CreateCommand(DeleteDefunctSql);
             command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = clusterId });
             command.Parameters.Add(new NpgsqlParameter<TimeSpan> { TypedValue = olderThan });
-            return await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            return (int)(await command.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
         }, cancellationToken));
     }
 

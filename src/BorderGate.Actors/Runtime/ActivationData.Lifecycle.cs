@@ -25,7 +25,20 @@ internal sealed partial class ActivationData
             if (_runtime.Cluster is { } cluster)
             {
                 await cluster.RegisterActivationAsync(GrainId, cancellationToken);
-                _registered = true;
+                bool aborted;
+                lock (_lock)
+                {
+                    aborted = _state == ActivationState.Invalid;
+                    _registered = !aborted;
+                }
+
+                if (aborted)
+                {
+                    // Aborted while it registered (the silo fenced or stopping): the row it got is given back, and the grain
+                    // is not built.
+                    cluster.UnregisterActivation(GrainId);
+                    return;
+                }
             }
 
             using (GrainContextScope.Enter(this))
@@ -42,13 +55,20 @@ internal sealed partial class ActivationData
                 }
             }
 
-            if (_grain is Grain grain)
+            if (_grain is Grain grain && !IsAborted())
             {
                 await grain.OnActivateAsync(timeout.Token);
             }
 
             lock (_lock)
             {
+                if (_state == ActivationState.Invalid)
+                {
+                    // Aborted meanwhile: it stays out of service (its waiting calls failed already); no hook runs after an
+                    // abort, none of the grain's code is run again.
+                    return;
+                }
+
                 _state = ActivationState.Valid;
             }
 
@@ -68,6 +88,14 @@ internal sealed partial class ActivationData
                 ? exception
                 : new GrainActivationException($"Activation of grain {GrainId} failed: {exception.Message}", exception);
             Invalidate(failure);
+        }
+    }
+
+    private bool IsAborted()
+    {
+        lock (_lock)
+        {
+            return _state == ActivationState.Invalid;
         }
     }
 

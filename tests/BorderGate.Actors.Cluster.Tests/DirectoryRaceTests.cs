@@ -5,21 +5,20 @@ using BorderGate.TestSupport;
 namespace BorderGate.Actors.Cluster.Tests;
 
 /// <summary>
-/// An activation's directory row is released as it ends, on a connection of its own, while the grain's next call may
-/// already be activating it again on the same silo: the release must not land after the new activation found the row its
-/// own, or the grain is left active with no row, free for another silo to activate it a second time.
+/// The directory's writes racing an activation's life on the silo that makes them: held on their way to the table by a
+/// test, so that the race is run in the order that used to go wrong.
 /// </summary>
-public sealed class DirectoryReleaseTests : IAsyncLifetime
+public sealed class DirectoryRaceTests : IAsyncLifetime
 {
     private readonly ActivationLog _log = new();
-    private readonly HeldReleases _held = new();
+    private readonly HeldDirectory _held = new();
     private PostgresTestDatabase _database = null!;
     private ClusterTestSilo _a = null!;
     private ClusterTestSilo _b = null!;
 
     public async Task InitializeAsync()
     {
-        _database = await PostgresTestDatabase.CreateAsync("directory_release");
+        _database = await PostgresTestDatabase.CreateAsync("directory_races");
         _a = await ClusterTestSilo.StartAsync(_database.ConnectionString, _log, directory: _held.Wrap);
         _b = await ClusterTestSilo.StartAsync(_database.ConnectionString, _log);
         await Wait.WaitUntil(() => _a.Runtime.Cluster!.Agent.ActiveSilos().Count == 2 && _b.Runtime.Cluster!.Agent.ActiveSilos().Count == 2, TimeSpan.FromSeconds(10), "two silos see two");
@@ -28,11 +27,17 @@ public sealed class DirectoryReleaseTests : IAsyncLifetime
     public async Task DisposeAsync()
     {
         _held.Release();
+        _held.ReleaseRegistrations();
         await _a.DisposeAsync();
         await _b.DisposeAsync();
         await _database.DisposeAsync();
     }
 
+    /// <summary>
+    /// An activation's directory row is released as it ends, on a connection of its own, while the grain's next call may
+    /// already be activating it again on the same silo: the release must not land after the new activation found the row
+    /// its own, or the grain is left active with no row, free for another silo to activate it a second time.
+    /// </summary>
     [Fact]
     public async Task GrainActivatedAgain_WhileItsOldRowIsStillBeingReleased_KeepsOneActivation()
     {
@@ -56,12 +61,45 @@ public sealed class DirectoryReleaseTests : IAsyncLifetime
         Assert.Empty(_log.Violations);
     }
 
-    /// <summary>The real directory table, with its releases (an activation ending) held while a test says so.</summary>
-    private sealed class HeldReleases
+    /// <summary>
+    /// A silo that stops serving (fenced, crashed) while one of its activations is registering aborts it: when the
+    /// registration comes back, the grain is not built and its activation hook never runs — nothing of the grain's runs
+    /// on a silo that has stopped serving.
+    /// </summary>
+    [Fact]
+    public async Task ActivationAbortedWhileItRegisters_NeverRunsItsHook()
+    {
+        _held.HoldRegistrations();
+        var call = _a.Grains.GetGrain<IVisitGrain>("lane-9").Visit("a");
+        await Wait.WaitUntil(() => _held.RegistrationsWaiting == 1, TimeSpan.FromSeconds(5), "the registration is on its way");
+
+        await _a.CrashAsync(_log);
+        await Assert.ThrowsAsync<SiloUnavailableException>(() => call);
+        _held.ReleaseRegistrations();
+        await Wait.WaitUntil(() => _held.RegistrationsDone == 1, TimeSpan.FromSeconds(5), "the registration came back");
+
+        // The activation's turn goes on after its registration returns: it would build the grain and run the hook at once.
+        await Task.Delay(TimeSpan.FromMilliseconds(500));
+        Assert.Equal(0, _log.Activations);
+    }
+
+    /// <summary>The real directory table, with its releases (an activation ending) or registrations held while a test says so.</summary>
+    private sealed class HeldDirectory
     {
         private TaskCompletionSource _gate = Completed();
+        private TaskCompletionSource _registrations = Completed();
         private int _waiting;
         private int _done;
+        private int _registrationsWaiting;
+        private int _registrationsDone;
+
+        public int RegistrationsWaiting => Volatile.Read(ref _registrationsWaiting);
+
+        public int RegistrationsDone => Volatile.Read(ref _registrationsDone);
+
+        public void HoldRegistrations() => _registrations = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public void ReleaseRegistrations() => _registrations.TrySetResult();
 
         public int Waiting => Volatile.Read(ref _waiting);
 
@@ -81,10 +119,17 @@ public sealed class DirectoryReleaseTests : IAsyncLifetime
             return done;
         }
 
-        private sealed class Table(IGrainDirectoryTable real, HeldReleases held) : IGrainDirectoryTable
+        private sealed class Table(IGrainDirectoryTable real, HeldDirectory held) : IGrainDirectoryTable
         {
-            public ValueTask<GrainLocation> RegisterAsync(string clusterId, GrainId grainId, string address, long generation, IReadOnlySet<string> deadSilos, CancellationToken cancellationToken) =>
-                real.RegisterAsync(clusterId, grainId, address, generation, deadSilos, cancellationToken);
+            public async ValueTask<GrainLocation> RegisterAsync(string clusterId, GrainId grainId, string address, long generation, IReadOnlySet<string> deadSilos, CancellationToken cancellationToken)
+            {
+                Interlocked.Increment(ref held._registrationsWaiting);
+                await held._registrations.Task;
+                Interlocked.Decrement(ref held._registrationsWaiting);
+                var location = await real.RegisterAsync(clusterId, grainId, address, generation, deadSilos, cancellationToken);
+                Interlocked.Increment(ref held._registrationsDone);
+                return location;
+            }
 
             public ValueTask<GrainLocation?> LookupAsync(string clusterId, GrainId grainId, CancellationToken cancellationToken) =>
                 real.LookupAsync(clusterId, grainId, cancellationToken);
