@@ -28,21 +28,24 @@ internal sealed class ClusterTestSilo : IAsyncDisposable
 
     public string Name => Runtime.Cluster!.Name;
 
-    /// <summary>Starts a silo; <paramref name="directory"/> wraps its grain directory table (to hold its writes in a test).</summary>
+    /// <summary>
+    /// Starts a silo; <paramref name="directory"/> and <paramref name="membership"/> wrap its grain directory and membership
+    /// tables (to hold their writes in a test).
+    /// </summary>
     public static async Task<ClusterTestSilo> StartAsync(
-        string connectionString, ActivationLog log, Action<ClusterOptions>? configure = null, Func<IGrainDirectoryTable, IGrainDirectoryTable>? directory = null)
+        string connectionString,
+        ActivationLog log,
+        Action<ClusterOptions>? configure = null,
+        Func<IGrainDirectoryTable, IGrainDirectoryTable>? directory = null,
+        Func<IMembershipTable, IMembershipTable>? membership = null)
     {
         var outgoing = new OutgoingCalls();
         var collection = new ServiceCollection()
             .AddSingleton(log)
             .AddSingleton<IOutgoingGrainCallFilter>(outgoing)
             .AddPostgresActorProviders(o => o.ConnectionString = WithPool(connectionString));
-        if (directory is not null)
-        {
-            var real = collection.Single(d => d.ServiceType == typeof(IGrainDirectoryTable));
-            collection.Remove(real);
-            collection.AddSingleton(sp => directory((IGrainDirectoryTable)real.ImplementationFactory!(sp)));
-        }
+        Wrap(collection, directory);
+        Wrap(collection, membership);
 
         var services = collection
             .AddActorRuntime(b => b
@@ -59,6 +62,17 @@ internal sealed class ClusterTestSilo : IAsyncDisposable
         var runtime = services.GetRequiredService<ActorRuntime>();
         await runtime.StartAsync(CancellationToken.None);
         return new ClusterTestSilo(services, runtime) { Outgoing = outgoing };
+    }
+
+    private static void Wrap<T>(IServiceCollection services, Func<T, T>? wrap)
+        where T : class
+    {
+        if (wrap is not null)
+        {
+            var real = services.Single(d => d.ServiceType == typeof(T));
+            services.Remove(real);
+            services.AddSingleton(sp => wrap((T)real.ImplementationFactory!(sp)));
+        }
     }
 
     /// <summary>The calls this silo's outgoing filter saw: "grain method".</summary>

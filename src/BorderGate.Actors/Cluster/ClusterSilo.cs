@@ -37,6 +37,7 @@ internal sealed partial class ClusterSilo : IAsyncDisposable
     private volatile IReadOnlySet<string> _live = new HashSet<string>(StringComparer.Ordinal);
     private volatile IReadOnlyList<SiloAddress> _peers = [];
     private volatile bool _fenced;
+    private volatile bool _stopping;
 
     public ClusterSilo(ActorRuntime runtime, ClusterOptions options, IMembershipTable membership, IGrainDirectoryTable directory, ILogger logger)
     {
@@ -114,6 +115,14 @@ internal sealed partial class ClusterSilo : IAsyncDisposable
         _ = _agent.Fenced.ContinueWith(t => OnFenced(t.Result), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         LogStarted(_logger, Name, _options.ClusterId);
     }
+
+    /// <summary>
+    /// The runtime begins to stop: from now on the grains active here are served until they are deactivated, but no new one
+    /// is activated for another silo or a client (they hear ShuttingDown, wait for this silo to leave and go elsewhere).
+    /// Otherwise calls routed here under load would keep the deactivation going round after round, and the activations made
+    /// after its last round would be cut off without their hooks.
+    /// </summary>
+    internal void BeginStopping() => _stopping = true;
 
     /// <summary>Leaves in order (after the runtime deactivated its grains): marked dead, its directory rows released, the port closed.</summary>
     public async Task StopAsync(CancellationToken cancellationToken)
@@ -329,6 +338,11 @@ internal sealed partial class ClusterSilo : IAsyncDisposable
         if (RemoteOwner(grainId) is { } elsewhere && _live.Contains(elsewhere.Silo))
         {
             return RemoteCaller.Moved(frame, elsewhere);
+        }
+
+        if (_stopping && !_runtime.Catalog.TryGet(grainId, out _))
+        {
+            return Frame.ErrorTo(frame.CorrelationId, TransportErrorCode.ShuttingDown, $"Silo {Name} is stopping and activates no more grains.");
         }
 
         try

@@ -142,6 +142,7 @@ public sealed partial class ActorRuntime : IHostedService, IAsyncDisposable
             return;
         }
 
+        Cluster?.BeginStopping();
         await Reminders.StopAsync().ConfigureAwait(false);
         await Catalog.DeactivateAllAsync(cancellationToken).ConfigureAwait(false);
         if (Cluster is not null)
