@@ -191,6 +191,24 @@ public sealed class MembershipTests : IAsyncLifetime
         Assert.False(winner.Agent.IsFenced);
     }
 
+    /// <summary>
+    /// A silo found out of lease on one read is declared dead on a fresh one — where its lease is judged again: one that
+    /// renewed in between (back from a pause) keeps serving instead of being declared dead while it serves.
+    /// </summary>
+    [Fact]
+    public async Task SiloThatRenewedSinceTheReadThatFoundItOutOfLease_IsNotDeclaredDead()
+    {
+        var judge = await StartAsync();
+        var renewed = await StartAsync();
+
+        // Its lease, fresh on this read, is what the judge finds when it goes to write the verdict.
+        await judge.Agent.DeclareDeadAsync(renewed.Name, "lease", CancellationToken.None);
+
+        Assert.Equal(SiloStatus.Active, (await RowAsync(judge, renewed.Name))!.Status);
+        await Task.Delay(MembershipSilo.ShortLease().TableRefresh * 2);
+        Assert.False(renewed.Agent.IsFenced);
+    }
+
     /// <summary>Membership requests the silo cannot read (an unknown one, a probe-through naming no silo or a wild timeout) get a clear error; the silo goes on.</summary>
     [Theory]
     [InlineData("probe-through", "not-a-silo/500", "names a silo and a timeout")]

@@ -249,9 +249,9 @@ internal sealed partial class MembershipAgent : IAsyncDisposable
         }
 
         // Lease out on the table's clock: declared dead by whoever sees it first (no votes needed, the table is the judge).
-        foreach (var silo in view.Silos.Where(s => s.Status != SiloStatus.Dead && view.ReadAt - s.IAmAliveAt > _options.LeaseDuration + _options.LeaseGrace))
+        foreach (var silo in view.Silos.Where(s => s.Status != SiloStatus.Dead && LeaseOut(view, s)))
         {
-            await DeclareDeadAsync(silo.Silo, "lease", cancellationToken).ConfigureAwait(false);
+            await DeclareDeadAsync(silo.Silo, LeaseReason, cancellationToken).ConfigureAwait(false);
         }
 
         if (view.ReadAt - _defunctSweptAt > TimeSpan.FromMinutes(1))
@@ -406,12 +406,20 @@ internal sealed partial class MembershipAgent : IAsyncDisposable
         }
     }
 
-    private async Task DeclareDeadAsync(string silo, string reason, CancellationToken cancellationToken)
+    private const string LeaseReason = "lease";
+
+    /// <summary>
+    /// Marks the silo dead, on a fresh read of the table. For <see cref="LeaseReason"/> the lease is judged again on that
+    /// read: a silo that renewed since the read that condemned it (back from a pause, say) has not lost it.
+    /// </summary>
+    internal async Task DeclareDeadAsync(string silo, string reason, CancellationToken cancellationToken)
     {
         for (var attempt = 0; attempt < 3; attempt++)
         {
             var view = await _table.ReadAllAsync(_options.ClusterId, cancellationToken).ConfigureAwait(false);
-            if (view.Silos.FirstOrDefault(s => s.Silo == silo) is not { Status: not SiloStatus.Dead } entry || !LiveIn(view))
+            if (view.Silos.FirstOrDefault(s => s.Silo == silo) is not { Status: not SiloStatus.Dead } entry
+                || (reason == LeaseReason && !LeaseOut(view, entry))
+                || !LiveIn(view))
             {
                 return;
             }
@@ -423,6 +431,9 @@ internal sealed partial class MembershipAgent : IAsyncDisposable
             }
         }
     }
+
+    /// <summary>Its last renewal is more than the lease and its grace old on the table's clock.</summary>
+    private bool LeaseOut(MembershipView view, SiloEntry entry) => view.ReadAt - entry.IAmAliveAt > _options.LeaseDuration + _options.LeaseGrace;
 
     /// <summary>
     /// True if the table shows this silo alive; otherwise it fences and judges nobody. Two silos cut off from each other vote
