@@ -112,6 +112,22 @@ public sealed class RequestTests
         }
     }
 
+    /// <summary>
+    /// A request's deadline holds while its connection is being opened: a silo that accepts and never says hello (or drops
+    /// the packets) fails the call when its deadline passes, not after the whole connect timeout (5 s here).
+    /// </summary>
+    [Fact]
+    public async Task Request_ToASiloThatNeverAnswersTheHello_FailsAtItsDeadline()
+    {
+        var (endpoint, accepted) = RawSilo.ListenOnce();
+        await using var client = Transports.Start(configure: o => o.ConnectTimeout = TimeSpan.FromSeconds(5));
+
+        var call = client.SendRequestAsync(new SiloAddress(endpoint, 7), Transports.Request("anyone?", DateTimeOffset.UtcNow.AddSeconds(1).UtcTicks));
+        await using var silent = await accepted;
+
+        await Assert.ThrowsAsync<GrainCallTimeoutException>(() => call);
+    }
+
     [Fact]
     public async Task Request_WhoseDeadlinePasses_FailsWithGrainCallTimeoutException()
     {

@@ -77,6 +77,7 @@ internal sealed partial class SiloTransport
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         var socket = new Socket(target.Endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        var started = TimeProvider.GetTimestamp();
         try
         {
             using var timeout = new CancellationTokenSource(Options.ConnectTimeout, TimeProvider);
@@ -93,7 +94,9 @@ internal sealed partial class SiloTransport
         connection.TryEnqueue(Frame.Hello(ClusterIdHash, LocalAddress), FrameCodec.GetEncodedLength(Frame.Hello(ClusterIdHash, LocalAddress)));
         try
         {
-            await connection.Handshake.WaitAsync(Options.ConnectTimeout, TimeProvider);
+            // One ConnectTimeout for the connection and its handshake both.
+            var left = Options.ConnectTimeout - TimeProvider.GetElapsedTime(started);
+            await connection.Handshake.WaitAsync(left > TimeSpan.Zero ? left : TimeSpan.FromTicks(1), TimeProvider);
         }
         catch (TimeoutException e)
         {

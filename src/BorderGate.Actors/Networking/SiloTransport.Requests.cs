@@ -62,7 +62,18 @@ internal sealed partial class SiloTransport
 
     private async Task<Frame> ConnectQueueAndAwaitAsync(SiloAddress target, Frame request, int length, ValueTask<OutboundConnection> connecting, CancellationToken cancellationToken)
     {
-        var connection = await connecting;
+        OutboundConnection connection;
+        try
+        {
+            // The request's deadline holds while its connection is opened too (a silo that drops packets costs the whole
+            // ConnectTimeout otherwise); the attempt goes on for whoever else waits on it.
+            connection = await connecting.AsTask().WaitAsync(Until(request.DeadlineUtcTicks, TimeProvider.GetUtcNow().UtcTicks), TimeProvider, cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            throw Timeout(target, request);
+        }
+
         return await QueueAndAwaitAsync(connection, Register(target, request, connection), request, length, cancellationToken);
     }
 
@@ -108,7 +119,16 @@ internal sealed partial class SiloTransport
         frame.Kind = FrameKind.OneWay;
         frame.CorrelationId = 0;
         var length = Prepare(target, frame, now);
-        var connection = await GetConnectionAsync(target, cancellationToken);
+        OutboundConnection connection;
+        try
+        {
+            connection = await GetConnectionAsync(target, cancellationToken).AsTask().WaitAsync(Until(frame.DeadlineUtcTicks, now), TimeProvider, cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            throw Timeout(target, frame);
+        }
+
         if (connection.TryEnqueue(frame, length))
         {
             return;
