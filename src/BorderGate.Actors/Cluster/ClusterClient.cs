@@ -61,7 +61,9 @@ public sealed partial class ClusterClient : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly SiloTransport _transport;
     private readonly RemoteCaller _caller;
-    private readonly ConcurrentDictionary<GrainId, GrainLocation> _locations = new();
+    // Where grains live, as far as this process learned: the ones called lately (RecentMap), so that months of calls to
+    // grains called once do not pile up.
+    private readonly RecentMap<GrainId, GrainLocation> _locations = new(ClusterOptions.LocationCacheGeneration);
     private readonly CancellationTokenSource _stopping = new();
     private volatile MembershipView _view = new(0, DateTimeOffset.MinValue, []);
     private Task? _refresh;

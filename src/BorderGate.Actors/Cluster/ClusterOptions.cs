@@ -9,6 +9,12 @@ namespace BorderGate.Actors.Cluster;
 /// </summary>
 public sealed class ClusterOptions
 {
+    /// <summary>
+    /// Grain locations a silo or client keeps per generation of its cache (<see cref="RecentMap{TKey, TValue}"/>): between
+    /// this and twice this many, those called lately; ~200 bytes each.
+    /// </summary>
+    internal const int LocationCacheGeneration = 100_000;
+
     /// <summary>The cluster this silo belongs to; silos of other clusters are refused on the silo port and never seen in the table.</summary>
     public string ClusterId { get; set; } = "bordergate";
 

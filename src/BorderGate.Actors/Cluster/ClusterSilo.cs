@@ -22,7 +22,9 @@ internal sealed partial class ClusterSilo : IAsyncDisposable
     private readonly IMembershipTable _membership;
     private readonly IGrainDirectoryTable _directory;
     private readonly ILogger _logger;
-    private readonly ConcurrentDictionary<GrainId, GrainLocation> _locations = new();
+    // Where grains live, as far as this process learned: the ones called lately (RecentMap), so that months of calls to
+    // grains called once do not pile up.
+    private readonly RecentMap<GrainId, GrainLocation> _locations = new(ClusterOptions.LocationCacheGeneration);
 
     // Releases of directory rows under way, by grain: a new activation of the grain here waits for its predecessor's.
     private readonly ConcurrentDictionary<GrainId, Task> _unregistering = new();
