@@ -33,7 +33,7 @@ public sealed class ClusterHostTests
             [$"BorderGate:Cluster:{setting}"] = value,
         });
 
-        var error = Assert.Throws<OptionsValidationException>(() => silo.CreateClient());
+        var error = silo.StartFailure();
 
         Assert.Contains(expected, error.Message, StringComparison.Ordinal);
     }

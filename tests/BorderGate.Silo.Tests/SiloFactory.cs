@@ -3,6 +3,7 @@ using BorderGate.Simulation.Play;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace BorderGate.Silo.Tests;
 
@@ -18,6 +19,34 @@ public sealed class SiloFactory(IReadOnlyDictionary<string, string?> settings, A
     /// <summary>A client signed in as <paramref name="company"/>.</summary>
     public HttpClient CreateCompanyClient(string company = TestDeclarations.Company) =>
         CreateDefaultClient(new SignedInHandler(Server.BaseAddress, TestAuth.Credentials) { DefaultCompany = company });
+
+    /// <summary>
+    /// The validation error that stops a silo with these settings from starting (fails if it starts). WebApplicationFactory
+    /// races the failed host's disposal (dotnet/aspnetcore#33494): now and then the failure surfaces as an
+    /// <see cref="ObjectDisposedException"/> from the disposed host instead; the start is then tried again, a few times,
+    /// with a factory of the same settings.
+    /// </summary>
+    public OptionsValidationException StartFailure()
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            using var factory = attempt == 1 ? null : new SiloFactory(settings, services);
+            try
+            {
+                (factory ?? this).CreateClient().Dispose();
+            }
+            catch (OptionsValidationException error)
+            {
+                return error;
+            }
+            catch (ObjectDisposedException) when (attempt < 5)
+            {
+                continue;
+            }
+
+            throw new Xunit.Sdk.XunitException("The silo started with settings it should have refused.");
+        }
+    }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {

@@ -69,7 +69,7 @@ public sealed class SiloHostTests
     public async Task BadChangeBatchWindow_RefusesToStart_WithClearMessage(string window)
     {
         await using var silo = new SiloFactory(new Dictionary<string, string?> { ["BorderGate:Storage"] = "Memory", ["BorderGate:Live:ChangeBatchWindow"] = window });
-        var error = Assert.Throws<OptionsValidationException>(() => silo.CreateClient());
+        var error = silo.StartFailure();
         Assert.Contains("BorderGate:Live:ChangeBatchWindow must be between 0 and 1 second", error.Message, StringComparison.Ordinal);
     }
 
@@ -79,7 +79,7 @@ public sealed class SiloHostTests
     public async Task BadStorageConfiguration_RefusesToStart_WithClearMessage(string storage, string expected)
     {
         await using var silo = new SiloFactory(new Dictionary<string, string?> { ["BorderGate:Storage"] = storage });
-        var error = Assert.Throws<OptionsValidationException>(() => silo.CreateClient());
+        var error = silo.StartFailure();
         Assert.Contains(expected, error.Message, StringComparison.Ordinal);
     }
 
