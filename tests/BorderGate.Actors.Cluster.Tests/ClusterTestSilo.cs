@@ -90,9 +90,13 @@ internal sealed class ClusterTestSilo : IAsyncDisposable
             silos.Add(await StartAsync(connectionString, log, configure?.Invoke(i)));
         }
 
-        await Wait.WaitUntil(() => silos.All(s => s.Runtime.Cluster!.Agent.ActiveSilos().Count == 3), TimeSpan.FromSeconds(10), "three silos see three");
+        await SeeEachOtherAsync(silos);
         return silos;
     }
+
+    /// <summary>Waits until each of <paramref name="silos"/> sees all of them active.</summary>
+    public static Task SeeEachOtherAsync(IReadOnlyCollection<ClusterTestSilo> silos) =>
+        Wait.WaitUntil(() => silos.All(s => s.Runtime.Cluster!.Agent.ActiveSilos().Count == silos.Count), TimeSpan.FromSeconds(10), $"{silos.Count} silos see each other");
 
     /// <summary>A transport of this cluster that is no silo of it: it says what a test wants on a silo's port.</summary>
     public static Networking.SiloTransport Stranger()

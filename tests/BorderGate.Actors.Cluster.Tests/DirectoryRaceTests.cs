@@ -21,7 +21,7 @@ public sealed class DirectoryRaceTests : IAsyncLifetime
         _database = await PostgresTestDatabase.CreateAsync("directory_races");
         _a = await ClusterTestSilo.StartAsync(_database.ConnectionString, _log, directory: _held.Wrap);
         _b = await ClusterTestSilo.StartAsync(_database.ConnectionString, _log);
-        await Wait.WaitUntil(() => _a.Runtime.Cluster!.Agent.ActiveSilos().Count == 2 && _b.Runtime.Cluster!.Agent.ActiveSilos().Count == 2, TimeSpan.FromSeconds(10), "two silos see two");
+        await ClusterTestSilo.SeeEachOtherAsync([_a, _b]);
     }
 
     public async Task DisposeAsync()

@@ -23,7 +23,7 @@ public sealed class GracefulStopTests : IAsyncLifetime
         _database = await PostgresTestDatabase.CreateAsync("graceful_stop");
         _stopping = await ClusterTestSilo.StartAsync(_database.ConnectionString, _log, membership: real => new HeldLeave(real, this));
         _staying = await ClusterTestSilo.StartAsync(_database.ConnectionString, _log);
-        await Wait.WaitUntil(() => _staying.Runtime.Cluster!.Agent.ActiveSilos().Count == 2 && _stopping.Runtime.Cluster!.Agent.ActiveSilos().Count == 2, TimeSpan.FromSeconds(10), "two silos see two");
+        await ClusterTestSilo.SeeEachOtherAsync([_stopping, _staying]);
     }
 
     public async Task DisposeAsync()
