@@ -83,6 +83,27 @@ public sealed class DirectoryRaceTests : IAsyncLifetime
         Assert.Equal(0, _log.Activations);
     }
 
+    /// <summary>
+    /// A silo's view of the membership comes from its start and from its agent's loop, in either order: an older view
+    /// applied after a newer one is ignored, so that a silo known dead stays dead as a grain's home.
+    /// </summary>
+    [Fact]
+    public void OlderViewAppliedAfterANewerOne_IsIgnored()
+    {
+        var cluster = _a.Runtime.Cluster!;
+        var now = cluster.Agent.View!;
+        var gone = new SiloEntry("10.9.9.9:11111", 5, SiloStatus.Dead, "gone", DateTimeOffset.UtcNow, DateTimeOffset.UtcNow, [], "x");
+        var home = new GrainLocation(new GrainId("visit", "lane-4"), gone.Address, gone.Generation);
+
+        cluster.OnViewChanged(now with { Version = now.Version + 1_000, Silos = [.. now.Silos, gone] });
+        cluster.Remember(home);
+        Assert.Null(cluster.RemoteOwner(home.GrainId));
+
+        cluster.OnViewChanged(now);
+
+        Assert.Null(cluster.RemoteOwner(home.GrainId));
+    }
+
     /// <summary>The real directory table, with its releases (an activation ending) or registrations held while a test says so.</summary>
     private sealed class HeldDirectory
     {

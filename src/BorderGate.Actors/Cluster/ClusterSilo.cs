@@ -29,6 +29,8 @@ internal sealed partial class ClusterSilo : IAsyncDisposable
     // Releases of directory rows under way, by grain: a new activation of the grain here waits for its predecessor's.
     private readonly ConcurrentDictionary<GrainId, Task> _unregistering = new();
     private readonly HashSet<string> _released = new(StringComparer.Ordinal);
+    private readonly Lock _viewGate = new();
+    private long _appliedVersion = -1;
     private MembershipAgent? _agent;
     private readonly TransportProber _prober;
     private readonly RemoteCaller _caller;
@@ -367,7 +369,23 @@ internal sealed partial class ClusterSilo : IAsyncDisposable
     /// A new view: the reminders' ring rebuilt from the active silos (a dead silo's reminders taken by the survivors);
     /// silos newly dead forgotten as grains' homes, and their directory rows released (any silo may; it is idempotent).
     /// </summary>
-    private void OnViewChanged(MembershipView view)
+    internal void OnViewChanged(MembershipView view)
+    {
+        // The view read at the start and the first ones of the agent's loop may come in either order: an older one
+        // applied last would leave the dead, the ring and the peers outdated until the next change.
+        lock (_viewGate)
+        {
+            if (view.Version < _appliedVersion)
+            {
+                return;
+            }
+
+            _appliedVersion = view.Version;
+            Apply(view);
+        }
+    }
+
+    private void Apply(MembershipView view)
     {
         if (!_fenced)
         {
