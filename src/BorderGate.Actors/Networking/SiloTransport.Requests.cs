@@ -62,18 +62,7 @@ internal sealed partial class SiloTransport
 
     private async Task<Frame> ConnectQueueAndAwaitAsync(SiloAddress target, Frame request, int length, ValueTask<OutboundConnection> connecting, CancellationToken cancellationToken)
     {
-        OutboundConnection connection;
-        try
-        {
-            // The request's deadline holds while its connection is opened too (a silo that drops packets costs the whole
-            // ConnectTimeout otherwise); the attempt goes on for whoever else waits on it.
-            connection = await connecting.AsTask().WaitAsync(Until(request.DeadlineUtcTicks, TimeProvider.GetUtcNow().UtcTicks), TimeProvider, cancellationToken);
-        }
-        catch (TimeoutException)
-        {
-            throw Timeout(target, request);
-        }
-
+        var connection = await WithinDeadline(target, request, connecting, cancellationToken);
         return await QueueAndAwaitAsync(connection, Register(target, request, connection), request, length, cancellationToken);
     }
 
@@ -119,16 +108,7 @@ internal sealed partial class SiloTransport
         frame.Kind = FrameKind.OneWay;
         frame.CorrelationId = 0;
         var length = Prepare(target, frame, now);
-        OutboundConnection connection;
-        try
-        {
-            connection = await GetConnectionAsync(target, cancellationToken).AsTask().WaitAsync(Until(frame.DeadlineUtcTicks, now), TimeProvider, cancellationToken);
-        }
-        catch (TimeoutException)
-        {
-            throw Timeout(target, frame);
-        }
-
+        var connection = await WithinDeadline(target, frame, GetConnectionAsync(target, cancellationToken), cancellationToken);
         if (connection.TryEnqueue(frame, length))
         {
             return;
@@ -147,6 +127,28 @@ internal sealed partial class SiloTransport
         catch (ChannelClosedException e)
         {
             throw Unavailable(target, "its connection closed", e);
+        }
+    }
+
+    /// <summary>
+    /// The connection, waited for no longer than the frame's deadline: a silo that accepts and says nothing, or drops the
+    /// packets, would otherwise cost the whole ConnectTimeout. The attempt goes on for whoever else waits on it. An open
+    /// connection is taken as it is (no task, no timer: one-way sends take this path for every stream event).
+    /// </summary>
+    private ValueTask<OutboundConnection> WithinDeadline(SiloAddress target, Frame frame, ValueTask<OutboundConnection> connecting, CancellationToken cancellationToken)
+    {
+        return connecting.IsCompletedSuccessfully ? connecting : new(WaitAsync());
+
+        async Task<OutboundConnection> WaitAsync()
+        {
+            try
+            {
+                return await connecting.AsTask().WaitAsync(Until(frame.DeadlineUtcTicks, TimeProvider.GetUtcNow().UtcTicks), TimeProvider, cancellationToken);
+            }
+            catch (TimeoutException)
+            {
+                throw Timeout(target, frame);
+            }
         }
     }
 

@@ -32,8 +32,9 @@ public sealed class SiloTransportOptions
     /// gets <see cref="SiloOverloadedException"/>; nothing ran) instead of being queued: a silo offered more than it can
     /// serve sheds the excess and goes on answering — membership probes above all — instead of stalling until the others
     /// declare it dead. Once three quarters of the places are taken, a peer running its share (the limit over the peers
-    /// connected) is turned away too, so that one flooding peer cannot take every place. System requests (targets starting with <c>$</c>: membership, reminder notices, stream news) and
-    /// OneWay frames (stream news; nobody to tell) are never shed — grain one-way calls travel as requests and are.
+    /// connected) is turned away too, so that one flooding peer cannot take every place. System requests (targets
+    /// starting with <c>$</c>: membership, reminder notices, stream news) and OneWay frames (stream news; nobody to tell)
+    /// are never shed — grain one-way calls travel as requests and are.
     /// </summary>
     public int MaxConcurrentRequests { get; set; } = 10_000;
 

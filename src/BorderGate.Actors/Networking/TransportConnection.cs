@@ -107,8 +107,9 @@ internal abstract partial class TransportConnection
             : _outgoing.Writer.TryWrite(new OutgoingFrame(frame, length));
 
     /// <summary>
-    /// Queues a frame ahead of those waiting in the queue, with no limit (they are few and small): a probe, or its answer,
-    /// stuck behind thousands of grain calls would time out and get a live silo declared dead. False once closed.
+    /// Queues a frame ahead of those waiting in the queue (they are few and small; past <see cref="MaxUrgentFrames"/> it
+    /// joins the queue): a probe, or its answer, stuck behind thousands of grain calls would time out and get a live silo
+    /// declared dead. False once closed, or when it had to join a full queue.
     /// </summary>
     public bool TryEnqueueUrgent(Frame frame, int length)
     {
